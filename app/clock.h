@@ -1,0 +1,15 @@
+/*
+ * clock.h: the two clocks Vitals uses.  Deadlines, ages and durations use
+ * the monotonic clock; timestamps shown to people use the wall clock.
+ * Both in milliseconds (or microseconds where named).
+ */
+#ifndef VT_CLOCK_H
+#define VT_CLOCK_H
+
+#include <stdint.h>
+
+int64_t	vt_mono_ms(void);
+int64_t	vt_mono_us(void);
+int64_t	vt_wall_ms(void);
+
+#endif /* VT_CLOCK_H */

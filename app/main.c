@@ -1,0 +1,47 @@
+/*
+ * main.c: the vitals program: arguments and configuration, logging, then
+ * the master (which acquires the socket and forks the pool).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+#include "log.h"
+#include "master.h"
+
+int
+main(int argc, char **argv)
+{
+	struct vt_conf		conf;
+	enum vt_cli_action	action;
+	char			err[VT_ERRLEN], q[VT_ERRLEN + 8];
+	int			code = 0;
+
+	vt_log_init("vitals");
+	vt_conf_defaults(&conf);
+	if (vt_conf_args(&conf, argc, argv, &action, &code, err,
+	    sizeof(err)) == VT_ERR) {
+		fprintf(stderr, "vitals: %s\n", err);
+		vt_log_err("config_error", "error=%s",
+		    vt_log_quote(q, sizeof(q), err));
+		return code;
+	}
+	switch (action) {
+	case VT_CLI_HELP:
+		vt_conf_usage(stdout, "vitals");
+		return 0;
+	case VT_CLI_VERSION:
+		printf("vitals %s\n", PACKAGE_VERSION);
+		return 0;
+	case VT_CLI_MIGRATE:
+		fprintf(stderr, "vitals: --migrate: this build has no "
+		    "database support yet\n");
+		return VT_EX_SOFTWARE;
+	case VT_CLI_RUN:
+		break;
+	}
+	vt_log_set_level(conf.log_level);
+	return vt_master_run(&conf, argc, argv);
+}

@@ -1,0 +1,159 @@
+/*
+ * scoreboard.h: the pool's shared memory, mapped by the master before the
+ * first fork and inherited by every worker.
+ *
+ * A header of pool counters, per-route request counts and latency
+ * histograms, and one slot per worker.  A worker writes only its own slot,
+ * under a sequence counter (odd while writing); readers copy a slot and
+ * retry if the counter moved, so no reader ever waits on a lock that a
+ * dead worker could hold.  Counters are plain 64-bit atomics.
+ *
+ * The mapping is a memfd, so a SIGUSR2 upgrade hands it to the new master
+ * (VITALS_SHM_FD): counters and the pool's start survive a binary upgrade.
+ */
+#ifndef VT_SCOREBOARD_H
+#define VT_SCOREBOARD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vitals.h"
+
+#define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
+#define VT_SHM_VERSION	1
+#define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
+#define VT_ROUTE_MAX	16
+#define VT_HIST_BUCKETS	14		/* plus +Inf */
+
+/* Upper bounds of the latency histogram, in seconds. */
+extern const double vt_hist_bounds[VT_HIST_BUCKETS];
+
+enum vt_slot_state {
+	VT_SLOT_EMPTY = 0,
+	VT_SLOT_STARTING,	/* forked, not yet accepting */
+	VT_SLOT_IDLE,		/* waiting for a connection */
+	VT_SLOT_READING,	/* accepted, reading the request */
+	VT_SLOT_BUSY,		/* running a handler, writing the reply */
+	VT_SLOT_EXITING		/* told to stop, or recycling */
+};
+
+struct vt_slot {
+	uint32_t	seq;		/* odd while the owner writes */
+	int32_t		pid;
+	uint32_t	state;		/* enum vt_slot_state */
+	uint32_t	generation;	/* the pool generation it belongs to */
+	int64_t		started_ms;	/* wall clock */
+	int64_t		req_start_mono_ms;
+	int64_t		req_start_ms;	/* wall clock */
+	uint64_t	requests;	/* served by this worker */
+	char		method[8];
+	char		path[96];
+	char		request_id[40];
+};
+
+enum vt_restart_cause {
+	VT_RESTART_EXIT = 0,	/* exited unexpectedly */
+	VT_RESTART_SIGNAL,	/* killed by a signal */
+	VT_RESTART_WATCHDOG,	/* killed by the request watchdog */
+	VT_RESTART_RECYCLE,	/* reached max_requests */
+	VT_RESTART_MAX
+};
+
+struct vt_route_stats {
+	uint64_t	by_class[6];	/* [1]..[5]: 1xx..5xx */
+	uint64_t	hist[VT_HIST_BUCKETS + 1];
+	uint64_t	sum_us;
+	uint64_t	count;
+};
+
+struct vt_counters {
+	uint64_t	accepted;
+	uint64_t	by_class[6];
+	uint64_t	restarts[VT_RESTART_MAX];
+	uint64_t	slow_requests;
+	uint64_t	accept_errors;
+	uint64_t	bad_requests;	/* FastCGI records that did not parse */
+	uint64_t	busy;		/* workers reading or busy now */
+	uint64_t	max_busy;
+	uint64_t	all_busy;	/* times every worker was busy */
+	uint64_t	listen_queue;
+	uint64_t	listen_queue_max;
+	uint64_t	listen_backlog;
+	uint64_t	crash_backoffs;
+};
+
+struct vt_limits {
+	int32_t		workers;
+	int32_t		max_requests;
+	double		request_timeout;
+	double		shutdown_timeout;
+	double		read_timeout;
+	double		slow_threshold;
+	int32_t		backlog;
+};
+
+struct vt_shm {
+	uint32_t		magic;
+	uint32_t		version;
+	uint64_t		size;
+	int64_t			pool_start_ms;		/* wall clock */
+	int64_t			pool_start_mono_ms;
+	uint32_t		generation;
+	int32_t			master_pid;
+	uint32_t		limits_seq;
+	struct vt_limits	limits;
+	struct vt_counters	c;
+	struct vt_route_stats	routes[VT_ROUTE_MAX];
+	struct vt_slot		slots[VT_MAX_SLOTS];
+};
+
+/*
+ * Create the mapping, or adopt the one behind "fd" (from an upgrade) when
+ * it has our magic, version and size.  Returns the mapping or NULL; *fdp
+ * gets the memfd (kept open by the master, close-on-exec).
+ */
+struct vt_shm	*vt_shm_create(int inherit_fd, int *fdp, char *err,
+		    size_t errlen);
+
+/* Writer side: the owner of slot i. */
+void	vt_slot_write_begin(struct vt_slot *s);
+void	vt_slot_write_end(struct vt_slot *s);
+
+/*
+ * Reader side: copy a consistent snapshot of a slot.  Returns 0, or -1
+ * when the writer kept it changing (or died mid-write) after bounded
+ * retries; the copy is then marked empty.
+ */
+int	vt_slot_read(const struct vt_slot *s, struct vt_slot *out);
+
+/* Master side: a slot whose owner is dead; no writer can race it. */
+void	vt_slot_clear(struct vt_slot *s);
+
+/* Counters. */
+static inline void
+vt_count(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+vt_load(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/* Raise *c to v if v is larger. */
+void	vt_count_max(uint64_t *c, uint64_t v);
+
+/* Record one finished request of a route. */
+void	vt_route_record(struct vt_shm *shm, int route, int status,
+	    int64_t duration_us);
+
+/* Limits: written by the master, read by anyone. */
+void	vt_limits_set(struct vt_shm *shm, const struct vt_limits *l);
+void	vt_limits_get(const struct vt_shm *shm, struct vt_limits *out);
+
+const char *vt_slot_state_name(uint32_t state);
+const char *vt_restart_cause_name(int cause);
+
+#endif /* VT_SCOREBOARD_H */

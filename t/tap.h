@@ -1,0 +1,36 @@
+/*
+ * tap.h: a small TAP producer for the unit tests (TAP version 13 output,
+ * read by Automake's tap-driver.sh and by prove).
+ */
+#ifndef VT_TAP_H
+#define VT_TAP_H
+
+#include <stddef.h>
+
+void	plan(int n);
+void	done_testing(void);
+int	ok(int cond, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	is_int(long long got, long long want, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	is_dbl(double got, double want, double eps, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+int	is_str(const char *got, const char *want, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	skip(int n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void	skip_all(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	bail(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+int	tap_exit_status(void);
+
+/*
+ * Read a fixture file below $VT_FIXTURES (or t/fixtures relative to
+ * $srcdir) into a buffer from malloc; NUL-terminated.  Bails on error.
+ */
+char	*tap_fixture(const char *rel, size_t *len);
+/* The fixture root, for readers that take a directory. */
+const char *tap_fixture_root(void);
+
+#endif /* VT_TAP_H */
