@@ -221,10 +221,11 @@ vt_db_connected(const struct vt_db *db)
 
 /*
  * Wait for the events the driver asked for in "status", until the
- * deadline or the driver's own timeout.  Returns the events to resume
- * with.  Past the deadline, shuts the socket down and returns
- * MYSQL_WAIT_TIMEOUT, now and on every later call until the connection is
- * dropped.
+ * deadline, or the driver's own timeout if an option file set one and it
+ * comes first (either is a server that did not answer in time).  Returns
+ * the events to resume with.  Past the time, shuts the socket down and
+ * returns MYSQL_WAIT_TIMEOUT, now and on every later call until the
+ * connection is dropped.
  */
 static int
 db_wait(struct vt_db *db, int status, int64_t deadline)
@@ -274,9 +275,6 @@ db_wait(struct vt_db *db, int status, int64_t deadline)
 			break;
 		now = vt_db_now_ms();
 	}
-	if (lib_until >= 0 && lib_until < deadline && now < deadline &&
-	    now >= lib_until)
-		return MYSQL_WAIT_TIMEOUT;	/* the driver's, not ours */
 	db_abort_io(db);
 	return MYSQL_WAIT_TIMEOUT;
 }

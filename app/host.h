@@ -1,0 +1,125 @@
+/*
+ * host.h: one sample of the host, as the sampler builds it and the
+ * renderers read it: the raw collector output (counters as the kernel
+ * gives them, for Prometheus) and the rates against the previous sample
+ * (for the JSON API and the dashboard).
+ *
+ * Owned by the sampler (the master), which keeps two and alternates;
+ * renderers only read.  Fixed size: no pointers, no allocation.
+ */
+#ifndef VT_HOST_H
+#define VT_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/proc_diskstats.h"
+#include "collect/proc_loadavg.h"
+#include "collect/proc_meminfo.h"
+#include "collect/proc_mounts.h"
+#include "collect/proc_net_dev.h"
+#include "collect/proc_net_netstat.h"
+#include "collect/proc_net_tcp.h"
+#include "collect/proc_pid.h"
+#include "collect/proc_pressure.h"
+#include "collect/proc_stat.h"
+#include "collect/proc_uptime.h"
+#include "collect/rate.h"
+#include "ring.h"
+#include "vitals.h"
+
+enum vt_collector {
+	VT_COL_STAT,
+	VT_COL_MEMINFO,
+	VT_COL_LOADAVG,
+	VT_COL_UPTIME,
+	VT_COL_NET_DEV,
+	VT_COL_DISKSTATS,
+	VT_COL_MOUNTS,		/* /proc/self/mounts */
+	VT_COL_FILESYSTEM,	/* statvfs, with a deadline */
+	VT_COL_TCP,
+	VT_COL_NETSTAT,
+	VT_COL_PRESSURE,
+	VT_COL_PROCESSES,	/* top processes */
+	VT_COL_N
+};
+
+extern const char *const vt_collector_names[VT_COL_N];
+
+#define VT_HAVE(c)	(1u << (c))
+
+struct vt_net_rate {
+	double	rx_bytes;	/* per second */
+	double	tx_bytes;
+	double	rx_packets;
+	double	tx_packets;
+	double	rx_errors;
+	double	tx_errors;
+	double	rx_drops;
+	double	tx_drops;
+};
+
+struct vt_disk_rate {
+	double	reads;		/* completed, per second */
+	double	writes;
+	double	read_bytes;	/* per second */
+	double	write_bytes;
+	double	busy_percent;	/* io time over the interval */
+};
+
+struct vt_sampler_stats {
+	uint64_t	samples;		/* taken so far */
+	double		duration_s;		/* of this sample */
+	double		duration_sum_s;		/* of all samples */
+	double		col_duration_s[VT_COL_N];
+	uint64_t	col_errors[VT_COL_N];	/* failures so far */
+	uint64_t	fs_timeouts;		/* statvfs past the deadline */
+	uint64_t	cpu_time_us;		/* the master's own CPU */
+};
+
+struct vt_host {
+	int64_t			ts_ms;		/* wall clock of the sample */
+	double			interval_s;	/* since the previous; 0: none */
+	char			hostname[VT_NAME_LEN];
+	char			kernel[VT_NAME_LEN];	/* osrelease */
+	long			hz;		/* USER_HZ: jiffies per second */
+	unsigned		have;		/* VT_HAVE(c): c succeeded */
+
+	/* Raw, as collected. */
+	struct vt_proc_stat	stat;
+	struct vt_proc_meminfo	mem;
+	struct vt_proc_loadavg	load;
+	struct vt_proc_uptime	uptime;
+	struct vt_proc_net_dev	net;
+	struct vt_proc_diskstats disk;
+	struct vt_proc_mounts	mounts;
+	struct vt_tcp_states	tcp;
+	struct vt_proc_net_netstat netstat;
+	struct vt_proc_pressure	pressure;
+
+	/* Rates against the previous sample; valid when interval_s > 0. */
+	struct vt_cpu_percent	cpu_total;
+	struct vt_cpu_percent	cpu[VT_MAX_CPUS];	/* as stat.cpu */
+	size_t			ncpu;
+	struct vt_net_rate	net_rate[VT_MAX_IFACES];	/* as net.iface */
+	struct vt_disk_rate	disk_rate[VT_DISKSTATS_MAX];	/* as disk.disk */
+	double			ctxt_per_s;
+	double			forks_per_s;
+	double			intr_per_s;
+	double			listen_overflows_per_s;
+	double			listen_drops_per_s;
+
+	/* Top processes (from a scan every few samples, see sampler.c). */
+	struct vt_top_proc	top_cpu[VT_MAX_PROCS];
+	size_t			ntop_cpu;
+	struct vt_top_proc	top_mem[VT_MAX_PROCS];
+	size_t			ntop_mem;
+	int64_t			top_ts_ms;	/* when they were computed */
+
+	/* The chartable point of this sample (what the ring stores). */
+	struct vt_point		point;
+
+	struct vt_sampler_stats	st;
+};
+
+#endif /* VT_HOST_H */

@@ -1,0 +1,69 @@
+/*
+ * bare.c: the ceiling for a libfcgi worker behind nginx.  The textbook
+ * responder (FCGX_Accept_r in a loop, print a fixed ~300-byte JSON body),
+ * pre-forked into N processes on the inherited socket (fd 0, as
+ * spawn-fcgi gives it), so the benchmark compares Vitals' endpoints with
+ * the least any libfcgi application can do through the same nginx.
+ *
+ * usage: bare [workers]   (the listening socket on fd 0)
+ */
+#include "config.h"
+
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char body[] =
+    "{\"status\":\"ok\",\"service\":\"bare-libfcgi-baseline\","
+    "\"note\":\"a fixed body of about three hundred bytes, the same size "
+    "class as a small metrics reply, so the comparison is of the FastCGI "
+    "round trip and not of the payload\",\"load\":[0.42,0.37,0.31],"
+    "\"cpu_percent\":12.5,\"mem_used_bytes\":1234567890,"
+    "\"padding\":\"xxxxxxxxxxxxxxxxxxxx\"}\n";
+
+static void
+serve(void)
+{
+	FCGX_Request	req;
+	char		head[256];
+	int		n;
+
+	FCGX_InitRequest(&req, 0, 0);
+	n = snprintf(head, sizeof(head), "Status: 200 OK\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+	    sizeof(body) - 1);
+	while (FCGX_Accept_r(&req) >= 0) {
+		FCGX_PutStr(head, n, req.out);
+		FCGX_PutStr(body, (int)sizeof(body) - 1, req.out);
+		FCGX_Finish_r(&req);
+	}
+	_exit(0);
+}
+
+int
+main(int argc, char **argv)
+{
+	int	n = argc > 1 ? atoi(argv[1]) : 2, i;
+
+	if (n < 1 || n > 64)
+		n = 2;
+	if (FCGX_Init() != 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < n; i++)
+		if (fork() == 0) {
+			/* Go when the parent goes. */
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			serve();
+		}
+	/* The parent waits; TERM to the group (or the parent) ends it. */
+	signal(SIGTERM, SIG_DFL);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
