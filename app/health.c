@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,7 +82,8 @@ health_probe(struct vt_health_state *h, struct vt_db **db,
 		*db = vt_db_open(option_file, group);
 	if (*db == NULL) {
 		p.status = VT_DB_ERROR;
-		snprintf(err, sizeof(err), "cannot set up a connection");
+		snprintf(err, sizeof(err), option_file == NULL ?
+		    "db_config is not set" : "cannot set up a connection");
 	} else {
 		err[0] = '\0';
 		(void)vt_db_probe(*db, timeout_ms, &p, err, sizeof(err));

@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "log.h"
 #include "master.h"
+#include "migrate.h"
 
 int
 main(int argc, char **argv)
@@ -35,10 +36,20 @@ main(int argc, char **argv)
 	case VT_CLI_VERSION:
 		printf("vitals %s\n", PACKAGE_VERSION);
 		return 0;
-	case VT_CLI_MIGRATE:
-		fprintf(stderr, "vitals: --migrate: this build has no "
-		    "database support yet\n");
-		return VT_EX_SOFTWARE;
+	case VT_CLI_MIGRATE: {
+		/* The option file here is an admin's: it creates tables. */
+		int	n = vt_migrate_run(conf.db_config[0] != '\0' ?
+			    conf.db_config : NULL, conf.db_group,
+			    conf.sql_dir[0] != '\0' ? conf.sql_dir : VT_SQL_DIR,
+			    err, sizeof(err));
+
+		if (n < 0) {
+			fprintf(stderr, "vitals: --migrate: %s\n", err);
+			return VT_EX_SOFTWARE;
+		}
+		printf("vitals: %d migration(s) applied\n", n);
+		return 0;
+	}
 	case VT_CLI_RUN:
 		break;
 	}

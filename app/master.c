@@ -33,7 +33,9 @@
 #include "clock.h"
 #include "log.h"
 #include "master.h"
+#include "health.h"
 #include "qlen.h"
+#include "sampler.h"
 #include "scoreboard.h"
 #include "sdnotify.h"
 #include "worker.h"
@@ -77,6 +79,9 @@ struct master {
 	int64_t			takeover_started;
 	int			handed_over;
 	char			listen_path[VT_PATH_LEN];
+	struct vt_sampler	sampler;
+	int			sampling;
+	int64_t			next_sample;	/* monotonic ms */
 };
 
 static int
@@ -283,6 +288,7 @@ master_reaped(struct master *m, pid_t pid, int status)
 	if (st == VT_SLOT_READING || st == VT_SLOT_BUSY)
 		__atomic_sub_fetch(&m->shm->c.busy, 1, __ATOMIC_RELAXED);
 	vt_slot_clear(&m->shm->slots[i]);
+	vt_health_release(&m->shm->health, pid);
 
 	if (WIFEXITED(status))
 		snprintf(how, sizeof(how), "exited with code %d",
@@ -483,8 +489,25 @@ master_maintain(struct master *m)
 			master_write_pid(m);
 			kill(m->takeover_from, SIGTERM);
 			m->takeover_from = 0;
+			m->next_sample = vt_mono_ms() +
+			    (int64_t)(m->conf.sample_interval * 1000);
 		}
 	}
+}
+
+/* Take a sample when one is due; keep to the schedule, skip if behind. */
+static void
+master_sample(struct master *m)
+{
+	int64_t	now = vt_mono_ms();
+	int64_t	step = (int64_t)(m->conf.sample_interval * 1000);
+
+	if (!m->sampling || m->takeover_from > 0 || now < m->next_sample)
+		return;
+	vt_sampler_tick(&m->sampler, m->shm);
+	m->next_sample += step;
+	if (m->next_sample <= vt_mono_ms())
+		m->next_sample = vt_mono_ms() + step;
 }
 
 static void
@@ -666,6 +689,23 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 	m->target = master_workers_for(&m->conf);
 	master_publish_limits(m);
 
+	{
+		struct vt_sampler_opts	o = { .root = m->conf.proc_root,
+			.statvfs = 1 };
+
+		if (vt_sampler_init(&m->sampler, &o) == VT_ERR) {
+			vt_log_err("sampler_failed", "error=\"out of memory\"");
+			return VT_EX_OSERR;
+		}
+		m->sampling = 1;
+		/*
+		 * After an upgrade, the old master samples until it is told
+		 * to stop; start one interval after taking over.
+		 */
+		m->next_sample = vt_mono_ms() + (m->takeover_from > 0 ?
+		    MASTER_START_WAIT_MS : 0);
+	}
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
@@ -696,7 +736,7 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 {
 	static struct master	m;	/* large: keep it off the stack */
 	struct pollfd		pfd;
-	int			rc, i;
+	int			rc, i, wait;
 
 	if ((rc = master_init(&m, conf, argc, argv)) != 0)
 		return rc;
@@ -716,10 +756,17 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 		} else {
 			master_maintain(&m);
 			master_gauge_queue(&m);
+			master_sample(&m);
 		}
 		pfd.fd = m.sfd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, MASTER_TICK_MS) == -1 && errno != EINTR) {
+		wait = MASTER_TICK_MS;
+		if (m.sampling && !m.stopping && m.next_sample - vt_mono_ms() <
+		    wait)
+			wait = (int)(m.next_sample - vt_mono_ms());
+		if (wait < 0)
+			wait = 0;
+		if (poll(&pfd, 1, wait) == -1 && errno != EINTR) {
 			vt_log_sys(VT_LOG_ERR, "poll_failed", NULL);
 			break;
 		}
@@ -728,6 +775,7 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 		unlink(m.listen_path);
 	if (!m.handed_over)
 		master_remove_pid(&m);
+	vt_sampler_free(&m.sampler);
 	vt_log_info("stopped", "handover=%s", m.handed_over ? "yes" : "no");
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 struct vt_shm;
 struct vt_conf;
+struct vt_db;
 
 /* What a worker knows that a handler may need. */
 struct vt_ctx {
@@ -26,6 +27,7 @@ struct vt_ctx {
 	struct vt_shm	       *shm;
 	int			slot;
 	int			listen_fd;
+	struct vt_db	      **db;	/* this worker's connection, lazily */
 };
 
 struct vt_request {

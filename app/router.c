@@ -16,6 +16,11 @@
 static const struct vt_route routes[] = {
 	{ "/health/live", GH, vt_handle_health_live, "health_live", 1 },
 	{ "/status", GH, vt_handle_status, "status", 2 },
+	{ "/health", GH, vt_handle_health, "health", 3 },
+	{ "/health/ready", GH, vt_handle_health_ready, "health_ready", 4 },
+	{ "/api/metrics", GH, vt_handle_api_metrics, "api_metrics", 5 },
+	{ "/metrics", GH, vt_handle_metrics, "metrics", 6 },
+	{ "/api/history", GH, vt_handle_api_history, "api_history", 7 },
 #ifdef VT_TEST_HOOKS
 	{ "/__test/sleep", GH, vt_handle_test_sleep, "test_sleep", 15 },
 #endif

@@ -17,10 +17,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "health.h"
+#include "ring.h"
+#include "shmdoc.h"
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	1
+#define VT_SHM_VERSION	2
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
@@ -105,6 +108,12 @@ struct vt_shm {
 	struct vt_counters	c;
 	struct vt_route_stats	routes[VT_ROUTE_MAX];
 	struct vt_slot		slots[VT_MAX_SLOTS];
+	struct vt_health_state	health;
+	int64_t			sample_ts_ms;	/* wall clock, last sample */
+	int64_t			sample_mono_ms;	/* when it was published */
+	struct vt_doc		metrics_json;
+	struct vt_doc		metrics_prom;
+	struct vt_ring		ring;
 };
 
 /*

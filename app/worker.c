@@ -130,6 +130,7 @@ struct worker_state {
 	struct vt_buf			body;
 	struct vt_buf			head;
 	FCGX_Request			fcgx;
+	struct vt_db		       *db;	/* for /health, lazily */
 	uint64_t			served;
 	uint64_t			limit;
 	int				accept_backoff_ms;
@@ -279,6 +280,7 @@ vt_worker_run(const struct vt_worker_args *a)
 	w.ctx.shm = a->shm;
 	w.ctx.slot = a->slot;
 	w.ctx.listen_fd = a->listen_fd;
+	w.ctx.db = &w.db;
 
 #ifdef VT_TEST_HOOKS
 	if (getenv("VITALS_TEST_CRASH_AT_START") != NULL)

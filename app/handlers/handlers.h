@@ -10,6 +10,15 @@
 
 /* health.c */
 int	vt_handle_health_live(const struct vt_request *, struct vt_reply *);
+int	vt_handle_health(const struct vt_request *, struct vt_reply *);
+int	vt_handle_health_ready(const struct vt_request *, struct vt_reply *);
+
+/* metrics.c */
+int	vt_handle_api_metrics(const struct vt_request *, struct vt_reply *);
+int	vt_handle_metrics(const struct vt_request *, struct vt_reply *);
+
+/* history.c */
+int	vt_handle_api_history(const struct vt_request *, struct vt_reply *);
 
 /* status.c */
 int	vt_handle_status(const struct vt_request *, struct vt_reply *);

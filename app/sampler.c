@@ -1,0 +1,388 @@
+/*
+ * sampler.c: the once-a-second host sampler (see sampler.h).
+ *
+ * Cost, measured here (2 vCPUs, ~150 processes): all collectors but the
+ * process scan take about 1 ms a tick; the process scan about 2-4 ms, so
+ * it runs every 5th tick by default.  The master publishes its own CPU
+ * time as vitals_sampler_duration_seconds and in /api/metrics.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "collect/procfile.h"
+#include "log.h"
+#include "render/json.h"
+#include "render/prom.h"
+#include "sampler.h"
+#include "scoreboard.h"
+
+const char *const vt_collector_names[VT_COL_N] = {
+	"stat", "meminfo", "loadavg", "uptime", "net_dev", "diskstats",
+	"mounts", "filesystem", "tcp", "netstat", "pressure", "processes",
+};
+
+int
+vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = *o;
+	snprintf(s->root, sizeof(s->root), "%s", o->root ? o->root : "/");
+	s->opt.root = s->root;
+	if (s->opt.fs_deadline_ms <= 0)
+		s->opt.fs_deadline_ms = 200;
+	if (s->opt.top_every <= 0)
+		s->opt.top_every = 5;
+	if (s->opt.top_budget_ms <= 0)
+		s->opt.top_budget_ms = 50;
+	s->filter.fstypes = vt_mounts_default_fstypes;
+	s->filter.mountpoints = vt_mounts_default_mountpoints;
+	vt_fs_helper_init(&s->fs);
+	s->h[0] = calloc(1, sizeof(struct vt_host));
+	s->h[1] = calloc(1, sizeof(struct vt_host));
+	s->pids[0] = calloc(1, sizeof(struct vt_pid_table));
+	s->pids[1] = calloc(1, sizeof(struct vt_pid_table));
+	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
+	    s->pids[1] == NULL ||
+	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
+	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR) {
+		vt_sampler_free(s);
+		return VT_ERR;
+	}
+	return VT_OK;
+}
+
+void
+vt_sampler_free(struct vt_sampler *s)
+{
+	(void)vt_fs_helper_cleanup(&s->fs);
+	free(s->h[0]);
+	free(s->h[1]);
+	free(s->pids[0]);
+	free(s->pids[1]);
+	vt_buf_free(&s->json);
+	vt_buf_free(&s->prom);
+	memset(s, 0, sizeof(*s));
+}
+
+/* One line of a small /proc/sys file, trimmed, into dst. */
+static void
+sampler_line(const char *root, const char *rel, char *dst, size_t len)
+{
+	char	buf[256], err[64];
+	size_t	n = 0;
+
+	dst[0] = '\0';
+	if (vt_procfile_read(root, rel, buf, sizeof(buf), &n, err,
+	    sizeof(err)) == VT_ERR)
+		return;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, buf, n);
+	dst[n] = '\0';
+}
+
+/* Note a collector's result; log only when its state changes. */
+static void
+sampler_result(struct vt_sampler *s, struct vt_host *h, enum vt_collector c,
+    int rc, const char *err, int64_t t0)
+{
+	unsigned	bit = VT_HAVE(c);
+
+	h->st.col_duration_s[c] = (double)(vt_mono_us() - t0) / 1e6;
+	if (rc == VT_OK) {
+		h->have |= bit;
+		if (s->failing & bit)
+			vt_log_info("collector_recovered", "collector=%s",
+			    vt_collector_names[c]);
+		s->failing &= ~bit;
+		return;
+	}
+	s->col_errors[c]++;
+	if (!(s->failing & bit)) {
+		char	q[VT_ERRLEN + 8];
+
+		vt_log_warn("collector_failed", "collector=%s error=%s",
+		    vt_collector_names[c], vt_log_quote(q, sizeof(q), err));
+	}
+	s->failing |= bit;
+}
+
+static double
+sampler_sum_net(const struct vt_host *h, int tx)
+{
+	double	sum = 0;
+	size_t	i;
+
+	for (i = 0; i < h->net.n; i++) {
+		if (strcmp(h->net.iface[i].name, "lo") == 0)
+			continue;
+		sum += tx ? h->net_rate[i].tx_bytes : h->net_rate[i].rx_bytes;
+	}
+	return sum;
+}
+
+static double
+sampler_sum_disk(const struct vt_host *h, int wr)
+{
+	double	sum = 0;
+	size_t	i;
+
+	for (i = 0; i < h->disk.n; i++)
+		if (vt_diskstats_selected(&h->disk.disk[i]))
+			sum += wr ? h->disk_rate[i].write_bytes :
+			    h->disk_rate[i].read_bytes;
+	return sum;
+}
+
+static void
+sampler_rates(struct vt_host *h, const struct vt_host *p)
+{
+	double	dt = h->interval_s;
+	size_t	i, j;
+
+	if (dt <= 0)
+		return;
+	if ((h->have & p->have & VT_HAVE(VT_COL_STAT)) != 0) {
+		h->ncpu = vt_cpu_percent_all(&p->stat, &h->stat, &h->cpu_total,
+		    h->cpu);
+		h->ctxt_per_s = vt_rate_u64(p->stat.ctxt, h->stat.ctxt, dt);
+		h->forks_per_s = vt_rate_u64(p->stat.processes,
+		    h->stat.processes, dt);
+		h->intr_per_s = vt_rate_u64(p->stat.intr, h->stat.intr, dt);
+	}
+	/* Match interfaces and disks by name: they come and go. */
+	for (i = 0; i < h->net.n; i++) {
+		const struct vt_netdev_iface   *c = &h->net.iface[i], *o = NULL;
+		struct vt_net_rate	       *r = &h->net_rate[i];
+
+		for (j = 0; j < p->net.n && o == NULL; j++)
+			if (strcmp(p->net.iface[j].name, c->name) == 0)
+				o = &p->net.iface[j];
+		if (o == NULL)
+			continue;
+		r->rx_bytes = vt_rate_u64(o->v[VT_NETDEV_RX_BYTES],
+		    c->v[VT_NETDEV_RX_BYTES], dt);
+		r->tx_bytes = vt_rate_u64(o->v[VT_NETDEV_TX_BYTES],
+		    c->v[VT_NETDEV_TX_BYTES], dt);
+		r->rx_packets = vt_rate_u64(o->v[VT_NETDEV_RX_PACKETS],
+		    c->v[VT_NETDEV_RX_PACKETS], dt);
+		r->tx_packets = vt_rate_u64(o->v[VT_NETDEV_TX_PACKETS],
+		    c->v[VT_NETDEV_TX_PACKETS], dt);
+		r->rx_errors = vt_rate_u64(o->v[VT_NETDEV_RX_ERRS],
+		    c->v[VT_NETDEV_RX_ERRS], dt);
+		r->tx_errors = vt_rate_u64(o->v[VT_NETDEV_TX_ERRS],
+		    c->v[VT_NETDEV_TX_ERRS], dt);
+		r->rx_drops = vt_rate_u64(o->v[VT_NETDEV_RX_DROP],
+		    c->v[VT_NETDEV_RX_DROP], dt);
+		r->tx_drops = vt_rate_u64(o->v[VT_NETDEV_TX_DROP],
+		    c->v[VT_NETDEV_TX_DROP], dt);
+	}
+	for (i = 0; i < h->disk.n; i++) {
+		const struct vt_disk   *c = &h->disk.disk[i], *o = NULL;
+		struct vt_disk_rate    *r = &h->disk_rate[i];
+
+		for (j = 0; j < p->disk.n && o == NULL; j++)
+			if (strcmp(p->disk.disk[j].name, c->name) == 0)
+				o = &p->disk.disk[j];
+		if (o == NULL)
+			continue;
+		r->reads = vt_rate_u64(o->v[VT_DISK_READS], c->v[VT_DISK_READS],
+		    dt);
+		r->writes = vt_rate_u64(o->v[VT_DISK_WRITES],
+		    c->v[VT_DISK_WRITES], dt);
+		/* Sectors are 512 bytes in diskstats, whatever the device. */
+		r->read_bytes = 512.0 * vt_rate_u64(o->v[VT_DISK_READ_SECTORS],
+		    c->v[VT_DISK_READ_SECTORS], dt);
+		r->write_bytes = 512.0 *
+		    vt_rate_u64(o->v[VT_DISK_WRITE_SECTORS],
+		    c->v[VT_DISK_WRITE_SECTORS], dt);
+		r->busy_percent = vt_busy_percent(o->v[VT_DISK_IO_MS],
+		    c->v[VT_DISK_IO_MS], dt);
+	}
+	if ((h->have & p->have & VT_HAVE(VT_COL_NETSTAT)) != 0) {
+		h->listen_overflows_per_s = vt_rate_u64(
+		    p->netstat.listen_overflows, h->netstat.listen_overflows, dt);
+		h->listen_drops_per_s = vt_rate_u64(p->netstat.listen_drops,
+		    h->netstat.listen_drops, dt);
+	}
+}
+
+static void
+sampler_point(struct vt_host *h)
+{
+	struct vt_point	*pt = &h->point;
+	uint64_t	 avail;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->ts_ms = h->ts_ms;
+	pt->v[VT_S_CPU_PERCENT] = h->interval_s > 0 && h->cpu_total.valid ?
+	    h->cpu_total.busy : 0;
+	pt->v[VT_S_LOAD1] = h->load.load1;
+	avail = h->mem.has_available ? h->mem.mem_available :
+	    h->mem.mem_free + h->mem.buffers + h->mem.cached;
+	pt->v[VT_S_MEM_USED] = h->mem.mem_total > avail ?
+	    (double)(h->mem.mem_total - avail) : 0;
+	pt->v[VT_S_MEM_AVAILABLE] = (double)avail;
+	pt->v[VT_S_SWAP_USED] = h->mem.swap_total > h->mem.swap_free ?
+	    (double)(h->mem.swap_total - h->mem.swap_free) : 0;
+	pt->v[VT_S_NET_RX] = sampler_sum_net(h, 0);
+	pt->v[VT_S_NET_TX] = sampler_sum_net(h, 1);
+	pt->v[VT_S_DISK_READ] = sampler_sum_disk(h, 0);
+	pt->v[VT_S_DISK_WRITE] = sampler_sum_disk(h, 1);
+	pt->v[VT_S_TCP_ESTABLISHED] = (double)vt_tcp_states_total(&h->tcp,
+	    VT_TCP_ESTABLISHED);
+	pt->v[VT_S_TCP_CLOSE_WAIT] = (double)vt_tcp_states_total(&h->tcp,
+	    VT_TCP_CLOSE_WAIT);
+}
+
+static void
+sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
+    int64_t mono_us)
+{
+	struct vt_pid_table    *cur = s->pids[s->pcur ^ 1];
+	struct vt_pid_table    *prev = s->pids[s->pcur];
+	char			err[VT_ERRLEN];
+	int64_t			t0 = vt_mono_us();
+	int			rc;
+
+	/* Between scans, carry the last result forward. */
+	if (s->have_pids && s->samples % (uint64_t)s->opt.top_every != 0) {
+		memcpy(h->top_cpu, p->top_cpu, sizeof(h->top_cpu));
+		memcpy(h->top_mem, p->top_mem, sizeof(h->top_mem));
+		h->ntop_cpu = p->ntop_cpu;
+		h->ntop_mem = p->ntop_mem;
+		h->top_ts_ms = p->top_ts_ms;
+		if (p->have & VT_HAVE(VT_COL_PROCESSES))
+			h->have |= VT_HAVE(VT_COL_PROCESSES);
+		return;
+	}
+	rc = vt_proc_pid_scan(s->root, cur, VT_PID_TABLE_MAX,
+	    s->opt.top_budget_ms, err, sizeof(err));
+	sampler_result(s, h, VT_COL_PROCESSES, rc, err, t0);
+	if (rc == VT_ERR)
+		return;
+	h->ntop_mem = vt_pid_top_mem(cur, h->top_mem);
+	if (s->have_pids)
+		h->ntop_cpu = vt_pid_top_cpu(prev, cur,
+		    (double)(mono_us - s->pids_mono_us) / 1e6, h->hz,
+		    h->top_cpu);
+	h->top_ts_ms = h->ts_ms;
+	s->pids_mono_us = mono_us;
+	s->pcur ^= 1;
+	s->have_pids = 1;
+}
+
+const struct vt_host *
+vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
+{
+	struct vt_host	       *h = s->h[s->cur ^ 1];
+	const struct vt_host   *p = s->h[s->cur];
+	char			err[VT_ERRLEN];
+	int64_t			t0, start = vt_mono_us();
+	int			rc;
+	size_t			i;
+
+	memset(h, 0, sizeof(*h));
+	h->ts_ms = ts_ms;
+	h->hz = sysconf(_SC_CLK_TCK);
+	if (h->hz <= 0)
+		h->hz = 100;
+	h->interval_s = s->samples > 0 && mono_us > s->last_mono_us ?
+	    (double)(mono_us - s->last_mono_us) / 1e6 : 0;
+	sampler_line(s->root, "proc/sys/kernel/hostname", h->hostname,
+	    sizeof(h->hostname));
+	sampler_line(s->root, "proc/sys/kernel/osrelease", h->kernel,
+	    sizeof(h->kernel));
+
+#define COLLECT(col, call) do {						\
+		t0 = vt_mono_us();					\
+		err[0] = '\0';						\
+		rc = (call);						\
+		sampler_result(s, h, (col), rc, err, t0);		\
+	} while (0)
+
+	COLLECT(VT_COL_STAT, vt_proc_stat_read(s->root, &h->stat, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_MEMINFO, vt_proc_meminfo_read(s->root, &h->mem, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_LOADAVG, vt_proc_loadavg_read(s->root, &h->load, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_UPTIME, vt_proc_uptime_read(s->root, &h->uptime, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_NET_DEV, vt_proc_net_dev_read(s->root, &h->net, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_DISKSTATS, vt_proc_diskstats_read(s->root, &h->disk,
+	    err, sizeof(err)));
+	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_read(s->root, &s->filter,
+	    &h->mounts, err, sizeof(err)));
+	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS))) {
+		COLLECT(VT_COL_FILESYSTEM, vt_fs_usage(&s->fs, &h->mounts,
+		    s->opt.fs_deadline_ms, err, sizeof(err)));
+		for (i = 0; i < h->mounts.n; i++)
+			if (h->mounts.m[i].state == VT_FS_TIMEOUT)
+				s->fs_timeouts++;
+	}
+	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &h->tcp, err,
+	    sizeof(err)));
+	COLLECT(VT_COL_NETSTAT, vt_proc_net_netstat_read(s->root, &h->netstat,
+	    err, sizeof(err)));
+	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
+	    err, sizeof(err)));
+#undef COLLECT
+	sampler_rates(h, p);
+	sampler_top(s, h, p, mono_us);
+	sampler_point(h);
+
+	s->last_mono_us = mono_us;
+	s->samples++;
+	h->st.samples = s->samples;
+	h->st.duration_s = (double)(vt_mono_us() - start) / 1e6;
+	s->duration_sum_s += h->st.duration_s;
+	h->st.duration_sum_s = s->duration_sum_s;
+	memcpy(h->st.col_errors, s->col_errors, sizeof(h->st.col_errors));
+	h->st.fs_timeouts = s->fs_timeouts;
+	{
+		struct rusage	ru;
+
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			h->st.cpu_time_us = (uint64_t)ru.ru_utime.tv_sec *
+			    1000000 + (uint64_t)ru.ru_utime.tv_usec +
+			    (uint64_t)ru.ru_stime.tv_sec * 1000000 +
+			    (uint64_t)ru.ru_stime.tv_usec;
+	}
+	s->cur ^= 1;
+	return h;
+}
+
+void
+vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
+{
+	const struct vt_host   *h;
+
+	h = vt_sampler_collect(s, vt_wall_ms(), vt_mono_us());
+	vt_buf_reset(&s->json);
+	vt_buf_reset(&s->prom);
+	if (vt_render_json(h, &s->json) == VT_OK)
+		(void)vt_doc_publish(&shm->metrics_json, s->json.data,
+		    s->json.len, h->ts_ms);
+	else
+		vt_log_warn("render_failed", "document=json bytes=%zu",
+		    s->json.len);
+	if (vt_render_prom(h, &s->prom) == VT_OK)
+		(void)vt_doc_publish(&shm->metrics_prom, s->prom.data,
+		    s->prom.len, h->ts_ms);
+	else
+		vt_log_warn("render_failed", "document=prom bytes=%zu",
+		    s->prom.len);
+	vt_ring_push(&shm->ring, &h->point);
+	__atomic_store_n(&shm->sample_ts_ms, h->ts_ms, __ATOMIC_RELEASE);
+	__atomic_store_n(&shm->sample_mono_ms, vt_mono_ms(), __ATOMIC_RELEASE);
+}

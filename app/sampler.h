@@ -1,0 +1,66 @@
+/*
+ * sampler.h: the host sampler, run by the master once a second.
+ *
+ * Each tick reads every collector under the proc root, computes rates
+ * against the previous sample, renders the /api/metrics JSON and the
+ * Prometheus text once, and publishes them and a ring point to shared
+ * memory.  A collector that fails is counted and logged (once per change
+ * of state) and the others go on; statvfs runs in a helper with a
+ * deadline, and the process scan runs every few ticks, so no collector
+ * can delay the next tick by more than its own budget.
+ */
+#ifndef VT_SAMPLER_H
+#define VT_SAMPLER_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "collect/fs_usage.h"
+#include "host.h"
+
+struct vt_shm;
+
+struct vt_sampler_opts {
+	const char     *root;		/* the proc root: "/" in production */
+	int		statvfs;	/* run statvfs on the mounts */
+	int		fs_deadline_ms;
+	int		top_every;	/* scan processes every N samples */
+	int		top_budget_ms;
+};
+
+struct vt_sampler {
+	struct vt_sampler_opts	opt;
+	char			root[VT_PATH_LEN];
+	struct vt_host	       *h[2];		/* current and previous */
+	int			cur;
+	struct vt_pid_table    *pids[2];
+	int			pcur;
+	int			have_pids;
+	int64_t			pids_mono_us;
+	struct vt_fs_helper	fs;
+	struct vt_mounts_filter	filter;
+	unsigned		failing;	/* collectors failing now */
+	struct vt_buf		json;
+	struct vt_buf		prom;
+	uint64_t		samples;
+	int64_t			last_mono_us;
+	double			duration_sum_s;
+	uint64_t		col_errors[VT_COL_N];
+	uint64_t		fs_timeouts;
+};
+
+/* Allocate the buffers; 0 or -1. */
+int	vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o);
+void	vt_sampler_free(struct vt_sampler *s);
+
+/*
+ * Take one sample at wall time ts_ms (monotonic mono_us for the
+ * interval): collect, compute rates, fill the point.  Returns the sample.
+ */
+const struct vt_host *vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms,
+	    int64_t mono_us);
+
+/* Collect, render and publish to the scoreboard's documents and ring. */
+void	vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm);
+
+#endif /* VT_SAMPLER_H */
