@@ -23,7 +23,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	2
+#define VT_SHM_VERSION	3
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
@@ -95,6 +95,19 @@ struct vt_limits {
 	int32_t		backlog;
 };
 
+/* The recorder's figures, written by the recorder process only. */
+struct vt_recorder_state {
+	int32_t		pid;
+	int32_t		db_up;		/* last write succeeded */
+	uint64_t	rows_written;	/* 10 s and 1 min rows */
+	uint64_t	batches;
+	uint64_t	errors;		/* failed writes */
+	uint64_t	lost_points;	/* fell off the ring before written */
+	uint64_t	backfilled_rows;	/* written after an outage */
+	int64_t		last_write_ms;	/* wall clock */
+	int64_t		written_until_ms;	/* buckets before this are stored */
+};
+
 struct vt_shm {
 	uint32_t		magic;
 	uint32_t		version;
@@ -113,6 +126,7 @@ struct vt_shm {
 	int64_t			sample_mono_ms;	/* when it was published */
 	struct vt_doc		metrics_json;
 	struct vt_doc		metrics_prom;
+	struct vt_recorder_state recorder;
 	struct vt_ring		ring;
 };
 

@@ -1,0 +1,76 @@
+# app/collect/local.mk: build lines of this part (included by Makefile.am).
+#
+# The collectors: one pure parser and one reader per kernel source, the
+# shared file helper, the statvfs helper and the rate arithmetic.  They
+# go into the internal library; each has a TAP test fed from
+# t/fixtures/proc/.
+
+app_libvitals_a_SOURCES += \
+	app/collect/procfile.c app/collect/procfile.h \
+	app/collect/proc_stat.c app/collect/proc_stat.h \
+	app/collect/proc_meminfo.c app/collect/proc_meminfo.h \
+	app/collect/proc_loadavg.c app/collect/proc_loadavg.h \
+	app/collect/proc_uptime.c app/collect/proc_uptime.h \
+	app/collect/proc_net_dev.c app/collect/proc_net_dev.h \
+	app/collect/proc_diskstats.c app/collect/proc_diskstats.h \
+	app/collect/proc_mounts.c app/collect/proc_mounts.h \
+	app/collect/fs_usage.c app/collect/fs_usage.h \
+	app/collect/proc_net_tcp.c app/collect/proc_net_tcp.h \
+	app/collect/tcp_diag.c app/collect/tcp_diag.h \
+	app/collect/proc_net_netstat.c app/collect/proc_net_netstat.h \
+	app/collect/proc_pressure.c app/collect/proc_pressure.h \
+	app/collect/proc_pid.c app/collect/proc_pid.h \
+	app/collect/rate.c app/collect/rate.h
+
+VT_COLLECT_TESTS = \
+	t/unit/proc_file-t \
+	t/unit/proc_stat-t \
+	t/unit/proc_meminfo-t \
+	t/unit/proc_loadavg-t \
+	t/unit/proc_uptime-t \
+	t/unit/proc_net_dev-t \
+	t/unit/proc_diskstats-t \
+	t/unit/proc_mounts-t \
+	t/unit/proc_fs_usage-t \
+	t/unit/proc_net_tcp-t \
+	t/unit/proc_net_netstat-t \
+	t/unit/proc_pressure-t \
+	t/unit/proc_pid-t \
+	t/unit/rate-t \
+	t/unit/proc_live-t
+
+check_PROGRAMS += $(VT_COLLECT_TESTS)
+TESTS += $(VT_COLLECT_TESTS)
+
+t_unit_proc_file_t_SOURCES = t/unit/proc_file-t.c
+t_unit_proc_file_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_stat_t_SOURCES = t/unit/proc_stat-t.c
+t_unit_proc_stat_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_meminfo_t_SOURCES = t/unit/proc_meminfo-t.c
+t_unit_proc_meminfo_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_loadavg_t_SOURCES = t/unit/proc_loadavg-t.c
+t_unit_proc_loadavg_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_uptime_t_SOURCES = t/unit/proc_uptime-t.c
+t_unit_proc_uptime_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_dev_t_SOURCES = t/unit/proc_net_dev-t.c
+t_unit_proc_net_dev_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_diskstats_t_SOURCES = t/unit/proc_diskstats-t.c
+t_unit_proc_diskstats_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_mounts_t_SOURCES = t/unit/proc_mounts-t.c
+t_unit_proc_mounts_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_fs_usage_t_SOURCES = t/unit/proc_fs_usage-t.c
+t_unit_proc_fs_usage_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_tcp_t_SOURCES = t/unit/proc_net_tcp-t.c
+t_unit_proc_net_tcp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_netstat_t_SOURCES = t/unit/proc_net_netstat-t.c
+t_unit_proc_net_netstat_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_pressure_t_SOURCES = t/unit/proc_pressure-t.c
+t_unit_proc_pressure_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_pid_t_SOURCES = t/unit/proc_pid-t.c
+t_unit_proc_pid_t_LDADD = $(VT_TEST_LIBS)
+t_unit_rate_t_SOURCES = t/unit/rate-t.c
+t_unit_rate_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_live_t_SOURCES = t/unit/proc_live-t.c
+t_unit_proc_live_t_LDADD = $(VT_TEST_LIBS)
+
+EXTRA_DIST += app/collect/local.mk

@@ -1,0 +1,180 @@
+/*
+ * proc_net_tcp.c: count TCP sockets by state from /proc/net/tcp{,6}, and
+ * pick the source for the collector (see proc_net_tcp.h).
+ *
+ * Each socket line starts "%4d: %08X:%04X %08X:%04X %02X" (tcp6 has
+ * 32-digit addresses): slot, local, remote, state.  IPv4 lines are padded
+ * with blanks to 149 columns; time-wait lines are shorter.  Only the
+ * state column matters here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "collect/procfile.h"
+#include "collect/proc_net_tcp.h"
+#include "collect/tcp_diag.h"
+
+const char *const vt_tcp_state_names[VT_TCP_NSTATES] = {
+	"", "established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2",
+	"time_wait", "close", "close_wait", "last_ack", "listen", "closing"
+};
+
+/* What tcp_chunk needs between calls. */
+struct tcp_stream {
+	struct vt_tcp_counts	*acc;
+	int			 header;	/* the header line was seen */
+};
+
+static int	tcp_is_header(struct vt_span line);
+static int	tcp_chunk(const char *buf, size_t len, void *arg, char *err,
+		    size_t errlen);
+static int	tcp_read_file(const char *root, const char *rel,
+		    struct vt_tcp_counts *acc, int *missing, char *err,
+		    size_t errlen);
+
+uint64_t
+vt_tcp_states_total(const struct vt_tcp_states *s, enum vt_tcp_state state)
+{
+	if ((int)state <= 0 || state >= VT_TCP_NSTATES)
+		return 0;
+	return s->v4.state[state] + s->v6.state[state];
+}
+
+static int
+tcp_is_header(struct vt_span line)
+{
+	return vt_pf_prefix(vt_pf_trim(line), "sl ");
+}
+
+int
+vt_proc_net_tcp_add_lines(const char *buf, size_t len,
+    struct vt_tcp_counts *acc, char *err, size_t errlen)
+{
+	struct vt_span	line, w[4];
+	uint32_t	st;
+	size_t		pos = 0;
+
+	if (vt_pf_complete(buf, len) == VT_ERR)
+		return vt_pf_err(err, errlen,
+		    "proc/net/tcp: truncated (no newline at the end)");
+	while (vt_pf_line(buf, len, &pos, &line)) {
+		if (vt_pf_words(line, w, VT_ARRAY_LEN(w)) < 4) {
+			if (vt_pf_trim(line).len == 0)
+				continue;
+			return vt_pf_err(err, errlen,
+			    "proc/net/tcp: short socket line");
+		}
+		if (w[0].len < 2 || w[0].p[w[0].len - 1] != ':' ||
+		    memchr(w[1].p, ':', w[1].len) == NULL ||
+		    w[3].len != 2 || vt_pf_hex32(w[3], &st) == VT_ERR)
+			return vt_pf_err(err, errlen,
+			    "proc/net/tcp: malformed socket line");
+		if (st > 0 && st < VT_TCP_NSTATES)
+			acc->state[st]++;
+		else
+			acc->other++;
+	}
+	return VT_OK;
+}
+
+int
+vt_proc_net_tcp_parse(const char *buf, size_t len, struct vt_tcp_counts *out,
+    char *err, size_t errlen)
+{
+	struct vt_span	line;
+	size_t		pos = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len == 0)
+		return vt_pf_err(err, errlen, "proc/net/tcp: empty");
+	if (vt_pf_complete(buf, len) == VT_ERR)
+		return vt_pf_err(err, errlen,
+		    "proc/net/tcp: truncated (no newline at the end)");
+	vt_pf_line(buf, len, &pos, &line);
+	if (!tcp_is_header(line))
+		return vt_pf_err(err, errlen, "proc/net/tcp: no header");
+	return vt_proc_net_tcp_add_lines(buf + pos, len - pos, out, err,
+	    errlen);
+}
+
+/* A chunk of whole lines: the header first, then sockets. */
+static int
+tcp_chunk(const char *buf, size_t len, void *arg, char *err, size_t errlen)
+{
+	struct tcp_stream	*ts = arg;
+	struct vt_span		 line;
+	size_t			 pos = 0;
+
+	if (!ts->header) {
+		vt_pf_line(buf, len, &pos, &line);
+		if (!tcp_is_header(line))
+			return vt_pf_err(err, errlen,
+			    "proc/net/tcp: no header");
+		ts->header = 1;
+	}
+	return vt_proc_net_tcp_add_lines(buf + pos, len - pos, ts->acc, err,
+	    errlen);
+}
+
+/*
+ * Stream one file through a stack buffer, whole lines at a time.  A
+ * missing file sets *missing and is not an error.
+ */
+static int
+tcp_read_file(const char *root, const char *rel, struct vt_tcp_counts *acc,
+    int *missing, char *err, size_t errlen)
+{
+	char			buf[VT_PROC_NET_TCP_BUFSZ];
+	struct tcp_stream	ts;
+
+	memset(acc, 0, sizeof(*acc));
+	*missing = 0;
+	ts.acc = acc;
+	ts.header = 0;
+	if (vt_procfile_stream(root, rel, buf, sizeof(buf), tcp_chunk, &ts,
+	    err, errlen) == VT_ERR) {
+		if (errno == ENOENT) {
+			*missing = 1;
+			return VT_OK;
+		}
+		return VT_ERR;
+	}
+	if (!ts.header)
+		return vt_pf_err(err, errlen, "%s: empty", rel);
+	return VT_OK;
+}
+
+int
+vt_proc_net_tcp_read(const char *root, struct vt_tcp_states *out, char *err,
+    size_t errlen)
+{
+	int	missing;
+
+	memset(out, 0, sizeof(*out));
+	if (tcp_read_file(root, "proc/net/tcp", &out->v4, &missing, err,
+	    errlen) == VT_ERR)
+		return VT_ERR;
+	if (missing)
+		return vt_pf_err(err, errlen, "proc/net/tcp: missing");
+	if (tcp_read_file(root, "proc/net/tcp6", &out->v6, &missing, err,
+	    errlen) == VT_ERR)
+		return VT_ERR;
+	out->has_v6 = !missing;
+	out->source = VT_TCP_SRC_PROC;
+	return VT_OK;
+}
+
+int
+vt_tcp_states_read(const char *root, struct vt_tcp_states *out, char *err,
+    size_t errlen)
+{
+	if (root == NULL || root[0] == '\0' ||
+	    (root[0] == '/' && root[1] == '\0')) {
+		if (vt_tcp_diag_count(out, VT_TCP_DIAG_TIMEOUT_MS, err,
+		    errlen) == VT_OK)
+			return VT_OK;
+	}
+	return vt_proc_net_tcp_read(root, out, err, errlen);
+}

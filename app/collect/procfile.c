@@ -1,0 +1,397 @@
+/*
+ * procfile.c: read a small kernel file whole into a caller's buffer, and
+ * look at it through bounded spans (see procfile.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/procfile.h"
+
+static int	pf_blank(char c);
+
+static int
+pf_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int
+vt_pf_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return VT_ERR;
+}
+
+int
+vt_procfile_path(const char *root, const char *rel, char *dst, size_t dstlen)
+{
+	size_t	rlen;
+	int	n;
+
+	if (root == NULL || *root == '\0')
+		root = "/";
+	while (*rel == '/')
+		rel++;
+	rlen = strlen(root);
+	while (rlen > 1 && root[rlen - 1] == '/')
+		rlen--;
+	if (rlen == 1 && root[0] == '/')
+		rlen = 0;
+	n = snprintf(dst, dstlen, "%.*s/%s", (int)rlen, root, rel);
+	if (n < 0 || (size_t)n >= dstlen)
+		return VT_ERR;
+	return VT_OK;
+}
+
+int
+vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
+    size_t *len, char *err, size_t errlen)
+{
+	char	path[VT_PATH_LEN * 2], extra;
+	size_t	got = 0;
+	ssize_t	n;
+	int	fd, saved, rc = VT_OK;
+
+	*len = 0;
+	if (vt_procfile_path(root, rel, path, sizeof(path)) == VT_ERR) {
+		errno = ENAMETOOLONG;
+		return vt_pf_err(err, errlen, "%s: path too long", rel);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		saved = errno;
+		vt_pf_err(err, errlen, "open %s: %s", path, strerror(saved));
+		errno = saved;
+		return VT_ERR;
+	}
+	while (got < cap) {
+		n = read(fd, buf + got, cap - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == cap) {
+		/* Full: one more byte tells a file of exactly cap bytes. */
+		do {
+			n = read(fd, &extra, 1);
+		} while (n == -1 && errno == EINTR);
+		if (n == -1)
+			goto fail;
+		if (n > 0) {
+			rc = VT_PF_TRUNCATED;
+			vt_pf_err(err, errlen, "%s: larger than %zu bytes",
+			    path, cap);
+		}
+	}
+	close(fd);
+	*len = got;
+	return rc;
+
+fail:
+	saved = errno;
+	vt_pf_err(err, errlen, "read %s: %s", path, strerror(saved));
+	close(fd);
+	errno = saved;
+	return VT_ERR;
+}
+
+int
+vt_procfile_stream(const char *root, const char *rel, char *buf, size_t cap,
+    vt_pf_chunk_fn fn, void *arg, char *err, size_t errlen)
+{
+	char	path[VT_PATH_LEN * 2];
+	size_t	have = 0, end;
+	ssize_t	n;
+	int	fd, saved;
+
+	if (vt_procfile_path(root, rel, path, sizeof(path)) == VT_ERR) {
+		errno = ENAMETOOLONG;
+		return vt_pf_err(err, errlen, "%s: path too long", rel);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		saved = errno;
+		vt_pf_err(err, errlen, "open %s: %s", path, strerror(saved));
+		errno = saved;
+		return VT_ERR;
+	}
+	for (;;) {
+		n = read(fd, buf + have, cap - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			vt_pf_err(err, errlen, "read %s: %s", path,
+			    strerror(saved));
+			close(fd);
+			errno = saved;
+			return VT_ERR;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		/* Whole lines go now; a partial one waits for more. */
+		for (end = have; end > 0 && buf[end - 1] != '\n'; end--)
+			continue;
+		if (end == 0) {
+			if (have < cap)
+				continue;
+			close(fd);
+			errno = EFBIG;
+			return vt_pf_err(err, errlen,
+			    "%s: a line longer than %zu bytes", path, cap);
+		}
+		if (fn(buf, end, arg, err, errlen) == VT_ERR) {
+			close(fd);
+			errno = 0;
+			return VT_ERR;
+		}
+		memmove(buf, buf + end, have - end);
+		have -= end;
+	}
+	close(fd);
+	if (have > 0) {
+		errno = 0;
+		return vt_pf_err(err, errlen,
+		    "%s: truncated (no newline at the end)", path);
+	}
+	return VT_OK;
+}
+
+int
+vt_pf_complete(const char *buf, size_t len)
+{
+	if (len == 0 || buf[len - 1] == '\n')
+		return VT_OK;
+	return VT_ERR;
+}
+
+int
+vt_pf_line(const char *buf, size_t len, size_t *pos, struct vt_span *line)
+{
+	const char	*nl;
+	size_t		 start = *pos;
+
+	if (start >= len)
+		return 0;
+	nl = memchr(buf + start, '\n', len - start);
+	line->p = buf + start;
+	if (nl == NULL) {
+		line->len = len - start;
+		*pos = len;
+	} else {
+		line->len = (size_t)(nl - (buf + start));
+		*pos = start + line->len + 1;
+	}
+	return 1;
+}
+
+int
+vt_pf_next_word(struct vt_span line, size_t *pos, struct vt_span *word)
+{
+	size_t	i = *pos, start;
+
+	while (i < line.len && pf_blank(line.p[i]))
+		i++;
+	if (i >= line.len) {
+		*pos = line.len;
+		return 0;
+	}
+	start = i;
+	while (i < line.len && !pf_blank(line.p[i]))
+		i++;
+	word->p = line.p + start;
+	word->len = i - start;
+	*pos = i;
+	return 1;
+}
+
+size_t
+vt_pf_words(struct vt_span line, struct vt_span *w, size_t max)
+{
+	struct vt_span	word;
+	size_t		pos = 0, n = 0;
+
+	while (vt_pf_next_word(line, &pos, &word)) {
+		if (n < max)
+			w[n] = word;
+		n++;
+	}
+	return n;
+}
+
+struct vt_span
+vt_pf_word(const struct vt_span *w, size_t n, size_t i)
+{
+	struct vt_span	empty = { "", 0 };
+
+	if (i >= n)
+		return empty;
+	return w[i];
+}
+
+struct vt_span
+vt_pf_cstr(const char *s)
+{
+	struct vt_span	r;
+
+	r.p = s;
+	r.len = strlen(s);
+	return r;
+}
+
+struct vt_span
+vt_pf_trim(struct vt_span s)
+{
+	while (s.len > 0 && pf_blank(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && pf_blank(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+int
+vt_pf_eq(struct vt_span s, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	return s.len == n && memcmp(s.p, lit, n) == 0;
+}
+
+int
+vt_pf_prefix(struct vt_span s, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	return s.len >= n && memcmp(s.p, lit, n) == 0;
+}
+
+int
+vt_pf_copy(struct vt_span s, char *dst, size_t dstlen)
+{
+	size_t	n = s.len;
+	int	rc = VT_OK;
+
+	if (dstlen == 0)
+		return VT_ERR;
+	if (n >= dstlen) {
+		n = dstlen - 1;
+		rc = VT_ERR;
+	}
+	memcpy(dst, s.p, n);
+	dst[n] = '\0';
+	return rc;
+}
+
+int
+vt_pf_u64(struct vt_span s, uint64_t *out)
+{
+	uint64_t	v = 0, d;
+	size_t		i;
+
+	if (s.len == 0)
+		return VT_ERR;
+	for (i = 0; i < s.len; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return VT_ERR;
+		d = (uint64_t)(s.p[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return VT_ERR;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return VT_OK;
+}
+
+int
+vt_pf_i64(struct vt_span s, int64_t *out)
+{
+	uint64_t	v;
+	int		neg = 0;
+
+	if (s.len > 0 && s.p[0] == '-') {
+		neg = 1;
+		s.p++;
+		s.len--;
+	}
+	if (vt_pf_u64(s, &v) == VT_ERR)
+		return VT_ERR;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return VT_ERR;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return VT_ERR;
+		*out = (int64_t)v;
+	}
+	return VT_OK;
+}
+
+int
+vt_pf_hex32(struct vt_span s, uint32_t *out)
+{
+	uint32_t	v = 0, d;
+	size_t		i;
+	char		c;
+
+	if (s.len == 0 || s.len > 8)
+		return VT_ERR;
+	for (i = 0; i < s.len; i++) {
+		c = s.p[i];
+		if (c >= '0' && c <= '9')
+			d = (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (uint32_t)(c - 'A' + 10);
+		else
+			return VT_ERR;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return VT_OK;
+}
+
+int
+vt_pf_decimal(struct vt_span s, double *out)
+{
+	struct vt_span	ip = s, fp = { "", 0 };
+	const char     *dot;
+	uint64_t	iv, fv = 0;
+	double		scale = 1.0;
+	size_t		i;
+
+	if ((dot = memchr(s.p, '.', s.len)) != NULL) {
+		ip.len = (size_t)(dot - s.p);
+		fp.p = dot + 1;
+		fp.len = s.len - ip.len - 1;
+		/* "1." and ".5" are not what the kernel writes. */
+		if (fp.len == 0 || fp.len > 18)
+			return VT_ERR;
+		if (vt_pf_u64(fp, &fv) == VT_ERR)
+			return VT_ERR;
+		for (i = 0; i < fp.len; i++)
+			scale *= 10.0;
+	}
+	if (vt_pf_u64(ip, &iv) == VT_ERR)
+		return VT_ERR;
+	*out = (double)iv + (double)fv / scale;
+	return VT_OK;
+}

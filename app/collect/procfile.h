@@ -1,0 +1,128 @@
+/*
+ * procfile.h: the helpers every collector shares.  One function reads a
+ * small kernel file whole into a buffer the caller owns, with a size cap;
+ * the others look at that buffer through spans (pointer and length, never
+ * NUL-terminated) and never read past the length they are given.
+ *
+ * Nothing here allocates, logs or keeps state between calls.
+ */
+#ifndef VT_COLLECT_PROCFILE_H
+#define VT_COLLECT_PROCFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vitals.h"
+
+/* vt_procfile_read() returns this when the file did not fit. */
+#define VT_PF_TRUNCATED	1
+
+/* A run of bytes inside somebody else's buffer. */
+struct vt_span {
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * Join root ("/" in production, a fixture tree in tests; NULL or "" mean
+ * "/") and rel ("proc/stat", a leading slash is optional) into dst.
+ * Returns VT_OK, or VT_ERR when dst is too small.
+ */
+int	vt_procfile_path(const char *root, const char *rel, char *dst,
+	    size_t dstlen);
+
+/*
+ * Read <root>/<rel> into buf (at most cap bytes; buf is not
+ * NUL-terminated) and store the byte count in *len.  Returns VT_OK when
+ * the whole file was read, VT_PF_TRUNCATED when it holds more than cap
+ * bytes (buf then holds the first cap bytes), or VT_ERR with errno set and
+ * a message in err.  The caller owns buf; nothing is kept.
+ */
+int	vt_procfile_read(const char *root, const char *rel, char *buf,
+	    size_t cap, size_t *len, char *err, size_t errlen);
+
+/*
+ * For files too large to hold whole (/proc/net/tcp on a busy host, the
+ * mount table of a container host): stream <root>/<rel> through buf (cap
+ * bytes, the caller's), handing fn whole lines only, one or more per
+ * call, each chunk ending in a newline.  fn returns VT_OK to go on, or
+ * VT_ERR (with its reason in err) to stop.  A line longer than cap, or a
+ * file whose last line has no newline, is an error.  Returns VT_OK, or
+ * VT_ERR with a message in err (and errno set when the open or a read
+ * failed, so ENOENT can be told apart).
+ */
+typedef int	(*vt_pf_chunk_fn)(const char *chunk, size_t len, void *arg,
+		    char *err, size_t errlen);
+int	vt_procfile_stream(const char *root, const char *rel, char *buf,
+	    size_t cap, vt_pf_chunk_fn fn, void *arg, char *err,
+	    size_t errlen);
+
+/*
+ * Store a message in err (which may be NULL or zero-sized), like snprintf.
+ * Always returns VT_ERR, so parsers can "return vt_pf_err(...)".
+ */
+int	vt_pf_err(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * VT_OK when buf[0..len) is empty or ends with a newline, as every file
+ * the kernel writes does; VT_ERR (a file cut mid-line) otherwise.
+ */
+int	vt_pf_complete(const char *buf, size_t len);
+
+/*
+ * Step through the lines of buf[0..len): *pos starts at 0.  Stores the
+ * next line (without its newline) in *line and returns 1, or returns 0 at
+ * the end.  A last line without a newline is still returned.
+ */
+int	vt_pf_line(const char *buf, size_t len, size_t *pos,
+	    struct vt_span *line);
+
+/*
+ * Step through the words of a line, split on blanks (space and tab):
+ * *pos starts at 0.  Returns 1 with the word in *word, 0 at the end.
+ */
+int	vt_pf_next_word(struct vt_span line, size_t *pos, struct vt_span *word);
+
+/*
+ * Split a line on blanks into at most max words in w[].  Returns the
+ * number of words in the line, which may be more than max: only the
+ * first max are stored.
+ */
+size_t	vt_pf_words(struct vt_span line, struct vt_span *w, size_t max);
+
+/*
+ * Word i of the n words in w[], or an empty span when i is out of range,
+ * so a short line reads as empty fields, not as memory past the array.
+ */
+struct vt_span vt_pf_word(const struct vt_span *w, size_t n, size_t i);
+
+/* The span of a NUL-terminated string, and a span with blanks trimmed. */
+struct vt_span vt_pf_cstr(const char *s);
+struct vt_span vt_pf_trim(struct vt_span s);
+
+/* 1 when s holds exactly the bytes of lit, else 0. */
+int	vt_pf_eq(struct vt_span s, const char *lit);
+
+/* 1 when s starts with the bytes of lit, else 0. */
+int	vt_pf_prefix(struct vt_span s, const char *lit);
+
+/*
+ * Copy s into dst as a NUL-terminated string.  Returns VT_OK, or VT_ERR
+ * when it did not fit (dst then holds a truncated copy).
+ */
+int	vt_pf_copy(struct vt_span s, char *dst, size_t dstlen);
+
+/*
+ * Numbers.  Each accepts the whole span or nothing: no sign, no blanks,
+ * no trailing bytes; overflow is an error.  Returns VT_OK or VT_ERR.
+ * vt_pf_i64 accepts a leading '-'.  vt_pf_hex32 reads hexadecimal digits
+ * without "0x".  vt_pf_decimal reads "123", "0.26" or "295.29" without
+ * strtod, so the locale cannot change the result.
+ */
+int	vt_pf_u64(struct vt_span s, uint64_t *out);
+int	vt_pf_i64(struct vt_span s, int64_t *out);
+int	vt_pf_hex32(struct vt_span s, uint32_t *out);
+int	vt_pf_decimal(struct vt_span s, double *out);
+
+#endif /* VT_COLLECT_PROCFILE_H */

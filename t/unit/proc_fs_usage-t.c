@@ -1,0 +1,201 @@
+/*
+ * proc_fs_usage-t.c: statvfs in a helper child under a deadline.  The
+ * deadline test injects a statvfs that sleeps for 10 s on one mount: the
+ * call must come back within the deadline (plus slack), with that mount
+ * (and the ones after it) timed out and the ones before it measured.
+ * Were the deadline not enforced, the call would take 10 s and fail.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "collect/fs_usage.h"
+
+#define DEADLINE_MS	300
+#define SLACK_MS	250
+
+static int	fake_statvfs(const char *path, struct statvfs *st);
+static long	ms_since(const struct timespec *t0);
+static void	table(struct vt_proc_mounts *m);
+static int	leftover_children(void);
+
+/* "/slow" sleeps 10 s, "/denied" fails with EACCES, the rest are fake. */
+static int
+fake_statvfs(const char *path, struct statvfs *st)
+{
+	struct timespec	ts = { 10, 0 };
+
+	if (strcmp(path, "/slow") == 0) {
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			continue;
+	}
+	if (strcmp(path, "/denied") == 0) {
+		errno = EACCES;
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->f_frsize = 4096;
+	st->f_bsize = 4096;
+	st->f_blocks = 1000;
+	st->f_bfree = 600;
+	st->f_bavail = 500;
+	st->f_files = 300;
+	st->f_ffree = 200;
+	return 0;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void
+table(struct vt_proc_mounts *m)
+{
+	static const char *const	mps[] = { "/fast", "/slow", "/denied" };
+	size_t				i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < VT_ARRAY_LEN(mps); i++) {
+		snprintf(m->m[i].mountpoint, sizeof(m->m[i].mountpoint), "%s",
+		    mps[i]);
+		snprintf(m->m[i].fstype, sizeof(m->m[i].fstype), "nfs4");
+	}
+	m->n = VT_ARRAY_LEN(mps);
+}
+
+/* Children of ours not yet reaped (zombies included). */
+static int
+leftover_children(void)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return errno == ECHILD ? 0 : -1;
+	return 1;	/* a child exists (alive, or exited and unreaped) */
+}
+
+int
+main(void)
+{
+	struct vt_proc_mounts	 real, m;
+	struct vt_fs_helper	 h;
+	struct statvfs		 sv;
+	struct timespec		 t0, pause = { 0, 100 * 1000 * 1000 };
+	struct vt_mount		*root = NULL;
+	char			 err[VT_ERRLEN];
+	long			 ms;
+	size_t			 i;
+	pid_t			 sleeper;
+	int			 rc;
+
+	/* The real statvfs on this machine's real mounts. */
+	vt_fs_helper_init(&h);
+	if (vt_proc_mounts_read("/", NULL, &real, err, sizeof(err)) ==
+	    VT_ERR)
+		bail("cannot read /proc/self/mounts: %s", err);
+	rc = vt_fs_usage(&h, &real, 2000, err, sizeof(err));
+	is_int(rc, VT_OK, "real mounts: the pass runs");
+	for (i = 0; i < real.n; i++) {
+		if (strcmp(real.m[i].mountpoint, "/") == 0)
+			root = &real.m[i];
+	}
+	if (root != NULL && statvfs("/", &sv) == 0) {
+		is_int(root->state, VT_FS_OK, "/: measured");
+		is_int((long long)root->size_bytes,
+		    (long long)(sv.f_blocks * sv.f_frsize),
+		    "/: size = f_blocks * f_frsize");
+		is_int((long long)root->files, (long long)sv.f_files,
+		    "/: files");
+		ok(root->avail_bytes <= root->free_bytes &&
+		    root->free_bytes <= root->size_bytes,
+		    "/: avail <= free <= size");
+	} else {
+		skip(4, "no / among the mounts here");
+	}
+	is_int((long long)h.npending, 0, "real mounts: no helper left");
+
+	/* The deadline. */
+	vt_fs_helper_init(&h);
+	h.statvfs_fn = fake_statvfs;
+	table(&m);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	ms = ms_since(&t0);
+	is_int(rc, VT_OK, "slow mount: the pass runs");
+	ok(ms >= DEADLINE_MS - 5 && ms < DEADLINE_MS + SLACK_MS,
+	    "slow mount: back after %ld ms (deadline %d ms)", ms, DEADLINE_MS);
+	is_int(m.m[0].state, VT_FS_OK, "the mount before it was measured");
+	is_int((long long)m.m[0].size_bytes, 4096000, "... size");
+	is_int((long long)m.m[0].avail_bytes, 2048000, "... avail");
+	is_int((long long)m.m[0].free_bytes, 2457600, "... free");
+	is_int((long long)m.m[0].files_free, 200, "... free inodes");
+	is_int(m.m[1].state, VT_FS_TIMEOUT, "the slow mount timed out");
+	is_int(m.m[2].state, VT_FS_TIMEOUT,
+	    "the one after it never ran: timed out too");
+	is_int((long long)h.timeouts, 1, "one timeout counted");
+
+	/* The killed helper is reaped on the next pass, not left behind. */
+	nanosleep(&pause, NULL);
+	h.statvfs_fn = fake_statvfs;
+	snprintf(m.m[1].mountpoint, sizeof(m.m[1].mountpoint), "/quick");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	ms = ms_since(&t0);
+	ok(rc == VT_OK && ms < 100, "next pass: quick (%ld ms)", ms);
+	is_int(m.m[1].state, VT_FS_OK, "next pass: the mount answers now");
+	is_int(m.m[2].state, VT_FS_ERROR, "a failing statvfs: error");
+	is_int(m.m[2].error, EACCES, "... with its errno");
+	is_int((long long)h.npending, 0, "no helper pending");
+	is_int(leftover_children(), 0, "no child left, not even a zombie");
+
+	/*
+	 * A helper that could not be reaped (stuck in the kernel) keeps
+	 * its mount out of later passes.  Stand one in: a sleeping child
+	 * registered as pending on "/quick".
+	 */
+	if ((sleeper = fork()) == 0) {
+		pause.tv_sec = 30;
+		nanosleep(&pause, NULL);
+		_exit(0);
+	}
+	h.pending[0].pid = sleeper;
+	h.pending[0].pidfd = pidfd_open(sleeper, 0);
+	snprintf(h.pending[0].mountpoint, sizeof(h.pending[0].mountpoint),
+	    "/quick");
+	h.npending = 1;
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	is_int(m.m[1].state, VT_FS_HUNG, "pending helper: its mount skipped");
+	is_int(m.m[0].state, VT_FS_OK, "pending helper: the others measured");
+	nanosleep(&pause, NULL);	/* 100 ms: the kill has landed */
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	is_int(m.m[1].state, VT_FS_OK,
+	    "once the stuck helper is gone the mount is tried again");
+	is_int((long long)h.npending, 0, "... and it was reaped");
+	is_int(leftover_children(), 0, "no child left");
+
+	/* Nothing to do, and cleanup with nothing pending. */
+	m.n = 0;
+	is_int(vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err)), VT_OK,
+	    "no mounts: fine");
+	is_int((long long)vt_fs_helper_cleanup(&h), 0, "cleanup: none left");
+
+	done_testing();
+	return tap_exit_status();
+}

@@ -1,0 +1,179 @@
+/*
+ * proc_live-t.c: every reader against this machine's real /proc (root
+ * "/"), checked against what the C library says, and the cost of one
+ * full collection pass, printed as diagnostics (not asserted: the
+ * numbers depend on the machine).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "collect/fs_usage.h"
+#include "collect/proc_diskstats.h"
+#include "collect/proc_loadavg.h"
+#include "collect/proc_meminfo.h"
+#include "collect/proc_mounts.h"
+#include "collect/proc_net_dev.h"
+#include "collect/proc_net_netstat.h"
+#include "collect/proc_net_tcp.h"
+#include "collect/proc_pid.h"
+#include "collect/proc_pressure.h"
+#include "collect/proc_stat.h"
+#include "collect/proc_uptime.h"
+
+/* Big structs live here, not on the stack. */
+static struct vt_proc_stat		st;
+static struct vt_proc_meminfo		mi;
+static struct vt_proc_loadavg		la;
+static struct vt_proc_uptime		up;
+static struct vt_proc_net_dev		nd;
+static struct vt_proc_diskstats		ds;
+static struct vt_proc_mounts		mt;
+static struct vt_tcp_states		tcp;
+static struct vt_proc_net_netstat	ns;
+static struct vt_proc_pressure		pr;
+static struct vt_pid_table		pids;
+
+static double	now_us(void);
+static int	pass(char *err, size_t errlen);
+
+static double
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Every reader once, as the sampler would.  Returns the failures. */
+static int
+pass(char *err, size_t errlen)
+{
+	int	bad = 0;
+
+	bad += vt_proc_stat_read("/", &st, err, errlen) != VT_OK;
+	bad += vt_proc_meminfo_read("/", &mi, err, errlen) != VT_OK;
+	bad += vt_proc_loadavg_read("/", &la, err, errlen) != VT_OK;
+	bad += vt_proc_uptime_read("/", &up, err, errlen) != VT_OK;
+	bad += vt_proc_net_dev_read("/", &nd, err, errlen) != VT_OK;
+	bad += vt_proc_diskstats_read("/", &ds, err, errlen) != VT_OK;
+	bad += vt_proc_mounts_read("/", NULL, &mt, err, errlen) != VT_OK;
+	bad += vt_tcp_states_read("/", &tcp, err, errlen) != VT_OK;
+	bad += vt_proc_net_netstat_read("/", &ns, err, errlen) != VT_OK;
+	bad += vt_proc_pressure_read("/", &pr, err, errlen) != VT_OK;
+	return bad;
+}
+
+int
+main(void)
+{
+	struct vt_fs_helper	h;
+	struct sysinfo		si;
+	struct timespec		boot;
+	char			err[VT_ERRLEN];
+	double			t0, t1, ts[10];
+	size_t			i;
+	int			k, found;
+
+	is_int(pass(err, sizeof(err)), 0, "every reader works on this "
+	    "machine's /proc");
+	is_int((long long)st.ncpu, sysconf(_SC_NPROCESSORS_ONLN),
+	    "per-CPU lines = online CPUs (%ld)", sysconf(_SC_NPROCESSORS_ONLN));
+	if (sysinfo(&si) == 0)
+		is_int((long long)mi.mem_total,
+		    (long long)si.totalram * si.mem_unit,
+		    "MemTotal = sysinfo's total RAM");
+	else
+		skip(1, "no sysinfo");
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	ok(up.uptime > (double)boot.tv_sec - 2 &&
+	    up.uptime < (double)boot.tv_sec + 2, "uptime = CLOCK_BOOTTIME");
+	ok(la.total >= 1 && la.last_pid > 0, "loadavg: tasks and a last pid");
+	for (found = 0, i = 0; i < nd.n; i++)
+		found += strcmp(nd.iface[i].name, "lo") == 0;
+	is_int(found, 1, "net/dev: lo once");
+	is_int(tcp.source, VT_TCP_SRC_NETLINK, "tcp: counted over netlink");
+	ok(ns.has_listen, "netstat: ListenOverflows and ListenDrops present");
+	diag("pressure: cpu %s, memory %s, io %s",
+	    pr.res[VT_PSI_CPU].available ? "yes" : "no",
+	    pr.res[VT_PSI_MEMORY].available ? "yes" : "no",
+	    pr.res[VT_PSI_IO].available ? "yes" : "no");
+	diag("%zu CPUs, %zu interfaces, %zu block devices, %zu mounts, "
+	    "%llu sockets", st.ncpu, nd.n, ds.n, mt.n,
+	    (unsigned long long)(vt_tcp_states_total(&tcp, VT_TCP_LISTEN) +
+	    vt_tcp_states_total(&tcp, VT_TCP_ESTABLISHED) +
+	    vt_tcp_states_total(&tcp, VT_TCP_TIME_WAIT)));
+
+	/* The cost of the readers, each alone and all together. */
+	for (k = 0; k < 10; k++)
+		ts[k] = 0;
+	t0 = now_us();
+	for (k = 0; k < 200; k++)
+		(void)pass(err, sizeof(err));
+	t1 = now_us();
+	diag("one pass of the ten readers: %.0f us (mean of 200)",
+	    (t1 - t0) / 200);
+	for (k = 0; k < 200; k++) {
+		t0 = now_us();
+		(void)vt_proc_stat_read("/", &st, err, sizeof(err));
+		ts[0] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_meminfo_read("/", &mi, err, sizeof(err));
+		ts[1] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_net_dev_read("/", &nd, err, sizeof(err));
+		ts[2] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_diskstats_read("/", &ds, err, sizeof(err));
+		ts[3] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_mounts_read("/", NULL, &mt, err, sizeof(err));
+		ts[4] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_tcp_states_read("/", &tcp, err, sizeof(err));
+		ts[5] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_net_tcp_read("/", &tcp, err, sizeof(err));
+		ts[6] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_net_netstat_read("/", &ns, err, sizeof(err));
+		ts[7] += now_us() - t0;
+		t0 = now_us();
+		(void)vt_proc_pressure_read("/", &pr, err, sizeof(err));
+		ts[8] += now_us() - t0;
+	}
+	diag("mean us: stat %.0f, meminfo %.0f, net/dev %.0f, diskstats %.0f "
+	    "(with sysfs), mounts %.0f, tcp netlink %.0f, tcp files %.0f, "
+	    "netstat %.0f, pressure %.0f", ts[0] / 200, ts[1] / 200,
+	    ts[2] / 200, ts[3] / 200, ts[4] / 200, ts[5] / 200, ts[6] / 200,
+	    ts[7] / 200, ts[8] / 200);
+
+	vt_fs_helper_init(&h);
+	t0 = now_us();
+	for (k = 0; k < 50; k++)
+		(void)vt_fs_usage(&h, &mt, 1000, err, sizeof(err));
+	t1 = now_us();
+	ok(h.timeouts == 0 && h.npending == 0, "statvfs helper: 50 passes, "
+	    "no timeout, nothing left");
+	diag("statvfs pass (fork + %zu statvfs): %.0f us (mean of 50)", mt.n,
+	    (t1 - t0) / 50);
+
+	t0 = now_us();
+	for (k = 0; k < 20; k++)
+		(void)vt_proc_pid_scan("/", &pids, VT_PID_TABLE_MAX, 0, err,
+		    sizeof(err));
+	t1 = now_us();
+	ok(pids.n > 0 && pids.complete, "process scan: complete");
+	diag("process scan: %zu processes, %.0f us (%.1f us per process, "
+	    "mean of 20)", pids.n, (t1 - t0) / 20, (t1 - t0) / 20 / pids.n);
+
+	done_testing();
+	return tap_exit_status();
+}
