@@ -1,0 +1,21 @@
+# app/render/local.mk: build lines of the renderers (included by Makefile.am).
+#
+# json.c and prom.c turn one host sample (host.h) into the /api/metrics
+# document and the host part of /metrics; utf8.c keeps the kernel's
+# strings valid in both.  Their golden test compares the output for the
+# fixture trees under t/fixtures/proc with t/expected/.
+
+app_libvitals_a_SOURCES += \
+	app/render/json.c app/render/json.h \
+	app/render/prom.c app/render/prom.h \
+	app/render/utf8.c app/render/utf8.h
+
+check_PROGRAMS += t/unit/render-t
+t_unit_render_t_SOURCES = t/unit/render-t.c
+t_unit_render_t_LDADD = $(VT_TEST_LIBS)
+TESTS += t/unit/render-t
+
+EXTRA_DIST += app/render/local.mk
+
+# On a mismatch the test keeps its output next to it for diff -u.
+CLEANFILES += render-t.*.got

@@ -1,0 +1,719 @@
+/*
+ * prom.c: the host part of /metrics in the Prometheus text format 0.0.4
+ * (see prom.h for the families).
+ *
+ * A family's "# HELP" and "# TYPE" lines are written with its first
+ * sample, so a family without samples leaves no trace.  HELP texts are
+ * node_exporter's, word for word, where node_exporter has the metric.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/prom.h"
+#include "render/utf8.h"
+
+#define PROM_NAMELEN	128
+#define PROM_HELPLEN	192
+
+/* Writer state for the family being written. */
+struct pw {
+	struct vt_buf	*b;
+	int		 err;		/* an append failed */
+	char		 name[PROM_NAMELEN];
+	char		 help[PROM_HELPLEN];
+	const char	*type;
+	int		 started;	/* HELP and TYPE are out */
+	int		 nlabels;	/* in the sample being written */
+};
+
+/* How a diskstats column becomes node_exporter's value. */
+enum prom_scale {
+	PROM_RAW,		/* as is */
+	PROM_SECTORS,		/* 512-byte sectors to bytes */
+	PROM_MS			/* milliseconds to seconds */
+};
+
+static const struct {
+	enum vt_disk_field	 field;
+	const char		*name;
+	const char		*type;
+	const char		*help;
+	enum prom_scale		 scale;
+} prom_disk[] = {
+	{ VT_DISK_READS, "node_disk_reads_completed_total", "counter",
+	    "The total number of reads completed successfully.", PROM_RAW },
+	{ VT_DISK_READS_MERGED, "node_disk_reads_merged_total", "counter",
+	    "The total number of reads merged.", PROM_RAW },
+	{ VT_DISK_READ_SECTORS, "node_disk_read_bytes_total", "counter",
+	    "The total number of bytes read successfully.", PROM_SECTORS },
+	{ VT_DISK_READ_MS, "node_disk_read_time_seconds_total", "counter",
+	    "The total number of seconds spent by all reads.", PROM_MS },
+	{ VT_DISK_WRITES, "node_disk_writes_completed_total", "counter",
+	    "The total number of writes completed successfully.", PROM_RAW },
+	{ VT_DISK_WRITES_MERGED, "node_disk_writes_merged_total", "counter",
+	    "The number of writes merged.", PROM_RAW },
+	{ VT_DISK_WRITE_SECTORS, "node_disk_written_bytes_total", "counter",
+	    "The total number of bytes written successfully.", PROM_SECTORS },
+	{ VT_DISK_WRITE_MS, "node_disk_write_time_seconds_total", "counter",
+	    "This is the total number of seconds spent by all writes.",
+	    PROM_MS },
+	{ VT_DISK_IN_FLIGHT, "node_disk_io_now", "gauge",
+	    "The number of I/Os currently in progress.", PROM_RAW },
+	{ VT_DISK_IO_MS, "node_disk_io_time_seconds_total", "counter",
+	    "Total seconds spent doing I/Os.", PROM_MS },
+	{ VT_DISK_WEIGHTED_IO_MS, "node_disk_io_time_weighted_seconds_total",
+	    "counter", "The weighted # of seconds spent doing I/Os.",
+	    PROM_MS },
+	{ VT_DISK_DISCARDS, "node_disk_discards_completed_total", "counter",
+	    "The total number of discards completed successfully.",
+	    PROM_RAW },
+	{ VT_DISK_DISCARDS_MERGED, "node_disk_discards_merged_total",
+	    "counter", "The total number of discards merged.", PROM_RAW },
+	{ VT_DISK_DISCARD_SECTORS, "node_disk_discarded_sectors_total",
+	    "counter", "The total number of sectors discarded successfully.",
+	    PROM_RAW },
+	{ VT_DISK_DISCARD_MS, "node_disk_discard_time_seconds_total",
+	    "counter",
+	    "This is the total number of seconds spent by all discards.",
+	    PROM_MS },
+	{ VT_DISK_FLUSHES, "node_disk_flush_requests_total", "counter",
+	    "The total number of flush requests completed successfully",
+	    PROM_RAW },
+	{ VT_DISK_FLUSH_MS, "node_disk_flush_requests_time_seconds_total",
+	    "counter",
+	    "This is the total number of seconds spent by all flush requests.",
+	    PROM_MS },
+};
+
+/*
+ * node_exporter's default --collector.netstat.fields, restricted to the
+ * sections /proc/net/netstat has: TcpExt_(Listen.*|Syncookies.*|
+ * TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop) and
+ * IpExt_(InOctets|OutOctets).  A trailing '*' matches any rest.
+ */
+static const char *const prom_netstat_fields[] = {
+	"TcpExt_Listen*", "TcpExt_Syncookies*", "TcpExt_TCPSynRetrans",
+	"TcpExt_TCPTimeouts", "TcpExt_TCPOFOQueue", "TcpExt_TCPRcvQDrop",
+	"IpExt_InOctets", "IpExt_OutOctets",
+};
+
+/* PSI: resource, "some" and "full" families. */
+static const struct {
+	enum vt_psi_resource	 res;
+	const char		*waiting;
+	const char		*waiting_help;
+	const char		*stalled;
+	const char		*stalled_help;
+} prom_psi[] = {
+	{ VT_PSI_CPU, "node_pressure_cpu_waiting_seconds_total",
+	    "Total time in seconds that processes have waited for CPU time",
+	    "node_pressure_cpu_stalled_seconds_total",
+	    "Total time in seconds no process could make progress due to CPU "
+	    "congestion" },
+	{ VT_PSI_IO, "node_pressure_io_waiting_seconds_total",
+	    "Total time in seconds that processes have waited due to IO "
+	    "congestion",
+	    "node_pressure_io_stalled_seconds_total",
+	    "Total time in seconds no process could make progress due to IO "
+	    "congestion" },
+	{ VT_PSI_MEMORY, "node_pressure_memory_waiting_seconds_total",
+	    "Total time in seconds that processes have waited for memory",
+	    "node_pressure_memory_stalled_seconds_total",
+	    "Total time in seconds no process could make progress due to "
+	    "memory congestion" },
+};
+
+/* node_exporter's CPU modes: the first eight columns. */
+#define PROM_CPU_MODES	(VT_CPU_STEAL + 1)
+
+/* node_filesystem_*: the first five need sizes from statvfs. */
+#define PROM_FS_SIZES	5
+
+static void	prom_fmt(double v, char *dst, size_t len);
+static void	prom_add(struct pw *w, const char *s, size_t n);
+static void	prom_escaped(struct pw *w, const char *s, int quote);
+static void	prom_family(struct pw *w, const char *name, const char *type,
+		    const char *help);
+static void	prom_begin(struct pw *w);
+static void	prom_label(struct pw *w, const char *k, const char *v);
+static void	prom_end_u64(struct pw *w, uint64_t v);
+static void	prom_end_dbl(struct pw *w, double v);
+static void	prom_u64(struct pw *w, uint64_t v);
+static void	prom_dbl(struct pw *w, double v);
+static int	prom_valid_name(const char *s);
+static int	prom_have(const struct vt_host *h, enum vt_collector c);
+static void	prom_stat(struct pw *w, const struct vt_host *h);
+static void	prom_loadavg(struct pw *w, const struct vt_host *h);
+static void	prom_meminfo(struct pw *w, const struct vt_host *h);
+static void	prom_netdev(struct pw *w, const struct vt_host *h);
+static void	prom_diskstats(struct pw *w, const struct vt_host *h);
+static void	prom_filesystem(struct pw *w, const struct vt_host *h);
+static int	prom_netstat_wanted(const char *key);
+static void	prom_netstat(struct pw *w, const struct vt_host *h);
+static void	prom_tcp(struct pw *w, const struct vt_host *h);
+static void	prom_pressure(struct pw *w, const struct vt_host *h);
+static void	prom_uname_time(struct pw *w, const struct vt_host *h);
+static void	prom_sampler(struct pw *w, const struct vt_host *h);
+
+/*
+ * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
+ * as the decimal point whatever the locale; NaN and infinities as the
+ * format spells them.
+ */
+static void
+prom_fmt(double v, char *dst, size_t len)
+{
+	char	*p;
+	int	 prec;
+
+	if (isnan(v)) {
+		snprintf(dst, len, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(dst, len, "%s", v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(dst, len, "%.*g", prec, v);
+		if (strtod(dst, NULL) == v)
+			break;
+	}
+	if (prec == 17)
+		snprintf(dst, len, "%.17g", v);
+	for (p = dst; *p != '\0'; p++) {
+		if (*p == ',')
+			*p = '.';
+	}
+}
+
+static void
+prom_add(struct pw *w, const char *s, size_t n)
+{
+	if (n > 0 && vt_buf_add(w->b, s, n) == VT_ERR)
+		w->err = 1;
+}
+
+/*
+ * Write s as UTF-8 with backslash and newline escaped, and the double
+ * quote too when quote is set (label values; HELP texts keep it).
+ */
+static void
+prom_escaped(struct pw *w, const char *s, int quote)
+{
+	char		 clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
+	const char	*p, *run;
+
+	vt_utf8_clean(s, clean, sizeof(clean));
+	for (p = run = clean; *p != '\0'; p++) {
+		if (*p != '\\' && *p != '\n' && !(quote && *p == '"'))
+			continue;
+		prom_add(w, run, (size_t)(p - run));
+		prom_add(w, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : "\\\"",
+		    2);
+		run = p + 1;
+	}
+	prom_add(w, run, (size_t)(p - run));
+}
+
+/* Make name the current family; its header waits for its first sample. */
+static void
+prom_family(struct pw *w, const char *name, const char *type,
+    const char *help)
+{
+	size_t	n = strlen(name), k = strlen(help);
+
+	/* Callers build names and texts well inside these bounds. */
+	if (n >= sizeof(w->name))
+		n = sizeof(w->name) - 1;
+	if (k >= sizeof(w->help))
+		k = sizeof(w->help) - 1;
+	memcpy(w->name, name, n);
+	w->name[n] = '\0';
+	memcpy(w->help, help, k);
+	w->help[k] = '\0';
+	w->type = type;
+	w->started = 0;
+}
+
+/* Start a sample line: the family header first if this is its first. */
+static void
+prom_begin(struct pw *w)
+{
+	size_t	n = strlen(w->name);
+
+	if (!w->started) {
+		prom_add(w, "# HELP ", 7);
+		prom_add(w, w->name, n);
+		prom_add(w, " ", 1);
+		prom_escaped(w, w->help, 0);
+		prom_add(w, "\n# TYPE ", 8);
+		prom_add(w, w->name, n);
+		prom_add(w, " ", 1);
+		prom_add(w, w->type, strlen(w->type));
+		prom_add(w, "\n", 1);
+		w->started = 1;
+	}
+	prom_add(w, w->name, n);
+	w->nlabels = 0;
+}
+
+static void
+prom_label(struct pw *w, const char *k, const char *v)
+{
+	prom_add(w, w->nlabels++ == 0 ? "{" : ",", 1);
+	prom_add(w, k, strlen(k));
+	prom_add(w, "=\"", 2);
+	prom_escaped(w, v, 1);
+	prom_add(w, "\"", 1);
+}
+
+static void
+prom_end_u64(struct pw *w, uint64_t v)
+{
+	char	txt[32];
+	int	n;
+
+	n = snprintf(txt, sizeof(txt), "%s %" PRIu64 "\n",
+	    w->nlabels > 0 ? "}" : "", v);
+	prom_add(w, txt, (size_t)n);
+}
+
+static void
+prom_end_dbl(struct pw *w, double v)
+{
+	char	num[40], txt[48];
+	int	n;
+
+	prom_fmt(v, num, sizeof(num));
+	n = snprintf(txt, sizeof(txt), "%s %s\n", w->nlabels > 0 ? "}" : "",
+	    num);
+	prom_add(w, txt, (size_t)n);
+}
+
+/* A sample without labels. */
+static void
+prom_u64(struct pw *w, uint64_t v)
+{
+	prom_begin(w);
+	prom_end_u64(w, v);
+}
+
+static void
+prom_dbl(struct pw *w, double v)
+{
+	prom_begin(w);
+	prom_end_dbl(w, v);
+}
+
+/* 1 when s is a valid metric name, [a-zA-Z_:][a-zA-Z0-9_:]*. */
+static int
+prom_valid_name(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		char	c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9')))
+			return 0;
+	}
+	return i > 0;
+}
+
+static int
+prom_have(const struct vt_host *h, enum vt_collector c)
+{
+	return (h->have & VT_HAVE(c)) != 0;
+}
+
+static void
+prom_stat(struct pw *w, const struct vt_host *h)
+{
+	const struct vt_proc_stat	*s = &h->stat;
+	double				 hz = h->hz > 0 ? (double)h->hz : 100.0;
+	char				 id[16];
+	size_t				 i;
+	int				 m;
+
+	if (!prom_have(h, VT_COL_STAT))
+		return;
+	prom_family(w, "node_cpu_seconds_total", "counter",
+	    "Seconds the CPUs spent in each mode.");
+	for (i = 0; i < s->ncpu && i < VT_MAX_CPUS; i++) {
+		snprintf(id, sizeof(id), "%d", s->cpu[i].id);
+		for (m = 0; m < PROM_CPU_MODES && m < s->cpu[i].nmodes; m++) {
+			prom_begin(w);
+			prom_label(w, "cpu", id);
+			prom_label(w, "mode", vt_cpu_mode_names[m]);
+			prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
+		}
+	}
+	prom_family(w, "node_cpu_guest_seconds_total", "counter",
+	    "Seconds the CPUs spent in guests (VMs) for each mode.");
+	for (i = 0; i < s->ncpu && i < VT_MAX_CPUS; i++) {
+		snprintf(id, sizeof(id), "%d", s->cpu[i].id);
+		/* guest and guest_nice are shares of user and nice. */
+		for (m = VT_CPU_GUEST; m < VT_CPU_NMODES &&
+		    m < s->cpu[i].nmodes; m++) {
+			prom_begin(w);
+			prom_label(w, "cpu", id);
+			prom_label(w, "mode",
+			    m == VT_CPU_GUEST ? "user" : "nice");
+			prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
+		}
+	}
+	prom_family(w, "node_boot_time_seconds", "gauge",
+	    "Node boot time, in unixtime.");
+	if (s->has & VT_STAT_HAS_BTIME)
+		prom_u64(w, s->btime);
+	prom_family(w, "node_context_switches_total", "counter",
+	    "Total number of context switches.");
+	if (s->has & VT_STAT_HAS_CTXT)
+		prom_u64(w, s->ctxt);
+	prom_family(w, "node_forks_total", "counter", "Total number of forks.");
+	if (s->has & VT_STAT_HAS_PROCESSES)
+		prom_u64(w, s->processes);
+	prom_family(w, "node_intr_total", "counter",
+	    "Total number of interrupts serviced.");
+	if (s->has & VT_STAT_HAS_INTR)
+		prom_u64(w, s->intr);
+	prom_family(w, "node_procs_running", "gauge",
+	    "Number of processes in runnable state.");
+	if (s->has & VT_STAT_HAS_RUNNING)
+		prom_u64(w, s->procs_running);
+	prom_family(w, "node_procs_blocked", "gauge",
+	    "Number of processes blocked waiting for I/O to complete.");
+	if (s->has & VT_STAT_HAS_BLOCKED)
+		prom_u64(w, s->procs_blocked);
+}
+
+static void
+prom_loadavg(struct pw *w, const struct vt_host *h)
+{
+	if (!prom_have(h, VT_COL_LOADAVG))
+		return;
+	prom_family(w, "node_load1", "gauge", "1m load average.");
+	prom_dbl(w, h->load.load1);
+	prom_family(w, "node_load5", "gauge", "5m load average.");
+	prom_dbl(w, h->load.load5);
+	prom_family(w, "node_load15", "gauge", "15m load average.");
+	prom_dbl(w, h->load.load15);
+}
+
+static void
+prom_meminfo(struct pw *w, const struct vt_host *h)
+{
+	static const char	 prefix[] = "node_memory_";
+	const struct vt_proc_meminfo *m = &h->mem;
+	char			 names[VT_MEMINFO_MAX][PROM_NAMELEN];
+	char			 help[PROM_HELPLEN];
+	size_t			 i, j, n;
+
+	if (!prom_have(h, VT_COL_MEMINFO))
+		return;
+	n = m->n < VT_MEMINFO_MAX ? m->n : VT_MEMINFO_MAX;
+	for (i = 0; i < n; i++) {
+		names[i][0] = '\0';
+		if (vt_proc_meminfo_metric_name(&m->e[i], names[i],
+		    sizeof(names[i])) == VT_ERR || !prom_valid_name(names[i]) ||
+		    strncmp(names[i], prefix, sizeof(prefix) - 1) != 0) {
+			names[i][0] = '\0';
+			continue;
+		}
+		/* Two kernel names that map to one metric: the first wins. */
+		for (j = 0; j < i; j++) {
+			if (strcmp(names[j], names[i]) == 0)
+				break;
+		}
+		if (j < i) {
+			names[i][0] = '\0';
+			continue;
+		}
+		snprintf(help, sizeof(help), "Memory information field %s.",
+		    names[i] + sizeof(prefix) - 1);
+		prom_family(w, names[i], "gauge", help);
+		prom_u64(w, m->e[i].value);
+	}
+}
+
+static void
+prom_netdev(struct pw *w, const struct vt_host *h)
+{
+	char	name[PROM_NAMELEN], help[PROM_HELPLEN];
+	size_t	i;
+	int	f;
+
+	if (!prom_have(h, VT_COL_NET_DEV))
+		return;
+	for (f = 0; f < VT_NETDEV_NFIELDS; f++) {
+		snprintf(name, sizeof(name), "node_network_%s_total",
+		    vt_netdev_field_names[f]);
+		snprintf(help, sizeof(help), "Network device statistic %s.",
+		    vt_netdev_field_names[f]);
+		prom_family(w, name, "counter", help);
+		for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
+			prom_begin(w);
+			prom_label(w, "device", h->net.iface[i].name);
+			prom_end_u64(w, h->net.iface[i].v[f]);
+		}
+	}
+}
+
+static void
+prom_diskstats(struct pw *w, const struct vt_host *h)
+{
+	size_t	k, i;
+
+	if (!prom_have(h, VT_COL_DISKSTATS))
+		return;
+	for (k = 0; k < VT_ARRAY_LEN(prom_disk); k++) {
+		prom_family(w, prom_disk[k].name, prom_disk[k].type,
+		    prom_disk[k].help);
+		for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
+			const struct vt_disk	*d = &h->disk.disk[i];
+			uint64_t		 v = d->v[prom_disk[k].field];
+
+			/* node_exporter's devices; absent columns stay out. */
+			if ((d->flags & VT_DISK_IGNORED) ||
+			    (int)prom_disk[k].field >= d->nfields)
+				continue;
+			prom_begin(w);
+			prom_label(w, "device", d->name);
+			if (prom_disk[k].scale == PROM_MS)
+				prom_end_dbl(w, (double)v / 1000.0);
+			else if (prom_disk[k].scale == PROM_SECTORS &&
+			    v <= UINT64_MAX / 512)
+				prom_end_u64(w, v * 512);
+			else if (prom_disk[k].scale == PROM_SECTORS)
+				prom_end_dbl(w, (double)v * 512.0);
+			else
+				prom_end_u64(w, v);
+		}
+	}
+}
+
+static void
+prom_filesystem(struct pw *w, const struct vt_host *h)
+{
+	static const char *const	 names[][2] = {
+		{ "node_filesystem_size_bytes", "Filesystem size in bytes." },
+		{ "node_filesystem_free_bytes",
+		    "Filesystem free space in bytes." },
+		{ "node_filesystem_avail_bytes",
+		    "Filesystem space available to non-root users in bytes." },
+		{ "node_filesystem_files", "Filesystem total file nodes." },
+		{ "node_filesystem_files_free",
+		    "Filesystem total free file nodes." },
+		{ "node_filesystem_readonly", "Filesystem read-only status." },
+		{ "node_filesystem_device_error",
+		    "Whether an error occurred while getting statistics for "
+		    "the given device." },
+	};
+	size_t				 k, i;
+
+	if (!prom_have(h, VT_COL_MOUNTS))
+		return;
+	for (k = 0; k < VT_ARRAY_LEN(names); k++) {
+		prom_family(w, names[k][0], "gauge", names[k][1]);
+		for (i = 0; i < h->mounts.n && i < VT_MAX_MOUNTS; i++) {
+			const struct vt_mount	*m = &h->mounts.m[i];
+			uint64_t		 v[VT_ARRAY_LEN(names)] = {
+				m->size_bytes, m->free_bytes, m->avail_bytes,
+				m->files, m->files_free, m->readonly ? 1 : 0,
+				m->state == VT_FS_OK ? 0 : 1
+			};
+
+			/*
+			 * Sizes need a statvfs that worked.  A mount statvfs
+			 * never ran on (it is disabled) is left out entirely:
+			 * device_error 1 would raise alerts for nothing.
+			 */
+			if (m->state == VT_FS_NOT_RUN ||
+			    (k < PROM_FS_SIZES && m->state != VT_FS_OK))
+				continue;
+			prom_begin(w);
+			prom_label(w, "device", m->device);
+			prom_label(w, "fstype", m->fstype);
+			prom_label(w, "mountpoint", m->mountpoint);
+			prom_end_u64(w, v[k]);
+		}
+	}
+}
+
+/* 1 when Section_Name is in node_exporter's default netstat subset. */
+static int
+prom_netstat_wanted(const char *key)
+{
+	size_t	i, n;
+
+	for (i = 0; i < VT_ARRAY_LEN(prom_netstat_fields); i++) {
+		n = strlen(prom_netstat_fields[i]);
+		if (prom_netstat_fields[i][n - 1] == '*') {
+			if (strncmp(key, prom_netstat_fields[i], n - 1) == 0)
+				return 1;
+		} else if (strcmp(key, prom_netstat_fields[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+prom_netstat(struct pw *w, const struct vt_host *h)
+{
+	char	key[VT_NETSTAT_SECTLEN + VT_NETSTAT_NAMELEN + 2];
+	char	name[PROM_NAMELEN], help[PROM_HELPLEN];
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_NETSTAT))
+		return;
+	for (i = 0; i < h->netstat.n && i < VT_NETSTAT_MAX; i++) {
+		const struct vt_netstat_entry	*e = &h->netstat.e[i];
+
+		snprintf(key, sizeof(key), "%.*s_%.*s", VT_NETSTAT_SECTLEN,
+		    e->section, VT_NETSTAT_NAMELEN, e->name);
+		if (!prom_netstat_wanted(key))
+			continue;
+		snprintf(name, sizeof(name), "node_netstat_%s", key);
+		if (!prom_valid_name(name))
+			continue;
+		snprintf(help, sizeof(help), "Statistic %.*s%.*s.",
+		    VT_NETSTAT_SECTLEN, e->section, VT_NETSTAT_NAMELEN,
+		    e->name);
+		prom_family(w, name, "untyped", help);
+		prom_u64(w, e->value);
+	}
+}
+
+static void
+prom_tcp(struct pw *w, const struct vt_host *h)
+{
+	int	s;
+
+	if (!prom_have(h, VT_COL_TCP))
+		return;
+	prom_family(w, "node_tcp_connection_states", "gauge",
+	    "Number of connection states.");
+	for (s = VT_TCP_ESTABLISHED; s < VT_TCP_NSTATES; s++) {
+		prom_begin(w);
+		prom_label(w, "state", vt_tcp_state_names[s]);
+		prom_end_u64(w, vt_tcp_states_total(&h->tcp,
+		    (enum vt_tcp_state)s));
+	}
+}
+
+static void
+prom_pressure(struct pw *w, const struct vt_host *h)
+{
+	size_t	k;
+
+	if (!prom_have(h, VT_COL_PRESSURE))
+		return;
+	for (k = 0; k < VT_ARRAY_LEN(prom_psi); k++) {
+		const struct vt_psi	*p = &h->pressure.res[prom_psi[k].res];
+
+		if (!p->available)
+			continue;
+		prom_family(w, prom_psi[k].waiting, "counter",
+		    prom_psi[k].waiting_help);
+		if (p->some.present)
+			prom_dbl(w, (double)p->some.total_us / 1e6);
+		/* "full" for cpu: 5.13+ (always 0 system-wide, but shown). */
+		prom_family(w, prom_psi[k].stalled, "counter",
+		    prom_psi[k].stalled_help);
+		if (p->full.present)
+			prom_dbl(w, (double)p->full.total_us / 1e6);
+	}
+}
+
+static void
+prom_uname_time(struct pw *w, const struct vt_host *h)
+{
+	prom_family(w, "node_uname_info", "gauge",
+	    "Labeled system information as provided by the uname system "
+	    "call.");
+	prom_begin(w);
+	prom_label(w, "nodename", h->hostname);
+	prom_label(w, "release", h->kernel);
+	prom_label(w, "sysname", "Linux");
+	prom_end_u64(w, 1);
+	prom_family(w, "node_time_seconds", "gauge",
+	    "System time in seconds since epoch (1970).");
+	prom_dbl(w, (double)h->ts_ms / 1000.0);
+}
+
+static void
+prom_sampler(struct pw *w, const struct vt_host *h)
+{
+	int	c;
+
+	prom_family(w, "vitals_sampler_duration_seconds", "gauge",
+	    "Wall time the latest host sample took to collect.");
+	prom_dbl(w, h->st.duration_s);
+	prom_family(w, "vitals_sampler_samples_total", "counter",
+	    "Host samples taken since the pool started.");
+	prom_u64(w, h->st.samples);
+	prom_family(w, "vitals_sampler_cpu_seconds_total", "counter",
+	    "CPU time used by the master process, which runs the sampler.");
+	prom_dbl(w, (double)h->st.cpu_time_us / 1e6);
+	prom_family(w, "vitals_collector_success", "gauge",
+	    "Whether each host collector succeeded in the latest sample.");
+	for (c = 0; c < VT_COL_N; c++) {
+		prom_begin(w);
+		prom_label(w, "collector", vt_collector_names[c]);
+		prom_end_u64(w, prom_have(h, (enum vt_collector)c));
+	}
+	prom_family(w, "vitals_collector_duration_seconds", "gauge",
+	    "Wall time each host collector took in the latest sample.");
+	for (c = 0; c < VT_COL_N; c++) {
+		prom_begin(w);
+		prom_label(w, "collector", vt_collector_names[c]);
+		prom_end_dbl(w, h->st.col_duration_s[c]);
+	}
+	prom_family(w, "vitals_collector_errors_total", "counter",
+	    "Failures of each host collector since the pool started.");
+	for (c = 0; c < VT_COL_N; c++) {
+		prom_begin(w);
+		prom_label(w, "collector", vt_collector_names[c]);
+		prom_end_u64(w, h->st.col_errors[c]);
+	}
+	prom_family(w, "vitals_filesystem_statvfs_timeouts_total", "counter",
+	    "Filesystems whose statvfs missed the deadline, since the pool "
+	    "started.");
+	prom_u64(w, h->st.fs_timeouts);
+}
+
+int
+vt_render_prom(const struct vt_host *h, struct vt_buf *out)
+{
+	struct pw	w;
+	size_t		start = out->len;
+
+	memset(&w, 0, sizeof(w));
+	w.b = out;
+	prom_stat(&w, h);
+	prom_loadavg(&w, h);
+	prom_meminfo(&w, h);
+	prom_netdev(&w, h);
+	prom_diskstats(&w, h);
+	prom_filesystem(&w, h);
+	prom_netstat(&w, h);
+	prom_tcp(&w, h);
+	prom_pressure(&w, h);
+	prom_uname_time(&w, h);
+	prom_sampler(&w, h);
+	if (w.err) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		return VT_ERR;
+	}
+	return VT_OK;
+}

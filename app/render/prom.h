@@ -1,0 +1,53 @@
+/*
+ * prom.h: the host part of /metrics: one host sample in the Prometheus
+ * text exposition format 0.0.4, rendered once per sample by the master.
+ *
+ * Metric names, types, HELP texts, label names and units are
+ * node_exporter's wherever node_exporter has the metric, so its
+ * dashboards and alert rules work unchanged: node_cpu_seconds_total,
+ * node_cpu_guest_seconds_total, node_boot_time_seconds,
+ * node_context_switches_total, node_forks_total, node_intr_total,
+ * node_procs_running, node_procs_blocked, node_load1/5/15,
+ * node_memory_<Field>[_bytes] (one gauge per /proc/meminfo line),
+ * node_network_{receive,transmit}_<field>_total{device},
+ * node_disk_*{device} (node_exporter's device selection: rows without
+ * VT_DISK_IGNORED; the discard and flush families when the kernel has
+ * those columns), node_filesystem_*{device,fstype,mountpoint},
+ * node_netstat_<Section>_<Name> (node_exporter's default field subset,
+ * untyped), node_tcp_connection_states{state}, node_pressure_*,
+ * node_uname_info and node_time_seconds.  Counters are the kernel's raw
+ * counters in base units (seconds, bytes), never rates.  The sampler's
+ * own families: vitals_sampler_duration_seconds,
+ * vitals_sampler_samples_total, vitals_sampler_cpu_seconds_total,
+ * vitals_collector_success{collector},
+ * vitals_collector_duration_seconds{collector},
+ * vitals_collector_errors_total{collector} and
+ * vitals_filesystem_statvfs_timeouts_total.  The pool's vitals_* families
+ * are rendered per request elsewhere and do not overlap these.
+ *
+ * Every family appears once, as "# HELP", "# TYPE", then its samples;
+ * a family without samples (a collector that failed, a column the kernel
+ * lacks) is left out whole.  Label values are valid UTF-8 (see utf8.h)
+ * with \, " and newline escaped.  Integers are written exactly, other
+ * values in the shortest form that reads back as the same double.  The
+ * text ends with a newline.
+ *
+ * Note: node_exporter's mixed-case names (node_memory_MemTotal_bytes,
+ * node_netstat_TcpExt_ListenDrops) draw promtool's "snake_case" lint
+ * warning, as they do for node_exporter itself; they are kept because
+ * the dashboards and alerts query exactly these names.
+ */
+#ifndef VT_RENDER_PROM_H
+#define VT_RENDER_PROM_H
+
+#include "buf.h"
+#include "host.h"
+
+/*
+ * Append the exposition text for h to out.  Returns VT_OK, or VT_ERR
+ * when out would pass its cap; out is then as it was before the call.
+ * h is only read; nothing is allocated.
+ */
+int	vt_render_prom(const struct vt_host *h, struct vt_buf *out);
+
+#endif /* VT_RENDER_PROM_H */

@@ -1,0 +1,1073 @@
+/*
+ * render-t.c: the /api/metrics JSON and the Prometheus text of a host
+ * sample, against golden files.
+ *
+ * Each case builds a struct vt_host from a fixture tree under
+ * t/fixtures/proc/<tree> with the collectors' pure parsers, as the
+ * sampler would from /proc: the fixture is the current sample, and the
+ * previous one is the same with known deltas taken off every counter
+ * (deltas() below), so each rate is a number a reader can check by hand.
+ * The output must equal t/expected/<case>.json and <case>.prom byte for
+ * byte.  VT_REGEN=1 rewrites the golden files instead (then read them!).
+ *
+ * Beyond the goldens: the JSON parses and ends with '}', the first
+ * sample has null rates, hand-computed values are where they should be,
+ * every Prometheus family has one HELP and one TYPE line, label values
+ * are escaped, and `promtool check metrics` (when on PATH) finds nothing
+ * but its camelCase warning on node_exporter's own mixed-case names.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "../tap.h"
+#include "buf.h"
+#include "host.h"
+#include "render/json.h"
+#include "render/prom.h"
+
+#define HZ		100
+#define PAGESIZE	4096
+#define INTERVAL	2.0
+#define OUTMAX		(4 * 1024 * 1024)
+
+/* A case: a fixture tree and the fixed facts a real sample would add. */
+struct rcase {
+	const char	*name;		/* t/expected/<name>.{json,prom} */
+	const char	*tree;		/* t/fixtures/proc/<tree> */
+	const char	*hostname;
+	const char	*kernel;
+	int64_t		 ts_ms;
+	double		 interval_s;	/* 0: the first sample */
+};
+
+static const struct rcase cases[] = {
+	{ "vm2", "vm2", "vm2.example.net", "6.1.0-18-amd64",
+	    1795367230590, INTERVAL },
+	{ "vm2-first", "vm2", "vm2.example.net", "6.1.0-18-amd64",
+	    1795367230590, 0 },
+	{ "server64", "server64", "db-7.example.net", "6.1.0-27-amd64",
+	    1703456789120, INTERVAL },
+	{ "legacy", "legacy", "old", "2.6.32-754.el6.x86_64",
+	    1300001250500, INTERVAL },
+};
+
+static struct vt_host		*cur, *prev;
+static struct vt_pid_table	*pt_cur, *pt_prev;
+static struct vt_buf		 out;
+
+static char	*slurp(const char *tree, const char *rel, size_t *len);
+static int	 tree_has(const char *tree, const char *rel);
+static void	 load_pids(const char *tree, struct vt_pid_table *t);
+static int	 pid_cmp(const void *a, const void *b);
+static void	 load(const struct rcase *c, struct vt_host *h);
+static uint64_t	 take(uint64_t v, uint64_t d);
+static void	 deltas(const struct vt_host *h, struct vt_host *p);
+static void	 rates(struct vt_host *h, const struct vt_host *p);
+static void	 build(const struct rcase *c);
+static char	*expected_path(const char *name, const char *ext, char *dst,
+		    size_t len);
+static void	 golden(const char *name, const char *ext, const char *got,
+		    size_t len);
+static struct json_object *parse_json(const char *s, size_t len);
+static struct json_object *jpath_found(struct json_object *root,
+		    const char *path, int *found);
+static struct json_object *jpath(struct json_object *root, const char *path);
+static int	 is_null(struct json_object *root, const char *path);
+static double	 jdbl(struct json_object *root, const char *path);
+static const char *jstr(struct json_object *root, const char *path);
+static int	 lint_prom(const char *s, size_t len, char *why, size_t wlen,
+		    int *nfam);
+static int	 has_line(const char *text, const char *line);
+static int	 promtool(const char *text, size_t len, char *why, size_t wlen);
+static void	 check_case(const struct rcase *c, int *skipped_promtool);
+static void	 check_values(void);
+static void	 check_first(void);
+static void	 check_escaping(void);
+static void	 check_failed_collectors(void);
+static void	 check_overflow(void);
+
+/* The whole file <fixtures>/proc/<tree>/<rel>, or NULL when missing. */
+static char *
+slurp(const char *tree, const char *rel, size_t *len)
+{
+	char	path[4096], *buf;
+	FILE   *f;
+	long	n;
+
+	snprintf(path, sizeof(path), "%s/proc/%s/%s", tap_fixture_root(),
+	    tree, rel);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) == -1)
+		bail("cannot size %s", path);
+	if ((buf = malloc((size_t)n + 1)) == NULL)
+		bail("out of memory");
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		bail("short read on %s", path);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int
+tree_has(const char *tree, const char *rel)
+{
+	char		path[4096];
+	struct stat	st;
+
+	snprintf(path, sizeof(path), "%s/proc/%s/%s", tap_fixture_root(),
+	    tree, rel);
+	return stat(path, &st) == 0;
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	const struct vt_pid_sample	*x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The fixture's /proc/<pid>/{stat,statm}, sorted by pid as the scan. */
+static void
+load_pids(const char *tree, struct vt_pid_table *t)
+{
+	char		 dir[4096], rel[300], err[VT_ERRLEN], *b;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 len;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(dir, sizeof(dir), "%s/proc/%s/proc", tap_fixture_root(),
+	    tree);
+	if ((d = opendir(dir)) == NULL)
+		bail("cannot list %s", dir);
+	while ((de = readdir(d)) != NULL && t->n < VT_PID_TABLE_MAX) {
+		struct vt_pid_sample	*s = &t->p[t->n];
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(rel, sizeof(rel), "proc/%s/stat", de->d_name);
+		if ((b = slurp(tree, rel, &len)) == NULL)
+			continue;
+		if (vt_proc_pid_stat_parse(b, len, s, err, sizeof(err)) ==
+		    VT_ERR)
+			bail("%s: %s: %s", tree, rel, err);
+		free(b);
+		snprintf(rel, sizeof(rel), "proc/%s/statm", de->d_name);
+		if ((b = slurp(tree, rel, &len)) == NULL ||
+		    vt_proc_pid_statm_parse(b, len, PAGESIZE, &s->rss_bytes,
+		    err, sizeof(err)) == VT_ERR)
+			bail("%s: %s", tree, rel);
+		free(b);
+		t->n++;
+	}
+	closedir(d);
+	qsort(t->p, t->n, sizeof(t->p[0]), pid_cmp);
+	t->complete = 1;
+}
+
+/* One sample of the tree, through the pure parsers; have bits as parsed. */
+static void
+load(const struct rcase *c, struct vt_host *h)
+{
+	char	err[VT_ERRLEN], rel[600], *b;
+	size_t	len, i;
+	int	r, any;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->hostname, sizeof(h->hostname), "%s", c->hostname);
+	snprintf(h->kernel, sizeof(h->kernel), "%s", c->kernel);
+	h->hz = HZ;
+	h->ts_ms = c->ts_ms;
+	h->interval_s = c->interval_s;
+
+#define PARSE(col, rel_, call) do {					\
+		if ((b = slurp(c->tree, (rel_), &len)) != NULL) {	\
+			if ((call) == VT_OK)				\
+				h->have |= VT_HAVE(col);		\
+			else						\
+				bail("%s: %s: %s", c->tree, (rel_), err); \
+			free(b);					\
+		}							\
+	} while (0)
+
+	PARSE(VT_COL_STAT, "proc/stat", vt_proc_stat_parse(b, len, &h->stat,
+	    err, sizeof(err)));
+	PARSE(VT_COL_MEMINFO, "proc/meminfo", vt_proc_meminfo_parse(b, len,
+	    &h->mem, err, sizeof(err)));
+	PARSE(VT_COL_LOADAVG, "proc/loadavg", vt_proc_loadavg_parse(b, len,
+	    &h->load, err, sizeof(err)));
+	PARSE(VT_COL_UPTIME, "proc/uptime", vt_proc_uptime_parse(b, len,
+	    &h->uptime, err, sizeof(err)));
+	PARSE(VT_COL_NET_DEV, "proc/net/dev", vt_proc_net_dev_parse(b, len,
+	    &h->net, err, sizeof(err)));
+	PARSE(VT_COL_DISKSTATS, "proc/diskstats", vt_proc_diskstats_parse(b,
+	    len, &h->disk, err, sizeof(err)));
+	PARSE(VT_COL_MOUNTS, "proc/self/mounts", vt_proc_mounts_parse(b, len,
+	    NULL, &h->mounts, err, sizeof(err)));
+	PARSE(VT_COL_NETSTAT, "proc/net/netstat",
+	    vt_proc_net_netstat_parse(b, len, &h->netstat, err, sizeof(err)));
+	PARSE(VT_COL_TCP, "proc/net/tcp", vt_proc_net_tcp_parse(b, len,
+	    &h->tcp.v4, err, sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
+		if (vt_proc_net_tcp_parse(b, len, &h->tcp.v6, err,
+		    sizeof(err)) == VT_ERR)
+			bail("%s: tcp6: %s", c->tree, err);
+		h->tcp.has_v6 = 1;
+		free(b);
+	}
+	h->tcp.source = VT_TCP_SRC_PROC;
+	for (r = 0, any = 0; r < VT_PSI_NRES; r++) {
+		snprintf(rel, sizeof(rel), "proc/pressure/%s",
+		    vt_psi_resource_names[r]);
+		if ((b = slurp(c->tree, rel, &len)) == NULL)
+			continue;
+		if (vt_proc_pressure_parse(b, len, &h->pressure.res[r], err,
+		    sizeof(err)) == VT_ERR)
+			bail("%s: %s: %s", c->tree, rel, err);
+		free(b);
+		any = 1;
+	}
+	if (any)
+		h->have |= VT_HAVE(VT_COL_PRESSURE);
+#undef PARSE
+
+	/* The reader's flags: sysfs when the tree has it, else the names. */
+	for (i = 0; i < h->disk.n; i++) {
+		struct vt_disk	*d = &h->disk.disk[i];
+
+		snprintf(rel, sizeof(rel), "sys/block/%s", d->name);
+		if (vt_diskstats_ignored(d->name))
+			d->flags |= VT_DISK_IGNORED;
+		if (tree_has(c->tree, "sys/block") ? tree_has(c->tree, rel) :
+		    !vt_diskstats_is_partition(d->name))
+			d->flags |= VT_DISK_WHOLE;
+	}
+
+	/* statvfs, made up: a few states other than "ok" on server64. */
+	if (h->have & VT_HAVE(VT_COL_MOUNTS))
+		h->have |= VT_HAVE(VT_COL_FILESYSTEM);
+	for (i = 0; i < h->mounts.n; i++) {
+		struct vt_mount	*m = &h->mounts.m[i];
+		uint64_t	 gib = (uint64_t)1 << 30;
+
+		if (strcmp(m->mountpoint, "/mnt/nfs") == 0) {
+			m->state = VT_FS_TIMEOUT;
+			continue;
+		}
+		if (strcmp(m->mountpoint, "/var/lib/lxcfs") == 0) {
+			m->state = VT_FS_ERROR;
+			m->error = EACCES;
+			continue;
+		}
+		m->state = VT_FS_OK;
+		m->size_bytes = (i + 1) * 10 * gib;
+		m->free_bytes = (i + 1) * 4 * gib;
+		m->avail_bytes = (i + 1) * 4 * gib - gib / 2;
+		m->files = (i + 1) * 655360;
+		m->files_free = (i + 1) * 600000;
+	}
+}
+
+/* v less a delta of d, but never below 0: the delta is then v. */
+static uint64_t
+take(uint64_t v, uint64_t d)
+{
+	return v > d ? v - d : 0;
+}
+
+/*
+ * The previous sample: h with these deltas taken off, over INTERVAL
+ * seconds at HZ.  Per CPU: user 60, nice 2, system 30, idle 90, iowait
+ * 10, irq 1, softirq 5, steal 2 (200 jiffies: 2 s at 100 Hz), guest 4;
+ * the total line the sum over CPUs.  ctxt 5000, forks 40, intr 3000.
+ * Interface i (0-based): rx bytes (i+1) MB, tx bytes (i+1) 250 kB, rx
+ * packets (i+1) 1000, tx packets (i+1) 500, errors and drops i+1.  Disk
+ * i: reads (i+1) 100, writes (i+1) 50, read sectors (i+1) 2048, written
+ * (i+1) 4096, io_ms 500 (25 % busy).  ListenOverflows 6, ListenDrops 8.
+ * Process p: (p % 7 + 1) * 20 ticks.  Where a counter is smaller than
+ * its delta, the previous value is 0.
+ */
+static void
+deltas(const struct vt_host *h, struct vt_host *p)
+{
+	static const uint64_t	cpu_d[VT_CPU_NMODES] = { 60, 2, 30, 90, 10, 1,
+				    5, 2, 4, 0 };
+	size_t			i;
+	int			m;
+
+	memcpy(p, h, sizeof(*p));
+	p->ts_ms = h->ts_ms - (int64_t)(INTERVAL * 1000);
+	for (i = 0; i < p->stat.ncpu; i++) {
+		for (m = 0; m < VT_CPU_NMODES; m++)
+			p->stat.cpu[i].mode[m] = take(h->stat.cpu[i].mode[m],
+			    cpu_d[m]);
+	}
+	for (m = 0; m < VT_CPU_NMODES; m++) {
+		uint64_t	sum = 0;
+
+		for (i = 0; i < h->stat.ncpu; i++)
+			sum += h->stat.cpu[i].mode[m] -
+			    p->stat.cpu[i].mode[m];
+		p->stat.total.mode[m] = take(h->stat.total.mode[m], sum);
+	}
+	p->stat.ctxt = take(h->stat.ctxt, 5000);
+	p->stat.processes = take(h->stat.processes, 40);
+	p->stat.intr = take(h->stat.intr, 3000);
+	for (i = 0; i < p->net.n; i++) {
+		uint64_t	*v = p->net.iface[i].v, k = i + 1;
+
+		v[VT_NETDEV_RX_BYTES] = take(v[VT_NETDEV_RX_BYTES],
+		    k * 1000000);
+		v[VT_NETDEV_TX_BYTES] = take(v[VT_NETDEV_TX_BYTES], k * 250000);
+		v[VT_NETDEV_RX_PACKETS] = take(v[VT_NETDEV_RX_PACKETS],
+		    k * 1000);
+		v[VT_NETDEV_TX_PACKETS] = take(v[VT_NETDEV_TX_PACKETS],
+		    k * 500);
+		v[VT_NETDEV_RX_ERRS] = take(v[VT_NETDEV_RX_ERRS], k);
+		v[VT_NETDEV_TX_ERRS] = take(v[VT_NETDEV_TX_ERRS], k);
+		v[VT_NETDEV_RX_DROP] = take(v[VT_NETDEV_RX_DROP], k);
+		v[VT_NETDEV_TX_DROP] = take(v[VT_NETDEV_TX_DROP], k);
+	}
+	for (i = 0; i < p->disk.n; i++) {
+		uint64_t	*v = p->disk.disk[i].v, k = i + 1;
+
+		v[VT_DISK_READS] = take(v[VT_DISK_READS], k * 100);
+		v[VT_DISK_WRITES] = take(v[VT_DISK_WRITES], k * 50);
+		v[VT_DISK_READ_SECTORS] = take(v[VT_DISK_READ_SECTORS],
+		    k * 2048);
+		v[VT_DISK_WRITE_SECTORS] = take(v[VT_DISK_WRITE_SECTORS],
+		    k * 4096);
+		v[VT_DISK_IO_MS] = take(v[VT_DISK_IO_MS], 500);
+	}
+	p->netstat.listen_overflows = take(h->netstat.listen_overflows, 6);
+	p->netstat.listen_drops = take(h->netstat.listen_drops, 8);
+	memcpy(pt_prev, pt_cur, sizeof(*pt_prev));
+	for (i = 0; i < pt_prev->n; i++)
+		pt_prev->p[i].ticks = take(pt_prev->p[i].ticks,
+		    (uint64_t)(pt_prev->p[i].pid % 7 + 1) * 20);
+}
+
+/* The rates, as the sampler computes them (app/sampler.c). */
+static void
+rates(struct vt_host *h, const struct vt_host *p)
+{
+	double	dt = h->interval_s;
+	size_t	i;
+
+	if (dt <= 0)
+		return;
+	h->ncpu = vt_cpu_percent_all(&p->stat, &h->stat, &h->cpu_total,
+	    h->cpu);
+	h->ctxt_per_s = vt_rate_u64(p->stat.ctxt, h->stat.ctxt, dt);
+	h->forks_per_s = vt_rate_u64(p->stat.processes, h->stat.processes, dt);
+	h->intr_per_s = vt_rate_u64(p->stat.intr, h->stat.intr, dt);
+	for (i = 0; i < h->net.n; i++) {
+		const uint64_t		*o = p->net.iface[i].v;
+		const uint64_t		*c = h->net.iface[i].v;
+		struct vt_net_rate	*r = &h->net_rate[i];
+
+		r->rx_bytes = vt_rate_u64(o[VT_NETDEV_RX_BYTES],
+		    c[VT_NETDEV_RX_BYTES], dt);
+		r->tx_bytes = vt_rate_u64(o[VT_NETDEV_TX_BYTES],
+		    c[VT_NETDEV_TX_BYTES], dt);
+		r->rx_packets = vt_rate_u64(o[VT_NETDEV_RX_PACKETS],
+		    c[VT_NETDEV_RX_PACKETS], dt);
+		r->tx_packets = vt_rate_u64(o[VT_NETDEV_TX_PACKETS],
+		    c[VT_NETDEV_TX_PACKETS], dt);
+		r->rx_errors = vt_rate_u64(o[VT_NETDEV_RX_ERRS],
+		    c[VT_NETDEV_RX_ERRS], dt);
+		r->tx_errors = vt_rate_u64(o[VT_NETDEV_TX_ERRS],
+		    c[VT_NETDEV_TX_ERRS], dt);
+		r->rx_drops = vt_rate_u64(o[VT_NETDEV_RX_DROP],
+		    c[VT_NETDEV_RX_DROP], dt);
+		r->tx_drops = vt_rate_u64(o[VT_NETDEV_TX_DROP],
+		    c[VT_NETDEV_TX_DROP], dt);
+	}
+	for (i = 0; i < h->disk.n; i++) {
+		const uint64_t		*o = p->disk.disk[i].v;
+		const uint64_t		*c = h->disk.disk[i].v;
+		struct vt_disk_rate	*r = &h->disk_rate[i];
+
+		r->reads = vt_rate_u64(o[VT_DISK_READS], c[VT_DISK_READS], dt);
+		r->writes = vt_rate_u64(o[VT_DISK_WRITES], c[VT_DISK_WRITES],
+		    dt);
+		r->read_bytes = 512.0 * vt_rate_u64(o[VT_DISK_READ_SECTORS],
+		    c[VT_DISK_READ_SECTORS], dt);
+		r->write_bytes = 512.0 * vt_rate_u64(o[VT_DISK_WRITE_SECTORS],
+		    c[VT_DISK_WRITE_SECTORS], dt);
+		r->busy_percent = vt_busy_percent(o[VT_DISK_IO_MS],
+		    c[VT_DISK_IO_MS], dt);
+	}
+	h->listen_overflows_per_s = vt_rate_u64(p->netstat.listen_overflows,
+	    h->netstat.listen_overflows, dt);
+	h->listen_drops_per_s = vt_rate_u64(p->netstat.listen_drops,
+	    h->netstat.listen_drops, dt);
+}
+
+/* cur: the sample of case c, with rates against a made-up previous one. */
+static void
+build(const struct rcase *c)
+{
+	int	col;
+
+	load(c, cur);
+	load_pids(c->tree, pt_cur);
+	deltas(cur, prev);
+	rates(cur, prev);
+	if (pt_cur->n > 0) {
+		cur->have |= VT_HAVE(VT_COL_PROCESSES);
+		cur->ntop_mem = vt_pid_top_mem(pt_cur, cur->top_mem);
+		/* The first sample has no earlier scan to compare with. */
+		if (cur->interval_s > 0)
+			cur->ntop_cpu = vt_pid_top_cpu(pt_prev, pt_cur,
+			    cur->interval_s, cur->hz, cur->top_cpu);
+		cur->top_ts_ms = cur->ts_ms;
+	}
+	cur->st.samples = cur->interval_s > 0 ? 42 : 1;
+	cur->st.duration_s = 0.001234;
+	cur->st.duration_sum_s = 0.05;
+	cur->st.cpu_time_us = 1234567;
+	for (col = 0; col < VT_COL_N; col++)
+		cur->st.col_duration_s[col] = (col + 1) / 10000.0;
+	cur->st.col_errors[VT_COL_TCP] = 3;
+	cur->st.col_errors[VT_COL_FILESYSTEM] = 1;
+	cur->st.fs_timeouts = 1;
+}
+
+static char *
+expected_path(const char *name, const char *ext, char *dst, size_t len)
+{
+	const char	*src = getenv("VT_SRCDIR");
+
+	if (src == NULL || *src == '\0')
+		src = getenv("srcdir");
+	snprintf(dst, len, "%s/t/expected/%s.%s",
+	    src != NULL && *src != '\0' ? src : ".", name, ext);
+	return dst;
+}
+
+/*
+ * Compare got with the golden file, or write it when VT_REGEN is set.
+ * On a mismatch, name the first differing line and keep the output in
+ * ./render-t.<name>.<ext>.got for diff -u.
+ */
+static void
+golden(const char *name, const char *ext, const char *got, size_t len)
+{
+	char		 path[4096], gotpath[512], *want;
+	const char	*regen = getenv("VT_REGEN");
+	const char	*w, *g, *we, *ge;
+	size_t		 wlen = 0;
+	FILE		*f;
+	long		 n;
+	int		 line = 1;
+
+	expected_path(name, ext, path, sizeof(path));
+	if (regen != NULL && *regen != '\0' && strcmp(regen, "0") != 0) {
+		if ((f = fopen(path, "wb")) == NULL ||
+		    fwrite(got, 1, len, f) != len || fclose(f) != 0)
+			bail("cannot write %s", path);
+		ok(1, "%s.%s: written to %s", name, ext, path);
+		return;
+	}
+	if ((f = fopen(path, "rb")) == NULL) {
+		ok(0, "%s.%s matches the golden file", name, ext);
+		diag("cannot open %s (VT_REGEN=1 writes it)", path);
+		return;
+	}
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) == -1 ||
+	    (want = malloc((size_t)n + 1)) == NULL)
+		bail("cannot read %s", path);
+	wlen = fread(want, 1, (size_t)n, f);
+	want[wlen] = '\0';
+	fclose(f);
+	if (ok(wlen == len && memcmp(want, got, len) == 0,
+	    "%s.%s matches t/expected/%s.%s", name, ext, name, ext)) {
+		free(want);
+		return;
+	}
+	for (w = want, g = got; ; w = we + 1, g = ge + 1, line++) {
+		we = memchr(w, '\n', wlen - (size_t)(w - want));
+		ge = memchr(g, '\n', len - (size_t)(g - got));
+		if (we == NULL)
+			we = want + wlen;
+		if (ge == NULL)
+			ge = got + len;
+		if (we - w != ge - g || memcmp(w, g, (size_t)(we - w)) != 0 ||
+		    we == want + wlen || ge == got + len)
+			break;
+	}
+	diag("first difference at line %d of %s:", line, path);
+	diag("-%.*s", (int)(we - w > 300 ? 300 : we - w), w);
+	diag("+%.*s", (int)(ge - g > 300 ? 300 : ge - g), g);
+	snprintf(gotpath, sizeof(gotpath), "render-t.%s.%s.got", name, ext);
+	if ((f = fopen(gotpath, "wb")) != NULL) {
+		if (fwrite(got, 1, len, f) == len)
+			diag("output kept: diff -u %s %s", path, gotpath);
+		fclose(f);
+	}
+	free(want);
+}
+
+/* The object parsed from exactly s[0..len), or NULL. */
+static struct json_object *
+parse_json(const char *s, size_t len)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o;
+
+	if ((tok = json_tokener_new()) == NULL)
+		bail("out of memory");
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/*
+ * The member at a dotted path ("cpu.cores.0.user_percent": numbers index
+ * arrays).  Sets *found; a JSON null is found with a NULL result.
+ */
+static struct json_object *
+jpath_found(struct json_object *root, const char *path, int *found)
+{
+	struct json_object	*o = root;
+	char			 buf[256], *p, *save = NULL;
+
+	*found = 0;
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strtok_r(buf, ".", &save); p != NULL;
+	    p = strtok_r(NULL, ".", &save)) {
+		if (o == NULL)
+			return NULL;
+		if (isdigit((unsigned char)p[0]) &&
+		    json_object_is_type(o, json_type_array)) {
+			size_t	i = (size_t)strtoul(p, NULL, 10);
+
+			if (i >= json_object_array_length(o))
+				return NULL;
+			o = json_object_array_get_idx(o, i);
+		} else if (!json_object_object_get_ex(o, p, &o))
+			return NULL;
+	}
+	*found = 1;
+	return o;
+}
+
+static struct json_object *
+jpath(struct json_object *root, const char *path)
+{
+	int	found;
+
+	return jpath_found(root, path, &found);
+}
+
+static int
+is_null(struct json_object *root, const char *path)
+{
+	int	found;
+
+	return jpath_found(root, path, &found) == NULL && found;
+}
+
+static double
+jdbl(struct json_object *root, const char *path)
+{
+	struct json_object	*o = jpath(root, path);
+
+	return o != NULL ? json_object_get_double(o) : -12345.678;
+}
+
+static const char *
+jstr(struct json_object *root, const char *path)
+{
+	struct json_object	*o = jpath(root, path);
+
+	return o != NULL && json_object_is_type(o, json_type_string) ?
+	    json_object_get_string(o) : "(none)";
+}
+
+/*
+ * The text format's structure: every family "# HELP name ...", then
+ * "# TYPE name counter|gauge|untyped", then samples of that name only;
+ * no name twice, no blank line, a final newline.  Returns 1 when fine,
+ * else 0 with the reason in why.
+ */
+static int
+lint_prom(const char *s, size_t len, char *why, size_t wlen, int *nfam)
+{
+	char		 fam[160] = "", seen[512][160];
+	const char	*p = s, *e;
+	size_t		 nseen = 0, i, n;
+	int		 lineno = 0, state = 0;	/* 0 help, 1 type, 2 samples */
+
+	*nfam = 0;
+	if (len == 0 || s[len - 1] != '\n') {
+		snprintf(why, wlen, "does not end with a newline");
+		return 0;
+	}
+	for (; p < s + len; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(s + len - p));
+		n = (size_t)(e - p);
+		lineno++;
+		if (n == 0) {
+			snprintf(why, wlen, "line %d is empty", lineno);
+			return 0;
+		}
+		if (n > 7 && memcmp(p, "# HELP ", 7) == 0) {
+			const char	*sp = memchr(p + 7, ' ', n - 7);
+			size_t		 fl;
+
+			fl = sp != NULL ? (size_t)(sp - p - 7) : 0;
+			if (sp == NULL || fl == 0 || fl >= sizeof(fam)) {
+				snprintf(why, wlen, "line %d: bad HELP",
+				    lineno);
+				return 0;
+			}
+			memcpy(fam, p + 7, fl);
+			fam[fl] = '\0';
+			for (i = 0; i < nseen; i++) {
+				if (strcmp(seen[i], fam) == 0) {
+					snprintf(why, wlen, "line %d: %s again",
+					    lineno, fam);
+					return 0;
+				}
+			}
+			if (nseen < VT_ARRAY_LEN(seen))
+				memcpy(seen[nseen++], fam, fl + 1);
+			(*nfam)++;
+			state = 1;
+			continue;
+		}
+		if (state == 1) {
+			char	t1[300], t2[300], t3[300];
+
+			snprintf(t1, sizeof(t1), "# TYPE %s counter", fam);
+			snprintf(t2, sizeof(t2), "# TYPE %s gauge", fam);
+			snprintf(t3, sizeof(t3), "# TYPE %s untyped", fam);
+			if (!((n == strlen(t1) && memcmp(p, t1, n) == 0) ||
+			    (n == strlen(t2) && memcmp(p, t2, n) == 0) ||
+			    (n == strlen(t3) && memcmp(p, t3, n) == 0))) {
+				snprintf(why, wlen, "line %d: no TYPE for %s",
+				    lineno, fam);
+				return 0;
+			}
+			state = 2;
+			continue;
+		}
+		if (state != 2 || n <= strlen(fam) ||
+		    memcmp(p, fam, strlen(fam)) != 0 ||
+		    (p[strlen(fam)] != ' ' && p[strlen(fam)] != '{')) {
+			snprintf(why, wlen, "line %d: %.*s: not a sample of %s",
+			    lineno, (int)(n > 80 ? 80 : n), p,
+			    fam[0] != '\0' ? fam : "a family");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* 1 when text has line as a whole line. */
+static int
+has_line(const char *text, const char *line)
+{
+	const char	*p = text;
+	size_t		 n = strlen(line);
+
+	while ((p = strstr(p, line)) != NULL) {
+		if ((p == text || p[-1] == '\n') && p[n] == '\n')
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Run `promtool check metrics` on text.  Returns 1 when it reported
+ * nothing but the camelCase lint on node_memory_* and node_netstat_*
+ * (node_exporter's own names, kept on purpose), 0 otherwise with the
+ * reason in why, -1 when promtool is not on PATH.
+ */
+static int
+promtool(const char *text, size_t len, char *why, size_t wlen)
+{
+	static const char	 camel[] =
+	    " metric names should be written in 'snake_case' not 'camelCase'";
+	char			 in[] = "/tmp/render-t.XXXXXX", cmd[256];
+	char			 line[1024];
+	FILE			*p;
+	int			 fd, st, good = 1;
+
+	if (system("command -v promtool >/dev/null 2>&1") != 0)
+		return -1;
+	if ((fd = mkstemp(in)) == -1)
+		bail("mkstemp: %s", strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len)
+		bail("write: %s", strerror(errno));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", in);
+	if ((p = popen(cmd, "r")) == NULL)
+		bail("popen: %s", strerror(errno));
+	while (fgets(line, sizeof(line), p) != NULL) {
+		size_t	l = strlen(line);
+		char	*sp;
+
+		if (l > 0 && line[l - 1] == '\n')
+			line[--l] = '\0';
+		sp = strchr(line, ' ');
+		if (sp != NULL && strcmp(sp, camel) == 0 &&
+		    (strncmp(line, "node_memory_", 12) == 0 ||
+		    strncmp(line, "node_netstat_", 13) == 0))
+			continue;
+		if (good)
+			snprintf(why, wlen, "promtool: %.400s", line);
+		good = 0;
+	}
+	st = pclose(p);
+	unlink(in);
+	/* 0: clean; 3: lint findings only (checked above). */
+	if (good && !(WIFEXITED(st) &&
+	    (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3))) {
+		snprintf(why, wlen, "promtool exited with status %d", st);
+		good = 0;
+	}
+	return good;
+}
+
+/* Render case c and check both outputs. */
+static void
+check_case(const struct rcase *c, int *skipped_promtool)
+{
+	struct json_object	*root;
+	char			 why[512];
+	int			 nfam, rc;
+
+	build(c);
+	vt_buf_reset(&out);
+	ok(vt_render_json(cur, &out) == VT_OK, "%s: JSON renders", c->name);
+	root = parse_json(out.data, out.len);
+	ok(root != NULL, "%s: JSON parses as one object, nothing after it",
+	    c->name);
+	ok(out.len > 0 && out.data[out.len - 1] == '}',
+	    "%s: JSON ends with '}'", c->name);
+	ok(strstr(out.data, "\\/") == NULL, "%s: no escaped '/'", c->name);
+	json_object_put(root);
+	golden(c->name, "json", out.data, out.len);
+
+	vt_buf_reset(&out);
+	ok(vt_render_prom(cur, &out) == VT_OK, "%s: Prometheus text renders",
+	    c->name);
+	why[0] = '\0';
+	rc = lint_prom(out.data, out.len, why, sizeof(why), &nfam);
+	if (!ok(rc, "%s: one HELP and TYPE per family, samples under them "
+	    "(%d families)", c->name, nfam))
+		diag("%s", why);
+	golden(c->name, "prom", out.data, out.len);
+	rc = promtool(out.data, out.len, why, sizeof(why));
+	if (rc == -1) {
+		skip(1, "promtool is not on PATH");
+		(*skipped_promtool)++;
+	} else if (!ok(rc == 1, "%s: promtool check metrics: nothing but "
+	    "node_exporter's camelCase names", c->name))
+		diag("%s", why);
+}
+
+/* Values of vm2 worked out by hand from the fixture and deltas(). */
+static void
+check_values(void)
+{
+	struct json_object	*r;
+
+	build(&cases[0]);
+	vt_buf_reset(&out);
+	if (vt_render_prom(cur, &out) == VT_ERR)
+		bail("vm2: prom failed");
+	/* /proc/stat "cpu0 1144 0 1222 ...": 1144 jiffies at 100 Hz. */
+	ok(has_line(out.data,
+	    "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 11.44"),
+	    "cpu0 user: 1144 jiffies / 100 = 11.44 s");
+	ok(has_line(out.data,
+	    "node_cpu_seconds_total{cpu=\"1\",mode=\"idle\"} 784.04"),
+	    "cpu1 idle: 78404 / 100 = 784.04 s");
+	ok(has_line(out.data, "node_memory_MemTotal_bytes 25276502016"),
+	    "MemTotal: 24684084 kB * 1024");
+	ok(has_line(out.data, "node_memory_Active_anon_bytes 1568768"),
+	    "Active(anon): 1532 kB, node_exporter's name");
+	ok(has_line(out.data, "node_memory_HugePages_Total 0"),
+	    "HugePages_Total: a count, no _bytes");
+	ok(has_line(out.data,
+	    "node_disk_read_bytes_total{device=\"vda\"} 2056807424"),
+	    "vda: 4017202 sectors * 512 bytes");
+	ok(has_line(out.data,
+	    "node_disk_read_time_seconds_total{device=\"vda\"} 23.947"),
+	    "vda: 23947 ms read time");
+	ok(has_line(out.data,
+	    "node_disk_flush_requests_total{device=\"vda\"} 4712"),
+	    "vda: flush column (kernel 5.5+)");
+	ok(strstr(out.data, "device=\"loop0\"") == NULL &&
+	    strstr(out.data, "device=\"zram0\"") == NULL,
+	    "loop and zram devices left out, as node_exporter does");
+	ok(has_line(out.data,
+	    "node_network_receive_bytes_total{device=\"eth0\"} 26966244"),
+	    "eth0 receive bytes: the raw counter");
+	ok(has_line(out.data, "node_pressure_io_stalled_seconds_total 4.43129"),
+	    "io full total=4431290 us");
+	ok(has_line(out.data, "node_boot_time_seconds 1795366400"),
+	    "btime");
+	ok(has_line(out.data, "node_netstat_TcpExt_ListenOverflows 0") &&
+	    has_line(out.data, "node_netstat_TcpExt_ListenDrops 0"),
+	    "ListenOverflows and ListenDrops");
+	ok(strstr(out.data, "node_netstat_TcpExt_TW ") == NULL,
+	    "netstat: only node_exporter's default fields");
+	ok(has_line(out.data, "node_time_seconds 1795367230.59"),
+	    "node_time_seconds from ts_ms");
+	ok(has_line(out.data, "node_filesystem_size_bytes{device=\"/dev/vda\","
+	    "fstype=\"ext4\",mountpoint=\"/\"} 10737418240"),
+	    "filesystem labels: device, fstype, mountpoint");
+
+	vt_buf_reset(&out);
+	if (vt_render_json(cur, &out) == VT_ERR ||
+	    (r = parse_json(out.data, out.len)) == NULL)
+		bail("vm2: json failed");
+	/* cpu0 deltas: user 60, nice 0 (was 0), system 30, idle 90,
+	 * iowait 10, irq 0, softirq 5, steal 2: 197 jiffies. */
+	is_dbl(jdbl(r, "cpu.cores.0.user_percent"), 30.46, 1e-9,
+	    "cpu0 user: 60 / 197 = 30.46 %%");
+	is_dbl(jdbl(r, "cpu.cores.0.busy_percent"), 49.24, 1e-9,
+	    "cpu0 busy: 100 - (90 + 10) / 197 = 49.24 %%");
+	is_int((long long)jdbl(r, "cpu.cores.0.cpu"), 0, "cores[0] is cpu 0");
+	is_dbl(jdbl(r, "cpu.context_switches_per_second"), 2500, 1e-9,
+	    "ctxt: 5000 over 2 s");
+	is_str(jstr(r, "network.3.interface"), "eth0", "network[3] is eth0");
+	is_dbl(jdbl(r, "network.3.rx_bytes_per_second"), 2000000, 1e-9,
+	    "eth0: 4 MB over 2 s");
+	is_dbl(jdbl(r, "network.0.rx_bytes_per_second"), 47838.5, 1e-9,
+	    "lo: the whole 95677-byte counter over 2 s");
+	is_dbl(jdbl(r, "memory.total_bytes"), 25276502016.0, 0.5,
+	    "memory.total_bytes");
+	is_dbl(jdbl(r, "memory.used_bytes"), 446750720.0, 0.5,
+	    "memory.used_bytes: (24684084 - 24247804) kB");
+	is_dbl(jdbl(r, "memory.used_percent"), 1.77, 1e-9,
+	    "memory.used_percent: 436280 / 24684084");
+	is_int((long long)json_object_array_length(jpath(r, "disks")), 1,
+	    "disks: only the whole disk vda");
+	is_str(jstr(r, "disks.0.name"), "vda", "disks[0] is vda");
+	is_dbl(jdbl(r, "disks.0.busy_percent"), 25, 1e-9,
+	    "vda busy: 500 ms of 2 s");
+	/* vda is row 8 of diskstats (after loop0-7): delta 9 * 2048. */
+	is_dbl(jdbl(r, "disks.0.read_bytes_per_second"), 4718592, 1e-9,
+	    "vda: 18432 sectors * 512 bytes over 2 s");
+	is_dbl(jdbl(r, "pressure.cpu.some_avg10"), 1.16, 1e-9,
+	    "pressure.cpu.some_avg10");
+	is_dbl(jdbl(r, "tcp.states.listen") + jdbl(r, "tcp.states.established"),
+	    (double)(vt_tcp_states_total(&cur->tcp, VT_TCP_LISTEN) +
+	    vt_tcp_states_total(&cur->tcp, VT_TCP_ESTABLISHED)), 1e-9,
+	    "tcp states: v4 + v6");
+	is_str(jstr(r, "host.kernel"), "6.1.0-18-amd64", "host.kernel");
+	is_dbl(jdbl(r, "host.boot_time"), 1795366400, 0.5, "host.boot_time");
+	ok(is_null(r, "processes.top_memory.0.cpu_percent"),
+	    "top_memory has no CPU figure");
+	json_object_put(r);
+}
+
+/* The first sample: no previous one, so every rate is null. */
+static void
+check_first(void)
+{
+	static const char *const	nulls[] = {
+		"cpu.total.busy_percent", "cpu.total.user_percent",
+		"cpu.cores.0.busy_percent", "cpu.cores.1.idle_percent",
+		"cpu.context_switches_per_second", "cpu.forks_per_second",
+		"network.3.rx_bytes_per_second",
+		"network.3.tx_packets_per_second",
+		"disks.0.reads_per_second", "disks.0.busy_percent",
+		"tcp.listen_overflows_per_second",
+	};
+	struct json_object		*r;
+	size_t				 i;
+
+	build(&cases[1]);
+	vt_buf_reset(&out);
+	if (vt_render_json(cur, &out) == VT_ERR ||
+	    (r = parse_json(out.data, out.len)) == NULL)
+		bail("vm2-first: json failed");
+	is_dbl(jdbl(r, "interval_s"), 0, 0, "first sample: interval_s 0");
+	for (i = 0; i < VT_ARRAY_LEN(nulls); i++)
+		ok(is_null(r, nulls[i]), "first sample: %s is null", nulls[i]);
+	ok(jpath(r, "memory.total_bytes") != NULL &&
+	    jpath(r, "network.3.rx_errors_total") != NULL &&
+	    jpath(r, "disks.0.in_flight") != NULL,
+	    "first sample: the non-rate values are there");
+	is_int((long long)json_object_array_length(
+	    jpath(r, "processes.top_cpu")), 0,
+	    "first sample: no top_cpu without an earlier scan");
+	json_object_put(r);
+}
+
+/* Names with a quote, a backslash, a newline and bytes that are not UTF-8. */
+static void
+check_escaping(void)
+{
+	struct json_object	*r;
+	struct vt_mount		*m;
+	char			 why[512];
+	int			 nfam, rc;
+
+	build(&cases[0]);
+	snprintf(cur->net.iface[1].name, sizeof(cur->net.iface[1].name),
+	    "we\"ird\\if");
+	m = &cur->mounts.m[0];
+	snprintf(m->mountpoint, sizeof(m->mountpoint), "/mnt/a\"b\\c\nd");
+	snprintf(m->device, sizeof(m->device), "/dev/\xff\xfe" "bad");
+	snprintf(cur->top_mem[0].comm, sizeof(cur->top_mem[0].comm),
+	    "q\"uo/te");
+
+	vt_buf_reset(&out);
+	if (vt_render_prom(cur, &out) == VT_ERR)
+		bail("escaping: prom failed");
+	ok(has_line(out.data,
+	    "node_network_receive_bytes_total{device=\"we\\\"ird\\\\if\"} 0"),
+	    "label value: quote and backslash escaped");
+	ok(strstr(out.data, "mountpoint=\"/mnt/a\\\"b\\\\c\\nd\"") != NULL,
+	    "label value: newline escaped");
+	ok(strstr(out.data, "device=\"/dev/\xef\xbf\xbd\xef\xbf\xbd" "bad\"")
+	    != NULL, "label value: invalid UTF-8 bytes become U+FFFD");
+	if (!ok(lint_prom(out.data, out.len, why, sizeof(why), &nfam),
+	    "escaped text keeps its structure"))
+		diag("%s", why);
+	rc = promtool(out.data, out.len, why, sizeof(why));
+	if (rc == -1)
+		skip(1, "promtool is not on PATH");
+	else if (!ok(rc == 1, "promtool accepts the escaped labels"))
+		diag("%s", why);
+
+	vt_buf_reset(&out);
+	if (vt_render_json(cur, &out) == VT_ERR)
+		bail("escaping: json failed");
+	r = parse_json(out.data, out.len);
+	ok(r != NULL, "escaped JSON parses");
+	is_str(jstr(r, "network.1.interface"), "we\"ird\\if",
+	    "JSON string round trip: quote and backslash");
+	is_str(jstr(r, "filesystems.0.mountpoint"), "/mnt/a\"b\\c\nd",
+	    "JSON string round trip: newline");
+	is_str(jstr(r, "filesystems.0.device"),
+	    "/dev/\xef\xbf\xbd\xef\xbf\xbd" "bad",
+	    "JSON string: invalid UTF-8 bytes become U+FFFD");
+	is_str(jstr(r, "processes.top_memory.0.name"), "q\"uo/te",
+	    "JSON string: '/' unescaped, round trip");
+	json_object_put(r);
+}
+
+/* Every collector failed: sections null, the text still well formed. */
+static void
+check_failed_collectors(void)
+{
+	struct json_object	*r;
+	char			 why[512];
+	int			 nfam, rc;
+
+	build(&cases[0]);
+	cur->have = 0;
+	cur->top_ts_ms = 0;
+	vt_buf_reset(&out);
+	r = vt_render_json(cur, &out) == VT_OK ?
+	    parse_json(out.data, out.len) : NULL;
+	if (!ok(r != NULL, "nothing collected: JSON still renders"))
+		bail("no JSON to look at");
+	ok(is_null(r, "cpu") && is_null(r, "memory") &&
+	    is_null(r, "filesystems") && is_null(r, "disks") &&
+	    is_null(r, "network") && is_null(r, "pressure") &&
+	    is_null(r, "processes") && is_null(r, "tcp.states") &&
+	    is_null(r, "load.load1") && is_null(r, "host.boot_time"),
+	    "nothing collected: the sections are null, not zeros");
+	json_object_put(r);
+	vt_buf_reset(&out);
+	if (!ok(vt_render_prom(cur, &out) == VT_OK &&
+	    lint_prom(out.data, out.len, why, sizeof(why), &nfam),
+	    "nothing collected: Prometheus text well formed"))
+		diag("%s", why);
+	ok(strstr(out.data, "node_cpu_seconds_total") == NULL &&
+	    strstr(out.data, "node_memory_") == NULL &&
+	    has_line(out.data,
+	    "vitals_collector_success{collector=\"stat\"} 0"),
+	    "nothing collected: no node_* families, collector_success 0");
+	rc = promtool(out.data, out.len, why, sizeof(why));
+	if (rc == -1)
+		skip(1, "promtool is not on PATH");
+	else if (!ok(rc == 1, "nothing collected: promtool clean"))
+		diag("%s", why);
+}
+
+/* A buffer too small: VT_ERR, and the buffer as it was. */
+static void
+check_overflow(void)
+{
+	struct vt_buf	small;
+
+	build(&cases[2]);
+	if (vt_buf_init(&small, 64, 4096) == VT_ERR)
+		bail("out of memory");
+	vt_buf_adds(&small, "keep");
+	ok(vt_render_json(cur, &small) == VT_ERR && small.len == 4 &&
+	    strcmp(small.data, "keep") == 0,
+	    "JSON past the cap: VT_ERR, buffer unchanged");
+	ok(vt_render_prom(cur, &small) == VT_ERR && small.len == 4 &&
+	    strcmp(small.data, "keep") == 0,
+	    "Prometheus text past the cap: VT_ERR, buffer unchanged");
+	vt_buf_free(&small);
+}
+
+int
+main(void)
+{
+	size_t	i;
+	int	skipped = 0;
+
+	cur = calloc(1, sizeof(*cur));
+	prev = calloc(1, sizeof(*prev));
+	pt_cur = calloc(1, sizeof(*pt_cur));
+	pt_prev = calloc(1, sizeof(*pt_prev));
+	if (cur == NULL || prev == NULL || pt_cur == NULL || pt_prev == NULL ||
+	    vt_buf_init(&out, 64 * 1024, OUTMAX) == VT_ERR)
+		bail("out of memory");
+
+	for (i = 0; i < VT_ARRAY_LEN(cases); i++)
+		check_case(&cases[i], &skipped);
+	check_values();
+	check_first();
+	check_escaping();
+	check_failed_collectors();
+	check_overflow();
+	if (skipped > 0)
+		diag("promtool not found: install Debian's prometheus package "
+		    "to run those checks");
+
+	vt_buf_free(&out);
+	free(cur);
+	free(prev);
+	free(pt_cur);
+	free(pt_prev);
+	done_testing();
+	return tap_exit_status();
+}
