@@ -1,0 +1,48 @@
+# t/integration/local.mk: build lines of this part (included by Makefile.am).
+#
+# Integration tests: Perl TAP scripts against the real nginx and pool (and
+# MariaDB when a test asks), started on free loopback ports through ./stack
+# by t/lib/VitalsTest.pm.  They skip when nginx or the program is missing,
+# or when VT_NO_INTEGRATION is set (as `./stack test` does for distcheck).
+
+VT_INTEGRATION_TESTS = \
+	t/integration/health-live.t \
+	t/integration/redirect.t \
+	t/integration/errors.t \
+	t/integration/body-limit.t \
+	t/integration/socket-spawn.t \
+	t/integration/socket-listen.t \
+	t/integration/socket-activate.t \
+	t/integration/static.t \
+	t/integration/micro-cache.t \
+	t/integration/stack.t \
+	t/integration/pool-crashloop.t \
+	t/integration/pool-kill.t \
+	t/integration/pool-recycle.t \
+	t/integration/pool-reload.t \
+	t/integration/pool-stop.t \
+	t/integration/pool-upgrade.t \
+	t/integration/pool-watchdog.t
+
+TESTS += $(VT_INTEGRATION_TESTS)
+EXTRA_DIST += $(VT_INTEGRATION_TESTS)
+
+# The pool (issue 3): supervision, signals, watchdog, recycling.
+VT_POOL_TESTS = \
+	t/integration/pool-kill.t \
+	t/integration/pool-reload.t \
+	t/integration/pool-upgrade.t \
+	t/integration/pool-watchdog.t \
+	t/integration/pool-recycle.t \
+	t/integration/pool-stop.t \
+	t/integration/pool-crashloop.t \
+	t/integration/pool-activate-restart.t \
+	t/integration/pool-status.t
+
+TESTS += $(VT_POOL_TESTS)
+EXTRA_DIST += $(VT_POOL_TESTS)
+
+# Host metrics (issue 4).
+VT_METRICS_TESTS = t/integration/metrics.t
+TESTS += $(VT_METRICS_TESTS)
+EXTRA_DIST += $(VT_METRICS_TESTS)
