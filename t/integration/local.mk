@@ -46,3 +46,8 @@ EXTRA_DIST += $(VT_POOL_TESTS)
 VT_METRICS_TESTS = t/integration/metrics.t
 TESTS += $(VT_METRICS_TESTS)
 EXTRA_DIST += $(VT_METRICS_TESTS)
+
+# The database (issue 5).
+VT_DB_TESTS = t/integration/health-db.t t/integration/health-db-faults.t
+TESTS += $(VT_DB_TESTS)
+EXTRA_DIST += $(VT_DB_TESTS)
