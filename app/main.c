@@ -34,7 +34,11 @@ main(int argc, char **argv)
 		vt_conf_usage(stdout, "vitals");
 		return 0;
 	case VT_CLI_VERSION:
+#ifdef VT_TEST_HOOKS
+		printf("vitals %s (test hooks)\n", PACKAGE_VERSION);
+#else
 		printf("vitals %s\n", PACKAGE_VERSION);
+#endif
 		return 0;
 	case VT_CLI_MIGRATE: {
 		/* The option file here is an admin's: it creates tables. */

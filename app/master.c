@@ -35,6 +35,7 @@
 #include "master.h"
 #include "health.h"
 #include "qlen.h"
+#include "recorder.h"
 #include "sampler.h"
 #include "scoreboard.h"
 #include "sdnotify.h"
@@ -82,7 +83,15 @@ struct master {
 	struct vt_sampler	sampler;
 	int			sampling;
 	int64_t			next_sample;	/* monotonic ms */
+	pid_t			rec_pid;	/* the recorder, 0: none */
+	int64_t			rec_started;
+	int64_t			rec_respawn_at;
+	int			rec_fails;
+	int			rec_stopping;
 };
+
+#define MASTER_REC_BACKOFF_MIN_MS	1000
+#define MASTER_REC_BACKOFF_MAX_MS	30000
 
 static int
 master_workers_for(const struct vt_conf *c)
@@ -169,6 +178,8 @@ master_any(const struct master *m)
 {
 	int	i;
 
+	if (m->rec_pid > 0)
+		return 1;
 	for (i = 0; i < VT_MAX_SLOTS; i++)
 		if (m->w[i].pid > 0)
 			return 1;
@@ -254,6 +265,66 @@ master_stop_worker(struct master *m, int i)
 	kill(m->w[i].pid, SIGTERM);
 }
 
+/*
+ * The recorder: a child that copies the ring into MariaDB.  Started when a
+ * database is configured (after a takeover, by the new master only),
+ * replaced with back-off when it dies.
+ */
+static void
+master_rec_spawn(struct master *m)
+{
+	pid_t	pid;
+
+	if (m->conf.db_config[0] == '\0' || m->rec_pid > 0 || m->stopping ||
+	    m->takeover_from > 0 || vt_mono_ms() < m->rec_respawn_at)
+		return;
+	if ((pid = fork()) == -1) {
+		vt_log_sys(VT_LOG_ERR, "fork_failed", "child=recorder");
+		m->rec_respawn_at = vt_mono_ms() + MASTER_REC_BACKOFF_MIN_MS;
+		return;
+	}
+	if (pid == 0) {
+		close(m->sfd);
+		vt_recorder_run(&m->conf, m->shm);
+	}
+	m->rec_pid = pid;
+	m->rec_started = vt_mono_ms();
+	m->rec_stopping = 0;
+	vt_log_debug("recorder_start", "pid=%ld", (long)pid);
+}
+
+static void
+master_rec_reaped(struct master *m, int status)
+{
+	char	how[64];
+	int64_t	delay;
+
+	if (WIFEXITED(status))
+		snprintf(how, sizeof(how), "exited with code %d",
+		    WEXITSTATUS(status));
+	else
+		snprintf(how, sizeof(how), "exited on signal %d",
+		    WTERMSIG(status));
+	if (m->rec_stopping || m->stopping) {
+		vt_log_info("recorder_exit", "pid=%ld status=\"%s\"",
+		    (long)m->rec_pid, how);
+		m->rec_pid = 0;
+		m->rec_stopping = 0;
+		return;
+	}
+	if (vt_mono_ms() - m->rec_started > 60000)
+		m->rec_fails = 0;
+	delay = (int64_t)MASTER_REC_BACKOFF_MIN_MS << (m->rec_fails < 5 ?
+	    m->rec_fails : 5);
+	if (delay > MASTER_REC_BACKOFF_MAX_MS)
+		delay = MASTER_REC_BACKOFF_MAX_MS;
+	m->rec_fails++;
+	m->rec_respawn_at = vt_mono_ms() + delay;
+	vt_log_warn("recorder_exit", "pid=%ld status=\"%s\" restart_in_ms=%lld",
+	    (long)m->rec_pid, how, (long long)delay);
+	m->rec_pid = 0;
+}
+
 static void
 master_reaped(struct master *m, pid_t pid, int status)
 {
@@ -273,6 +344,10 @@ master_reaped(struct master *m, pid_t pid, int status)
 			vt_log_err("upgrade_failed", "pid=%ld status=\"%s\"",
 			    (long)pid, how);
 		m->upgrade_pid = 0;
+		return;
+	}
+	if (pid == m->rec_pid) {
+		master_rec_reaped(m, status);
 		return;
 	}
 	for (i = 0; i < VT_MAX_SLOTS; i++)
@@ -455,6 +530,7 @@ master_maintain(struct master *m)
 
 	if (m->stopping)
 		return;
+	master_rec_spawn(m);
 	if (m->rolling) {
 		master_roll(m);
 		return;
@@ -526,6 +602,8 @@ master_stop(struct master *m, const char *why)
 	if (m->upgrade_pid > 0)
 		m->handed_over = 1;
 	vt_sd_notify("STOPPING=1");
+	if (m->rec_pid > 0)
+		kill(m->rec_pid, SIGTERM);
 	for (i = 0; i < VT_MAX_SLOTS; i++)
 		master_stop_worker(m, i);
 }
@@ -554,6 +632,11 @@ master_reload(struct master *m)
 	if (strcmp(c.listen, m->conf.listen) != 0)
 		vt_log_warn("reload_listen_ignored", "the listening socket "
 		    "changes only on restart");
+	/* The recorder reads its settings once: restart it to take new ones. */
+	if (m->rec_pid > 0) {
+		m->rec_stopping = 1;
+		kill(m->rec_pid, SIGTERM);
+	}
 	m->conf = c;
 	vt_log_set_level(m->conf.log_level);
 	m->target = master_workers_for(&m->conf);
@@ -751,6 +834,8 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 				for (i = 0; i < VT_MAX_SLOTS; i++)
 					if (m.w[i].pid > 0)
 						kill(m.w[i].pid, SIGKILL);
+				if (m.rec_pid > 0)
+					kill(m.rec_pid, SIGKILL);
 				m.stop_deadline = vt_mono_ms() + 1000;
 			}
 		} else {

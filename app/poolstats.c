@@ -189,6 +189,18 @@ vt_pool_prom(struct vt_shm *shm, int listen_fd, struct vt_buf *out)
 		rc |= vt_buf_printf(out, "vitals_health_probes_total"
 		    "{result=\"%s\"} %llu\n", vt_db_err_name((enum vt_db_err)i),
 		    (unsigned long long)vt_load(&shm->health.results[i]));
+	rc |= pool_family(out, "vitals_recorder_rows_written_total", "counter",
+	    "History rows the recorder wrote to MariaDB.");
+	rc |= vt_buf_printf(out, "vitals_recorder_rows_written_total %llu\n",
+	    (unsigned long long)vt_load(&shm->recorder.rows_written));
+	rc |= pool_family(out, "vitals_recorder_errors_total", "counter",
+	    "Failed history writes.");
+	rc |= vt_buf_printf(out, "vitals_recorder_errors_total %llu\n",
+	    (unsigned long long)vt_load(&shm->recorder.errors));
+	rc |= pool_family(out, "vitals_recorder_lost_points_total", "counter",
+	    "Samples that fell off the ring before they were written.");
+	rc |= vt_buf_printf(out, "vitals_recorder_lost_points_total %llu\n",
+	    (unsigned long long)vt_load(&shm->recorder.lost_points));
 	rc |= pool_family(out, "vitals_start_time_seconds", "gauge",
 	    "When the pool started, in seconds since the epoch.");
 	rc |= vt_buf_printf(out, "vitals_start_time_seconds %.3f\n",

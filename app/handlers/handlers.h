@@ -23,6 +23,9 @@ int	vt_handle_api_history(const struct vt_request *, struct vt_reply *);
 /* status.c */
 int	vt_handle_status(const struct vt_request *, struct vt_reply *);
 
+/* dashboard.c */
+int	vt_handle_dashboard(const struct vt_request *, struct vt_reply *);
+
 /* testhooks.c: compiled in only with --enable-test-hooks */
 int	vt_handle_test_sleep(const struct vt_request *, struct vt_reply *);
 

@@ -1,6 +1,7 @@
 /*
  * history.c: /api/history?range=5m|15m|1h, the chartable series from the
- * sample ring, averaged into at most HISTORY_POINTS points per series.
+ * sample ring, averaged into at most HISTORY_POINTS points per series;
+ * range=6h|24h|7d|30d from MariaDB (history_db.c), downsampled in SQL.
  *
  *	{"range":"5m","step_seconds":1,"source":"ring",
  *	 "timestamps_ms":[…],"series":{"cpu_percent":[…],…}}
@@ -12,7 +13,11 @@
 #include <string.h>
 
 #include "clock.h"
+#include "conf.h"
+#include "db.h"
 #include "handlers/handlers.h"
+#include "history_db.h"
+#include "log.h"
 #include "ring.h"
 #include "scoreboard.h"
 
@@ -26,6 +31,41 @@ struct history_range {
 static const struct history_range ranges[] = {
 	{ "5m", 300 }, { "15m", 900 }, { "1h", 3600 },
 };
+
+/*
+ * Ranges past the ring come from MariaDB (the recorder's aggregates),
+ * under the health deadline, on this worker's connection.  A database
+ * that is down or slow gives 503 for these; the short ranges go on.
+ */
+static int
+history_long(const struct vt_request *req, struct vt_reply *r,
+    const char *range)
+{
+	const struct vt_conf   *c = req->ctx->conf;
+	enum vt_db_err		cat = VT_DB_OK;
+	char			err[VT_ERRLEN], q[VT_ERRLEN + 8], msg[64];
+
+	if (c->db_config[0] == '\0')
+		return vt_reply_error(r, 503, "history database not configured");
+	if (*req->ctx->db == NULL)
+		*req->ctx->db = vt_db_open(c->db_config,
+		    c->db_group[0] != '\0' ? c->db_group : NULL);
+	if (*req->ctx->db == NULL)
+		return vt_reply_error(r, 503, "history database unavailable");
+	err[0] = '\0';
+	if (vt_history_db(*req->ctx->db, NULL, range, c->health_timeout,
+	    r->body, &cat, err, sizeof(err)) == VT_ERR) {
+		vt_log_warn("history_db_failed", "range=%s category=%s error=%s",
+		    range, vt_db_err_name(cat), vt_log_quote(q, sizeof(q), err));
+		snprintf(msg, sizeof(msg), "history database: %s",
+		    vt_db_err_name(cat));
+		return vt_reply_error(r, 503, msg);
+	}
+	r->status = 200;
+	r->content_type = "application/json";
+	r->cache_control = "public, max-age=30";
+	return 200;
+}
 
 /* Ring points for one request: 3600 x 96 bytes, kept per process. */
 static struct vt_point	history_pts[VT_RING_LEN];
@@ -47,8 +87,12 @@ vt_handle_api_history(const struct vt_request *req, struct vt_reply *r)
 	for (i = 0; i < VT_ARRAY_LEN(ranges); i++)
 		if (strcmp(ranges[i].name, v) == 0)
 			rg = &ranges[i];
-	if (rg == NULL)
-		return vt_reply_error(r, 400, "range must be one of 5m, 15m, 1h");
+	if (rg == NULL) {
+		if (vt_history_db_range(v) > 0)
+			return history_long(req, r, v);
+		return vt_reply_error(r, 400, "range must be one of 5m, 15m, "
+		    "1h, 6h, 24h, 7d, 30d");
+	}
 
 	n = vt_ring_since(&req->ctx->shm->ring,
 	    now - (int64_t)rg->seconds * 1000, history_pts, VT_RING_LEN);

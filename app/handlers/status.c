@@ -164,6 +164,23 @@ vt_handle_status(const struct vt_request *req, struct vt_reply *r)
 	    json_object_new_int64(backlog) : json_object_new_int(lim.backlog));
 	json_object_object_add(o, "listen_queue", x);
 
+	x = json_object_new_object();
+	json_object_object_add(x, "pid", shm->recorder.pid > 0 ?
+	    json_object_new_int(shm->recorder.pid) : NULL);
+	json_object_object_add(x, "db_up",
+	    json_object_new_boolean(shm->recorder.db_up));
+	json_object_object_add(x, "rows_written",
+	    status_u64(vt_load(&shm->recorder.rows_written)));
+	json_object_object_add(x, "errors",
+	    status_u64(vt_load(&shm->recorder.errors)));
+	json_object_object_add(x, "lost_points",
+	    status_u64(vt_load(&shm->recorder.lost_points)));
+	json_object_object_add(x, "backfilled_rows",
+	    status_u64(vt_load(&shm->recorder.backfilled_rows)));
+	json_object_object_add(x, "written_until_ms",
+	    json_object_new_int64(shm->recorder.written_until_ms));
+	json_object_object_add(o, "recorder", x);
+
 	if (full)
 		json_object_object_add(o, "slots", slots);
 	r->cache_control = "no-store";

@@ -33,17 +33,21 @@ my $DEADLINE = 400;
 	$t->start;
 	my ($worst, $ok) = (0, 0);
 	for (1 .. 4) {
-		my $t0 = time;
 		my $r = $t->get('/health', timeout => 10);
-		my $ms = (time - $t0) * 1000;
-		$worst = $ms if $ms > $worst;
 		my $j = $t->json($r) // {};
 		$ok++ if $r->{status} == 503 && ($j->{db}{error} // '') eq 'timeout';
 		sleep(0.2);
 	}
 	is($ok, 4, 'a listener that never answers: 503 timeout, 4 of 4');
-	ok($worst < $DEADLINE + 100, sprintf('each within the deadline + 100 ms '
-	    . '(worst %.0f ms, deadline %d)', $worst, $DEADLINE));
+	# nginx's own request_time: the server's figure, not curl's start-up.
+	for my $line (split(/\n/, $t->log_text('nginx-access.log'))) {
+		next if $line !~ m{"GET /health HTTP} ||
+		    $line !~ /request_time=([0-9.]+)/;
+		$worst = $1 * 1000 if $1 * 1000 > $worst;
+	}
+	ok($worst >= $DEADLINE - 50 && $worst < $DEADLINE + 100,
+	    sprintf('each at the deadline, within + 100 ms (worst %.0f ms, '
+	    . 'deadline %d)', $worst, $DEADLINE));
 	is($t->get('/health/live')->{status}, 200, '/health/live stays 200');
 	$t->nginx_log_ok;
 	ok($t->stop, 'stopped');

@@ -31,6 +31,20 @@ sub health {
 	$r->{j} = $t->json($r) // {};
 	return $r;
 }
+# The slowest /health in the access log since line FROM, in ms: nginx's
+# own $request_time, so the figure is the server's, not curl's start-up.
+sub access_lines { scalar(split(/\n/, $t->log_text('nginx-access.log'))) }
+sub worst_health_ms {
+	my ($from) = @_;
+	my @l = split(/\n/, $t->log_text('nginx-access.log'));
+	my $worst = 0;
+	for my $line (@l[$from .. $#l]) {
+		next if $line !~ m{"GET /health HTTP} ||
+		    $line !~ /request_time=([0-9.]+)/;
+		$worst = $1 * 1000 if $1 * 1000 > $worst;
+	}
+	return $worst;
+}
 sub pool_pids { sort map { $_->{pid} } @{ ($t->json($t->get('/status?full'))
     // {})->{slots} // [] } }
 
@@ -48,11 +62,13 @@ my @pids = pool_pids();
 # --- stopped -----------------------------------------------------------------
 is($t->stack('stop', 'db'), 0, 'MariaDB stopped');
 sleep(1.1);	# past the cached answer
+my $mark = access_lines();
 $r = health();
 is($r->{status}, 503, '/health is 503 with the database stopped');
 is($r->{j}{db}{error}, 'unreachable', 'error: unreachable');
-ok($r->{ms} < $DEADLINE + 100, sprintf('answered in %.0f ms (deadline '
-    . "$DEADLINE + 100)", $r->{ms}));
+my $srv = worst_health_ms($mark);
+ok($srv < $DEADLINE + 100, sprintf('answered in %.0f ms (nginx\'s '
+    . "request_time; deadline $DEADLINE + 100)", $srv));
 unlike($r->{body}, qr{/|mysql|socket|Can't}i,
     'no path or driver message in the body');
 my $m = VitalsLoad::ab($t->url('/api/metrics'), n => 2000, c => 10);
@@ -77,10 +93,10 @@ my $w = VitalsLoad::wrk_start($t->url('/api/metrics'), seconds => 4,
 my $hw = VitalsLoad::wrk_start($t->url('/health'), seconds => 4,
     connections => 10, threads => 1);
 my ($worst, $n503, $timeouts, $max_db) = (0, 0, 0, 0);
+$mark = access_lines();
 my $watch = time + 3.5;
 while (time < $watch) {
 	$r = health();
-	$worst = $r->{ms} if $r->{ms} > $worst;
 	$n503++ if $r->{status} == 503;
 	$timeouts++ if ($r->{j}{db}{error} // '') eq 'timeout';
 	my $s = $t->json($t->get('/status?full')) // {};
@@ -91,12 +107,14 @@ while (time < $watch) {
 }
 my $l = VitalsLoad::wrk_finish($w);
 my $hl = VitalsLoad::wrk_finish($hw);
+$worst = worst_health_ms($mark);
 ok($hl->{requests} > 100, "/health itself under load: $hl->{requests} "
     . "answers, $hl->{errors} socket errors") or diag($hl->{text});
 ok($n503 > 0 && $timeouts == $n503, "/health is 503 timeout during the hang "
     . "($n503 answers)");
-ok($worst < $DEADLINE + 100, sprintf('never slower than the deadline + '
-    . '100 ms (worst %.0f ms)', $worst));
+ok($worst < $DEADLINE + 100, sprintf('no /health slower than the deadline '
+    . '+ 100 ms, the load\'s included (worst %.0f ms, nginx\'s '
+    . 'request_time)', $worst));
 ok($max_db <= 1, "at most one worker waited on the database ($max_db)");
 ok($l->{requests} > 100 && $l->{non2xx} == 0 && $l->{errors} == 0,
     "a load on /api/metrics meanwhile: $l->{requests} requests, "

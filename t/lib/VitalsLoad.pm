@@ -86,7 +86,9 @@ sub wrk_finish {
 }
 
 # ab(URL, n => N, c => C): run ab to the end; { complete, failed, non2xx,
-# text }.
+# text }.  ab counts a body whose length differs from the first one's as
+# "failed (Length)"; live documents vary in length, so failed here is only
+# connect, receive and exception failures.
 sub ab {
 	my ($url, %o) = @_;
 	my $n = $o{n} // 1000;
@@ -97,6 +99,10 @@ sub ab {
 	my %r = (text => $text, complete => 0, failed => -1, non2xx => 0);
 	$r{complete} = $1 if $text =~ /Complete requests:\s+(\d+)/;
 	$r{failed} = $1 if $text =~ /Failed requests:\s+(\d+)/;
+	if ($text =~ /\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)/) {
+		$r{failed} = $1 + $2 + $4;
+		$r{length_varied} = $3;
+	}
 	$r{non2xx} = $1 if $text =~ /Non-2xx responses:\s+(\d+)/;
 	return \%r;
 }

@@ -1,0 +1,957 @@
+/*
+ * html.c: the dashboard page and HTML escaping (see html.h).
+ *
+ * The page is written straight into the caller's buffer: literal markup
+ * through hw_raw(), strings from the document only through hw_text()
+ * (escaped and cut at VT_HTML_STR_MAX), numbers through html_fmt().  The
+ * formats match the ones of app/static/dashboard.js (fmt() there), so a
+ * figure reads the same before and after the script updates it: unknown
+ * is an em dash, sizes and rates are IEC (KiB, MiB, GiB), values are
+ * rounded half up before printing.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render/html.h"
+#include "vitals.h"
+
+#define HTML_DASH	"\xe2\x80\x94"		/* U+2014, for unknown */
+#define HTML_REPL	"\xef\xbf\xbd"		/* U+FFFD */
+
+/* The value formats; their names are the data-f attributes. */
+enum html_fmt {
+	F_STR,		/* a string, as is */
+	F_INT,		/* a count: 1234 */
+	F_PCT,		/* a percentage: 12.3 % */
+	F_LOAD,		/* a load average: 0.24 */
+	F_BYTES,	/* a size: 1.50 GiB */
+	F_RATE,		/* bytes per second: 12.3 MiB/s */
+	F_PS,		/* events per second: 96/s */
+	F_DUR,		/* seconds as a duration: 3 d 4 h */
+	F_AGE		/* milliseconds as an age: 0.4 s */
+};
+
+static const char *const html_fmt_names[] = {
+	[F_STR] = "str", [F_INT] = "int", [F_PCT] = "pct", [F_LOAD] = "load",
+	[F_BYTES] = "bytes", [F_RATE] = "rate", [F_PS] = "ps",
+	[F_DUR] = "dur", [F_AGE] = "age"
+};
+
+/* Builder state: the first failure sticks and is checked at the end. */
+struct hw {
+	struct vt_buf  *out;
+	int		err;
+};
+
+static size_t	html_utf8_seq(const unsigned char *p, size_t left);
+static int	html_control(const unsigned char *p, size_t n);
+static double	html_round(double v, int dec);
+static void	html_fmt(double v, enum html_fmt f, char *dst, size_t len);
+static struct json_object *html_get(struct json_object *o,
+		    const char *path);
+static int	html_num(struct json_object *o, const char *path, double *v);
+static const char *html_str(struct json_object *o, const char *path);
+static void	hw_raw(struct hw *w, const char *s);
+static void	hw_printf(struct hw *w, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	hw_text(struct hw *w, const char *s);
+static void	hw_value(struct hw *w, int known, double v, enum html_fmt f);
+static void	hw_fig(struct hw *w, struct json_object *doc,
+		    const char *path, enum html_fmt f);
+static void	hw_figv(struct hw *w, const char *key, int known, double v,
+		    enum html_fmt f);
+static void	hw_cell(struct hw *w, struct json_object *o,
+		    const char *path, enum html_fmt f);
+static void	hw_empty(struct hw *w, int cols, const char *what);
+static int	html_sum(struct json_object *arr, const char *key,
+		    const char *skip_key, const char *skip, double *sum);
+static void	html_head(struct hw *w, struct json_object *doc);
+static void	html_now(struct hw *w, struct json_object *doc);
+static void	html_history(struct hw *w);
+static void	html_table_begin(struct hw *w, const char *id,
+		    const char *cls, const char *title, const char *cols);
+static void	html_table_end(struct hw *w);
+static void	html_network(struct hw *w, struct json_object *doc);
+static void	html_filesystems(struct hw *w, struct json_object *doc);
+static void	html_disks(struct hw *w, struct json_object *doc);
+static void	html_tcp(struct hw *w, struct json_object *doc);
+static void	html_pool_item(struct hw *w, struct json_object *doc,
+		    const char *title, const char *path);
+static void	html_pool(struct hw *w, struct json_object *doc);
+static void	html_top(struct hw *w, struct json_object *doc,
+		    const char *key, const char *id);
+static void	html_processes(struct hw *w, struct json_object *doc);
+
+/*
+ * The length of the valid UTF-8 sequence at p (1 to 4, at most left
+ * bytes), or 0 when the byte at p does not start one (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF).
+ */
+static size_t
+html_utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	/* The second byte's range excludes overlongs and surrogates. */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	}
+	return n;
+}
+
+/*
+ * A control character HTML does not want in text: C0 but tab, newline
+ * and carriage return (NUL included), DEL, and C1 (U+0080 to U+009F).
+ */
+static int
+html_control(const unsigned char *p, size_t n)
+{
+	if (n == 1)
+		return (p[0] < 0x20 && p[0] != '\t' && p[0] != '\n' &&
+		    p[0] != '\r') || p[0] == 0x7f;
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+int
+vt_html_escape(const char *s, size_t len, struct vt_buf *out)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*rep;
+	size_t			 start = out->len, i = 0, run = 0, n;
+	int			 rc = VT_OK;
+
+	while (i < len && rc == VT_OK) {
+		switch (p[i]) {
+		case '&':
+			rep = "&amp;";
+			n = 1;
+			break;
+		case '<':
+			rep = "&lt;";
+			n = 1;
+			break;
+		case '>':
+			rep = "&gt;";
+			n = 1;
+			break;
+		case '"':
+			rep = "&quot;";
+			n = 1;
+			break;
+		case '\'':
+			rep = "&#39;";
+			n = 1;
+			break;
+		default:
+			rep = NULL;
+			n = html_utf8_seq(p + i, len - i);
+			if (n == 0) {
+				/* One bad byte, one replacement character. */
+				rep = HTML_REPL;
+				n = 1;
+			} else if (html_control(p + i, n))
+				rep = HTML_REPL;
+			break;
+		}
+		if (rep == NULL) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			rc = vt_buf_add(out, s + run, i - run);
+		if (rc == VT_OK)
+			rc = vt_buf_adds(out, rep);
+		i += n;
+		run = i;
+	}
+	if (rc == VT_OK && len > run)
+		rc = vt_buf_add(out, s + run, len - run);
+	if (rc == VT_ERR) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+	}
+	return rc;
+}
+
+int
+vt_html_escapes(const char *s, struct vt_buf *out)
+{
+	return vt_html_escape(s, strlen(s), out);
+}
+
+/*
+ * Round half up to dec decimals, as Math.round does for the positive
+ * values shown here; + 0.0 turns -0 into 0, as toFixed() prints it.
+ */
+static double
+html_round(double v, int dec)
+{
+	double	p = pow(10, dec);
+
+	return round(v * p) / p + 0.0;
+}
+
+/*
+ * Write v in format f.  The same rules as fmt() in dashboard.js: change
+ * both or neither.
+ */
+static void
+html_fmt(double v, enum html_fmt f, char *dst, size_t len)
+{
+	static const char *const	units[] = { "B", "KiB", "MiB", "GiB",
+					    "TiB", "PiB", "EiB" };
+	size_t				u = 0;
+	int				dec;
+	long long			s, d, h, m;
+
+	if (!isfinite(v)) {
+		snprintf(dst, len, "%s", HTML_DASH);
+		return;
+	}
+	switch (f) {
+	case F_PCT:
+		snprintf(dst, len, "%.1f %%", html_round(v, 1));
+		return;
+	case F_LOAD:
+		snprintf(dst, len, "%.2f", html_round(v, 2));
+		return;
+	case F_PS:
+		snprintf(dst, len, "%.0f/s", html_round(v, 0));
+		return;
+	case F_BYTES:
+	case F_RATE:
+		while (fabs(v) >= 1024 && u + 1 < VT_ARRAY_LEN(units)) {
+			v /= 1024;
+			u++;
+		}
+		dec = u == 0 ? 0 : fabs(v) < 10 ? 2 : fabs(v) < 100 ? 1 : 0;
+		snprintf(dst, len, "%.*f %s%s", dec, html_round(v, dec),
+		    units[u], f == F_RATE ? "/s" : "");
+		return;
+	case F_AGE:
+		if (v < 10000) {
+			snprintf(dst, len, "%.1f s", html_round(v / 1000, 1));
+			return;
+		}
+		v /= 1000;
+		/* FALLTHROUGH */
+	case F_DUR:
+		/* Bounded, so the conversion is defined (and years enough). */
+		s = (long long)floor(v < 0 ? 0 : v > 1e15 ? 1e15 : v);
+		d = s / 86400;
+		h = s % 86400 / 3600;
+		m = s % 3600 / 60;
+		if (d > 0)
+			snprintf(dst, len, "%lld d %lld h", d, h);
+		else if (h > 0)
+			snprintf(dst, len, "%lld h %lld min", h, m);
+		else if (m > 0)
+			snprintf(dst, len, "%lld min %lld s", m, s % 60);
+		else
+			snprintf(dst, len, "%lld s", s);
+		return;
+	case F_INT:
+	case F_STR:
+	default:
+		snprintf(dst, len, "%.0f", html_round(v, 0));
+		return;
+	}
+}
+
+/* The member at a dotted path ("cpu.total.busy_percent"), or NULL. */
+static struct json_object *
+html_get(struct json_object *o, const char *path)
+{
+	char	key[64];
+	size_t	n;
+
+	while (o != NULL && *path != '\0') {
+		n = strcspn(path, ".");
+		if (n >= sizeof(key) ||
+		    !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += n;
+		if (*path == '.')
+			path++;
+	}
+	return o;
+}
+
+/* 1 and *v when the member is a number, else 0 (null, absent, other). */
+static int
+html_num(struct json_object *o, const char *path, double *v)
+{
+	o = html_get(o, path);
+	if (!json_object_is_type(o, json_type_int) &&
+	    !json_object_is_type(o, json_type_double))
+		return 0;
+	*v = json_object_get_double(o);
+	return isfinite(*v);
+}
+
+/* The member when it is a string, else NULL. */
+static const char *
+html_str(struct json_object *o, const char *path)
+{
+	o = html_get(o, path);
+	return json_object_is_type(o, json_type_string) ?
+	    json_object_get_string(o) : NULL;
+}
+
+/* Markup of our own: never a string from the document. */
+static void
+hw_raw(struct hw *w, const char *s)
+{
+	if (!w->err && vt_buf_adds(w->out, s) == VT_ERR)
+		w->err = 1;
+}
+
+/* Numbers and literals only: nothing here is escaped. */
+static void
+hw_printf(struct hw *w, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (w->err)
+		return;
+	va_start(ap, fmt);
+	if (vt_buf_vprintf(w->out, fmt, ap) == VT_ERR)
+		w->err = 1;
+	va_end(ap);
+}
+
+/*
+ * A string from the document, escaped, cut at VT_HTML_STR_MAX bytes (at
+ * a character boundary when it is valid UTF-8).  NULL is the dash.
+ */
+static void
+hw_text(struct hw *w, const char *s)
+{
+	size_t	n;
+
+	if (s == NULL) {
+		hw_raw(w, HTML_DASH);
+		return;
+	}
+	n = strnlen(s, VT_HTML_STR_MAX + 1);
+	if (n > VT_HTML_STR_MAX) {
+		n = VT_HTML_STR_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (!w->err && vt_html_escape(s, n, w->out) == VT_ERR)
+		w->err = 1;
+}
+
+static void
+hw_value(struct hw *w, int known, double v, enum html_fmt f)
+{
+	char	txt[64];
+
+	if (!known) {
+		hw_raw(w, HTML_DASH);
+		return;
+	}
+	html_fmt(v, f, txt, sizeof(txt));
+	hw_raw(w, txt);
+}
+
+/* A figure the script updates: <span data-k="path" data-f="fmt">…</span>. */
+static void
+hw_fig(struct hw *w, struct json_object *doc, const char *path,
+    enum html_fmt f)
+{
+	double	v = 0;
+	int	known;
+
+	hw_printf(w, "<span data-k=\"%s\" data-f=\"%s\">", path,
+	    html_fmt_names[f]);
+	if (f == F_STR)
+		hw_text(w, html_str(doc, path));
+	else {
+		known = html_num(doc, path, &v);
+		hw_value(w, known, v, f);
+	}
+	hw_raw(w, "</span>");
+}
+
+/* The same for a value computed here (key names the script's copy). */
+static void
+hw_figv(struct hw *w, const char *key, int known, double v, enum html_fmt f)
+{
+	hw_printf(w, "<span data-k=\"%s\" data-f=\"%s\">", key,
+	    html_fmt_names[f]);
+	hw_value(w, known, v, f);
+	hw_raw(w, "</span>");
+}
+
+/* A numeric table cell. */
+static void
+hw_cell(struct hw *w, struct json_object *o, const char *path,
+    enum html_fmt f)
+{
+	double	v = 0;
+	int	known = html_num(o, path, &v);
+
+	hw_raw(w, "<td class=\"num\">");
+	hw_value(w, known, v, f);
+	hw_raw(w, "</td>");
+}
+
+static void
+hw_empty(struct hw *w, int cols, const char *what)
+{
+	hw_printf(w, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>",
+	    cols, what);
+}
+
+/*
+ * Add up key over the objects of arr, leaving out those whose skip_key
+ * is skip (the loopback interface).  Returns 1 when at least one was a
+ * number, as the sampler's own sums for the charts.
+ */
+static int
+html_sum(struct json_object *arr, const char *key, const char *skip_key,
+    const char *skip, double *sum)
+{
+	size_t	i, n;
+	double	v;
+	int	known = 0;
+
+	*sum = 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return 0;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && i < VT_MAX_IFACES + VT_MAX_DISKS; i++) {
+		struct json_object     *o = json_object_array_get_idx(arr, i);
+		const char	       *name;
+
+		name = skip_key != NULL ? html_str(o, skip_key) : NULL;
+		if (name != NULL && strcmp(name, skip) == 0)
+			continue;
+		if (html_num(o, key, &v)) {
+			*sum += v;
+			known = 1;
+		}
+	}
+	return known;
+}
+
+static void
+html_head(struct hw *w, struct json_object *doc)
+{
+	hw_raw(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n"
+	    "<meta name=\"color-scheme\" content=\"light dark\">\n"
+	    "<title>");
+	hw_text(w, html_str(doc, "host.hostname"));
+	hw_raw(w, " \xc2\xb7 Vitals</title>\n"
+	    "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+	    "type=\"image/svg+xml\">\n"
+	    "<link rel=\"stylesheet\" href=\"/static/vendor/uPlot.min.css\">\n"
+	    "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n"
+	    "<script src=\"/static/vendor/uPlot.iife.min.js\" defer></script>\n"
+	    "<script src=\"/static/dashboard.js\" defer></script>\n"
+	    "</head>\n<body>\n<header class=\"top\">\n<div class=\"id\">\n"
+	    "<h1 id=\"hostname\">");
+	hw_fig(w, doc, "host.hostname", F_STR);
+	hw_raw(w, "</h1>\n<p class=\"sub\">");
+	hw_fig(w, doc, "host.kernel", F_STR);
+	hw_raw(w, " \xc2\xb7 up ");
+	hw_fig(w, doc, "host.uptime_seconds", F_DUR);
+	/*
+	 * Only the state (Snapshot, Live, Reconnecting …) is a live region:
+	 * the age changes every second and would be read out every second.
+	 */
+	hw_raw(w, "</p>\n</div>\n"
+	    "<p id=\"live\" class=\"live\"><span class=\"dot\" "
+	    "aria-hidden=\"true\"></span> <span id=\"live-state\" "
+	    "role=\"status\" aria-live=\"polite\">");
+	hw_raw(w, doc == NULL ? "Waiting for the first sample\xe2\x80\xa6" :
+	    "Snapshot");
+	hw_raw(w, "</span> <span class=\"age\">\xc2\xb7 sample ");
+	hw_fig(w, doc, "sample_age_ms", F_AGE);
+	hw_raw(w, " old</span></p>\n</header>\n");
+}
+
+/* One card of the "Now" list. */
+#define CARD_BEGIN(w, title)						\
+	hw_raw((w), "<div class=\"card\"><dt>" title "</dt><dd>")
+#define CARD_END(w)	hw_raw((w), "</dd></div>\n")
+
+static void
+html_now(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *net = html_get(doc, "network");
+	struct json_object     *disks = html_get(doc, "disks");
+	double			v;
+	int			k;
+
+	hw_raw(w, "<section class=\"now\" aria-labelledby=\"now-h\">\n"
+	    "<h2 id=\"now-h\">Now</h2>\n<dl class=\"cards\">\n");
+
+	CARD_BEGIN(w, "CPU busy");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "cpu.total.busy_percent", F_PCT);
+	hw_raw(w, "</span> <span class=\"small\">");
+	hw_fig(w, doc, "cpu.count", F_INT);
+	hw_raw(w, " CPUs, iowait ");
+	hw_fig(w, doc, "cpu.total.iowait_percent", F_PCT);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Load 1 / 5 / 15 min");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "load.load1", F_LOAD);
+	hw_raw(w, "</span> <span class=\"small\">");
+	hw_fig(w, doc, "load.load5", F_LOAD);
+	hw_raw(w, " / ");
+	hw_fig(w, doc, "load.load15", F_LOAD);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Memory used");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "memory.used_bytes", F_BYTES);
+	hw_raw(w, "</span> <span class=\"small\">of ");
+	hw_fig(w, doc, "memory.total_bytes", F_BYTES);
+	hw_raw(w, " (");
+	hw_fig(w, doc, "memory.used_percent", F_PCT);
+	hw_raw(w, ")</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Swap used");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "memory.swap_used_bytes", F_BYTES);
+	hw_raw(w, "</span> <span class=\"small\">of ");
+	hw_fig(w, doc, "memory.swap_total_bytes", F_BYTES);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Network (all but lo)");
+	hw_raw(w, "<span class=\"big\"><span aria-hidden=\"true\">"
+	    "\xe2\x86\x93</span><span class=\"vh\">receive</span> ");
+	k = html_sum(net, "rx_bytes_per_second", "interface", "lo", &v);
+	hw_figv(w, "derived.net_rx_bytes_per_second", k, v, F_RATE);
+	hw_raw(w, "</span> <span class=\"small\"><span aria-hidden=\"true\">"
+	    "\xe2\x86\x91</span><span class=\"vh\">transmit</span> ");
+	k = html_sum(net, "tx_bytes_per_second", "interface", "lo", &v);
+	hw_figv(w, "derived.net_tx_bytes_per_second", k, v, F_RATE);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Disk read / write");
+	hw_raw(w, "<span class=\"big\">");
+	k = html_sum(disks, "read_bytes_per_second", NULL, NULL, &v);
+	hw_figv(w, "derived.disk_read_bytes_per_second", k, v, F_RATE);
+	hw_raw(w, "</span> <span class=\"small\">");
+	k = html_sum(disks, "write_bytes_per_second", NULL, NULL, &v);
+	hw_figv(w, "derived.disk_write_bytes_per_second", k, v, F_RATE);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "TCP established");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "tcp.states.established", F_INT);
+	hw_raw(w, "</span> <span class=\"small\">CLOSE_WAIT ");
+	hw_fig(w, doc, "tcp.states.close_wait", F_INT);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	CARD_BEGIN(w, "Workers busy");
+	hw_raw(w, "<span class=\"big\">");
+	hw_fig(w, doc, "pool.busy", F_INT);
+	hw_raw(w, "</span> <span class=\"small\">of ");
+	hw_fig(w, doc, "pool.workers", F_INT);
+	hw_raw(w, ", queue ");
+	hw_fig(w, doc, "pool.listen_queue", F_INT);
+	hw_raw(w, "</span>");
+	CARD_END(w);
+
+	hw_raw(w, "</dl>\n</section>\n");
+}
+
+static void
+html_history(struct hw *w)
+{
+	static const struct {
+		const char	*value, *label;
+	} ranges[] = {
+		{ "5m", "5 min" }, { "15m", "15 min" }, { "1h", "1 h" },
+		{ "6h", "6 h" }, { "24h", "24 h" }, { "7d", "7 d" },
+		{ "30d", "30 d" }
+	};
+	static const struct {
+		const char	*id, *title;
+	} charts[] = {
+		{ "cpu", "CPU busy (%)" }, { "load", "Load (1 min)" },
+		{ "memory", "Memory" },
+		{ "network", "Network per second (all but lo)" },
+		{ "disk", "Disk I/O per second" },
+		{ "tcp", "TCP established and CLOSE_WAIT" }
+	};
+	size_t	i;
+
+	hw_raw(w, "<section class=\"history\" aria-labelledby=\"hist-h\">\n"
+	    "<div class=\"section-head\">\n<h2 id=\"hist-h\">History</h2>\n"
+	    "<fieldset class=\"ranges\" id=\"ranges\">"
+	    "<legend>Range</legend>\n");
+	for (i = 0; i < VT_ARRAY_LEN(ranges); i++)
+		hw_printf(w, "<input type=\"radio\" name=\"range\" "
+		    "id=\"range-%s\" value=\"%s\"%s><label for=\"range-%s\">"
+		    "%s</label>\n", ranges[i].value, ranges[i].value,
+		    i == 0 ? " checked" : "", ranges[i].value,
+		    ranges[i].label);
+	hw_raw(w, "</fieldset>\n</div>\n"
+	    "<p id=\"history-status\" class=\"note\" role=\"status\" "
+	    "aria-live=\"polite\"></p>\n"
+	    "<noscript><p class=\"note\">The charts need JavaScript. The "
+	    "figures on this page are from the latest sample; reload for "
+	    "newer ones.</p></noscript>\n<div class=\"charts\">\n");
+	for (i = 0; i < VT_ARRAY_LEN(charts); i++)
+		hw_printf(w, "<figure class=\"chart\" "
+		    "aria-labelledby=\"chart-%s-h\"><figcaption>"
+		    "<h3 id=\"chart-%s-h\">%s</h3></figcaption>"
+		    "<div class=\"plot\" id=\"chart-%s\" data-chart=\"%s\">"
+		    "</div></figure>\n", charts[i].id, charts[i].id,
+		    charts[i].title, charts[i].id, charts[i].id);
+	hw_raw(w, "</div>\n</section>\n");
+}
+
+/* A section that holds one scrollable table. */
+static void
+html_table_begin(struct hw *w, const char *id, const char *cls,
+    const char *title, const char *cols)
+{
+	hw_printf(w, "<section class=\"%s\" aria-labelledby=\"%s-h\">\n"
+	    "<h2 id=\"%s-h\">%s</h2>\n<div class=\"table-wrap\" "
+	    "role=\"region\" aria-labelledby=\"%s-h\" tabindex=\"0\">\n"
+	    "<table>\n<thead><tr>%s</tr></thead>\n<tbody id=\"%s-rows\">",
+	    cls, id, id, title, id, cols, id);
+}
+
+static void
+html_table_end(struct hw *w)
+{
+	hw_raw(w, "</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+static void
+html_network(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *a = html_get(doc, "network");
+	size_t			i, n = 0;
+	double			v1 = 0, v2 = 0;
+	int			k1, k2;
+
+	html_table_begin(w, "net", "tbl", "Network",
+	    "<th scope=\"col\">Interface</th>"
+	    "<th scope=\"col\" class=\"num\">Receive</th>"
+	    "<th scope=\"col\" class=\"num\">Transmit</th>"
+	    "<th scope=\"col\" class=\"num\">Packets in</th>"
+	    "<th scope=\"col\" class=\"num\">Packets out</th>"
+	    "<th scope=\"col\" class=\"num\">Errors</th>"
+	    "<th scope=\"col\" class=\"num\">Drops</th>");
+	if (json_object_is_type(a, json_type_array))
+		n = json_object_array_length(a);
+	for (i = 0; i < n && i < VT_MAX_IFACES; i++) {
+		struct json_object     *o = json_object_array_get_idx(a, i);
+
+		hw_raw(w, "<tr><th scope=\"row\">");
+		hw_text(w, html_str(o, "interface"));
+		hw_raw(w, "</th>");
+		hw_cell(w, o, "rx_bytes_per_second", F_RATE);
+		hw_cell(w, o, "tx_bytes_per_second", F_RATE);
+		hw_cell(w, o, "rx_packets_per_second", F_PS);
+		hw_cell(w, o, "tx_packets_per_second", F_PS);
+		k1 = html_num(o, "rx_errors_total", &v1);
+		k2 = html_num(o, "tx_errors_total", &v2);
+		hw_raw(w, "<td class=\"num\">");
+		hw_value(w, k1 && k2, v1 + v2, F_INT);
+		hw_raw(w, "</td>");
+		k1 = html_num(o, "rx_drops_total", &v1);
+		k2 = html_num(o, "tx_drops_total", &v2);
+		hw_raw(w, "<td class=\"num\">");
+		hw_value(w, k1 && k2, v1 + v2, F_INT);
+		hw_raw(w, "</td></tr>\n");
+	}
+	if (n == 0)
+		hw_empty(w, 7, "No interfaces");
+	html_table_end(w);
+}
+
+static void
+html_filesystems(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *a = html_get(doc, "filesystems");
+	size_t			i, n = 0;
+	double			size = 0, fr = 0, pct;
+	const char	       *state;
+	int			ro, known;
+
+	html_table_begin(w, "fs", "tbl wide", "Filesystems",
+	    "<th scope=\"col\">Mount point</th>"
+	    "<th scope=\"col\">Device</th>"
+	    "<th scope=\"col\">Type</th>"
+	    "<th scope=\"col\" class=\"num\">Size</th>"
+	    "<th scope=\"col\" class=\"num\">Used</th>"
+	    "<th scope=\"col\" class=\"num\">Available</th>"
+	    "<th scope=\"col\">Use</th>");
+	if (json_object_is_type(a, json_type_array))
+		n = json_object_array_length(a);
+	for (i = 0; i < n && i < VT_MAX_MOUNTS; i++) {
+		struct json_object     *o = json_object_array_get_idx(a, i);
+
+		state = html_str(o, "state");
+		ro = json_object_is_type(html_get(o, "readonly"),
+		    json_type_boolean) &&
+		    json_object_get_boolean(html_get(o, "readonly"));
+		hw_raw(w, "<tr><th scope=\"row\">");
+		hw_text(w, html_str(o, "mountpoint"));
+		hw_raw(w, "</th><td>");
+		hw_text(w, html_str(o, "device"));
+		hw_raw(w, "</td><td>");
+		hw_text(w, html_str(o, "fstype"));
+		hw_raw(w, ro ? " (ro)</td>" : "</td>");
+		hw_cell(w, o, "size_bytes", F_BYTES);
+		known = html_num(o, "size_bytes", &size) &&
+		    html_num(o, "free_bytes", &fr) && size >= fr;
+		hw_raw(w, "<td class=\"num\">");
+		hw_value(w, known, known ? size - fr : 0, F_BYTES);
+		hw_raw(w, "</td>");
+		hw_cell(w, o, "avail_bytes", F_BYTES);
+		hw_raw(w, "<td class=\"use\">");
+		if (html_num(o, "used_percent", &pct)) {
+			hw_printf(w, "<meter min=\"0\" max=\"100\" "
+			    "low=\"80\" high=\"90\" optimum=\"0\" "
+			    "value=\"%.1f\"></meter> ",
+			    html_round(pct, 1));
+			hw_value(w, 1, pct, F_PCT);
+		} else if (state != NULL && strcmp(state, "ok") != 0) {
+			hw_raw(w, "<span class=\"state\">");
+			hw_text(w, state);
+			hw_raw(w, "</span>");
+		} else
+			hw_raw(w, HTML_DASH);
+		hw_raw(w, "</td></tr>\n");
+	}
+	if (n == 0)
+		hw_empty(w, 7, "No filesystems");
+	html_table_end(w);
+}
+
+static void
+html_disks(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *a = html_get(doc, "disks");
+	size_t			i, n = 0;
+
+	html_table_begin(w, "disk", "tbl", "Disks",
+	    "<th scope=\"col\">Disk</th>"
+	    "<th scope=\"col\" class=\"num\">Read</th>"
+	    "<th scope=\"col\" class=\"num\">Write</th>"
+	    "<th scope=\"col\" class=\"num\">Reads</th>"
+	    "<th scope=\"col\" class=\"num\">Writes</th>"
+	    "<th scope=\"col\" class=\"num\">Busy</th>");
+	if (json_object_is_type(a, json_type_array))
+		n = json_object_array_length(a);
+	for (i = 0; i < n && i < VT_MAX_DISKS; i++) {
+		struct json_object     *o = json_object_array_get_idx(a, i);
+
+		hw_raw(w, "<tr><th scope=\"row\">");
+		hw_text(w, html_str(o, "name"));
+		hw_raw(w, "</th>");
+		hw_cell(w, o, "read_bytes_per_second", F_RATE);
+		hw_cell(w, o, "write_bytes_per_second", F_RATE);
+		hw_cell(w, o, "reads_per_second", F_PS);
+		hw_cell(w, o, "writes_per_second", F_PS);
+		hw_cell(w, o, "busy_percent", F_PCT);
+		hw_raw(w, "</tr>\n");
+	}
+	if (n == 0)
+		hw_empty(w, 6, "No disks");
+	html_table_end(w);
+}
+
+static void
+html_tcp(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *st = html_get(doc, "tcp.states");
+	char			name[32];
+	size_t			i, rows = 0;
+	double			v;
+
+	html_table_begin(w, "tcp", "tbl", "TCP connections",
+	    "<th scope=\"col\">State</th>"
+	    "<th scope=\"col\" class=\"num\">Connections</th>");
+	if (json_object_is_type(st, json_type_object)) {
+		json_object_object_foreach(st, key, val) {
+			if (rows++ >= 32)
+				break;
+			/* Upper case, as ss(8) and netstat(8) write them. */
+			for (i = 0; key[i] != '\0' && i + 1 < sizeof(name); i++)
+				name[i] = key[i] >= 'a' && key[i] <= 'z' ?
+				    (char)(key[i] - 'a' + 'A') : key[i];
+			name[i] = '\0';
+			hw_raw(w, strcmp(key, "close_wait") == 0 ?
+			    "<tr class=\"watch\"><th scope=\"row\">" :
+			    "<tr><th scope=\"row\">");
+			hw_text(w, name);
+			hw_raw(w, "</th><td class=\"num\">");
+			v = json_object_get_double(val);
+			hw_value(w, (json_object_is_type(val, json_type_int) ||
+			    json_object_is_type(val, json_type_double)) &&
+			    isfinite(v), v, F_INT);
+			hw_raw(w, "</td></tr>\n");
+		}
+	}
+	if (rows == 0)
+		hw_empty(w, 2, "Not known");
+	html_table_end(w);
+}
+
+/* One term of the pool's list. */
+static void
+html_pool_item(struct hw *w, struct json_object *doc, const char *title,
+    const char *path)
+{
+	hw_printf(w, "<div><dt>%s</dt><dd>", title);
+	hw_fig(w, doc, path, F_INT);
+	hw_raw(w, "</dd></div>\n");
+}
+
+static void
+html_pool(struct hw *w, struct json_object *doc)
+{
+	hw_raw(w, "<section class=\"pool\" aria-labelledby=\"pool-h\">\n"
+	    "<h2 id=\"pool-h\">FastCGI pool</h2>\n<dl class=\"pairs\">\n");
+	html_pool_item(w, doc, "Workers", "pool.workers");
+	html_pool_item(w, doc, "Idle", "pool.idle");
+	html_pool_item(w, doc, "Busy", "pool.busy");
+	html_pool_item(w, doc, "Requests accepted", "pool.accepted");
+	html_pool_item(w, doc, "Workers restarted", "pool.restarts");
+	html_pool_item(w, doc, "Watchdog kills", "pool.watchdog_kills");
+	html_pool_item(w, doc, "Slow requests", "pool.slow_requests");
+	html_pool_item(w, doc, "Listen queue", "pool.listen_queue");
+	html_pool_item(w, doc, "Longest listen queue", "pool.listen_queue_max");
+	html_pool_item(w, doc, "Listen backlog", "pool.listen_backlog");
+	hw_raw(w, "<div><dt>Pool up for</dt><dd>");
+	hw_fig(w, doc, "pool.uptime_s", F_DUR);
+	hw_raw(w, "</dd></div>\n</dl>\n</section>\n");
+}
+
+static void
+html_top(struct hw *w, struct json_object *doc, const char *key,
+    const char *id)
+{
+	struct json_object     *a = html_get(html_get(doc, "processes"), key);
+	size_t			i, n = 0;
+
+	hw_printf(w, "<div class=\"table-wrap\" role=\"region\" "
+	    "aria-labelledby=\"%s-h\" tabindex=\"0\">\n<table>\n"
+	    "<caption id=\"%s-h\">%s</caption>\n"
+	    "<thead><tr><th scope=\"col\" class=\"num\">PID</th>"
+	    "<th scope=\"col\">Name</th><th scope=\"col\">State</th>"
+	    "<th scope=\"col\" class=\"num\">CPU</th>"
+	    "<th scope=\"col\" class=\"num\">Memory</th></tr></thead>\n"
+	    "<tbody id=\"%s-rows\">", id, id,
+	    strcmp(id, "top-cpu") == 0 ? "By CPU" : "By memory", id);
+	if (json_object_is_type(a, json_type_array))
+		n = json_object_array_length(a);
+	for (i = 0; i < n && i < VT_MAX_PROCS; i++) {
+		struct json_object     *o = json_object_array_get_idx(a, i);
+
+		hw_raw(w, "<tr>");
+		hw_cell(w, o, "pid", F_INT);
+		hw_raw(w, "<th scope=\"row\">");
+		hw_text(w, html_str(o, "name"));
+		hw_raw(w, "</th><td>");
+		hw_text(w, html_str(o, "state"));
+		hw_raw(w, "</td>");
+		hw_cell(w, o, "cpu_percent", F_PCT);
+		hw_cell(w, o, "rss_bytes", F_BYTES);
+		hw_raw(w, "</tr>\n");
+	}
+	if (n == 0)
+		hw_empty(w, 5, "Not known yet");
+	hw_raw(w, "</tbody>\n</table>\n</div>\n");
+}
+
+static void
+html_processes(struct hw *w, struct json_object *doc)
+{
+	hw_raw(w, "<section class=\"procs wide\" "
+	    "aria-labelledby=\"procs-h\">\n"
+	    "<h2 id=\"procs-h\">Top processes</h2>\n<div class=\"pair\">\n");
+	html_top(w, doc, "top_cpu", "top-cpu");
+	html_top(w, doc, "top_memory", "top-mem");
+	hw_raw(w, "</div>\n</section>\n");
+}
+
+int
+vt_html_page(struct json_object *doc, struct vt_buf *out)
+{
+	struct hw	w = { out, 0 };
+	size_t		start = out->len;
+
+	if (doc != NULL && !json_object_is_type(doc, json_type_object))
+		doc = NULL;
+	html_head(&w, doc);
+	hw_raw(&w, "<main id=\"main\">\n");
+	html_now(&w, doc);
+	html_history(&w);
+	hw_raw(&w, "<div class=\"tables\">\n");
+	html_network(&w, doc);
+	html_disks(&w, doc);
+	html_filesystems(&w, doc);
+	html_tcp(&w, doc);
+	html_pool(&w, doc);
+	html_processes(&w, doc);
+	hw_raw(&w, "</div>\n</main>\n<footer class=\"foot\"><p>Vitals \xc2\xb7 "
+	    "the same figures as JSON: <a href=\"/api/metrics\">/api/metrics"
+	    "</a> \xc2\xb7 <a href=\"/api/history?range=5m\">/api/history</a>"
+	    " \xc2\xb7 for Prometheus: <a href=\"/metrics\">/metrics</a></p>"
+	    "</footer>\n</body>\n</html>\n");
+	if (w.err) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		return VT_ERR;
+	}
+	return VT_OK;
+}

@@ -1,0 +1,54 @@
+/*
+ * html.h: the dashboard page (GET /) and the HTML escaping it rests on.
+ *
+ * The page is the first paint of the dashboard: every figure of the
+ * latest sample, readable without JavaScript.  app/static/dashboard.js
+ * then polls /api/metrics and /api/history and updates the same elements
+ * in place (each figure carries data-k, its path in the /api/metrics
+ * document, and data-f, its format), so the server and the script render
+ * the same document the same way.  The page has no inline script or
+ * style: the CSP of the nginx site allows only files under /static/.
+ *
+ * Every string that reaches the page goes through vt_html_escape():
+ * hostnames, interface names, mount points and process names are the
+ * kernel's bytes, not trusted text.
+ */
+#ifndef VT_RENDER_HTML_H
+#define VT_RENDER_HTML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+
+/* The longest string the page takes from the document, in bytes. */
+#define VT_HTML_STR_MAX	512
+
+/*
+ * Append the len bytes at s to out, escaped for HTML text and for quoted
+ * attribute values (double or single quotes): & < > " ' become entities;
+ * a byte that does not start a valid UTF-8 sequence, a NUL and the C0
+ * and C1 controls other than tab, newline and carriage return become
+ * U+FFFD.  Not for unquoted attributes, URLs, <script> or <style>.
+ * Returns VT_OK, or VT_ERR when out would pass its cap (out is then as
+ * it was).
+ */
+int	vt_html_escape(const char *s, size_t len, struct vt_buf *out);
+
+/* The same for a NUL-terminated string. */
+int	vt_html_escapes(const char *s, struct vt_buf *out);
+
+/*
+ * Append the whole page for doc, an /api/metrics document (the sampler's
+ * object with "sample_age_ms" and "pool" added), to out.  doc may be NULL
+ * (no sample yet): the page then says so and the script fills it in.
+ * Missing or null members show as a dash; arrays are cut at the bounds of
+ * vitals.h and strings at VT_HTML_STR_MAX, so the page's size is bounded
+ * whatever the document holds.  doc is only read.  Returns VT_OK, or
+ * VT_ERR when out would pass its cap (out is then as it was).
+ */
+int	vt_html_page(struct json_object *doc, struct vt_buf *out);
+
+#endif /* VT_RENDER_HTML_H */

@@ -1,0 +1,915 @@
+/*
+ * dashboard.js: the live part of the Vitals page (GET /).
+ *
+ * The server renders the first paint (app/render/html.c); this script
+ * then polls /api/metrics once a second and updates the same elements in
+ * place: each figure is a [data-k] element naming its path in the
+ * document and [data-f] its format, and the tables are rebuilt from the
+ * document with DOM methods (textContent only: no markup from data ever
+ * reaches innerHTML).  The charts (uPlot, /static/vendor/) load
+ * /api/history for the chosen range and take the live points as they
+ * come.  The page's CSP allows no inline script or style; uPlot sets
+ * its sizes through the CSSOM, which the CSP allows.
+ *
+ * fmt() must format exactly as html_fmt() in app/render/html.c.
+ */
+(function () {
+	'use strict';
+
+	var DASH = '\u2014';
+	var UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+	var POLL_MS = 1000;
+	var POLL_MAX_MS = 10000;
+	var REQUEST_TIMEOUT_MS = 5000;
+	var HISTORY_REFRESH_MS = 60000;
+	var STALE_AGE_MS = 5000;
+	var CHART_HEIGHT = 180;
+	/* The ranges the sample ring answers; longer ones come from the DB. */
+	var RANGES = {
+		'5m': { seconds: 300, label: '5 min', ring: true },
+		'15m': { seconds: 900, label: '15 min', ring: true },
+		'1h': { seconds: 3600, label: '1 h', ring: true },
+		'6h': { seconds: 21600, label: '6 h', ring: false },
+		'24h': { seconds: 86400, label: '24 h', ring: false },
+		'7d': { seconds: 604800, label: '7 d', ring: false },
+		'30d': { seconds: 2592000, label: '30 d', ring: false }
+	};
+	/* The charts: /api/history series, colours from dashboard.css. */
+	var CHARTS = [
+		{ id: 'cpu', fmt: 'pct', max: 100, series: [
+			{ key: 'cpu_percent', label: 'busy', color: '--c1',
+			    fill: true }] },
+		{ id: 'load', fmt: 'load', series: [
+			{ key: 'load1', label: 'load 1 min', color: '--c3',
+			    fill: true }] },
+		{ id: 'memory', fmt: 'bytes', series: [
+			{ key: 'mem_used_bytes', label: 'used', color: '--c1',
+			    fill: true },
+			{ key: 'mem_available_bytes', label: 'available',
+			    color: '--c4' },
+			{ key: 'swap_used_bytes', label: 'swap used',
+			    color: '--c2' }] },
+		{ id: 'network', fmt: 'rate', series: [
+			{ key: 'net_rx_bytes_per_second', label: 'receive',
+			    color: '--c1' },
+			{ key: 'net_tx_bytes_per_second', label: 'transmit',
+			    color: '--c2' }] },
+		{ id: 'disk', fmt: 'rate', series: [
+			{ key: 'disk_read_bytes_per_second', label: 'read',
+			    color: '--c4' },
+			{ key: 'disk_write_bytes_per_second', label: 'write',
+			    color: '--c2' }] },
+		{ id: 'tcp', fmt: 'int', series: [
+			{ key: 'tcp_established', label: 'established',
+			    color: '--c1' },
+			{ key: 'tcp_close_wait', label: 'CLOSE_WAIT',
+			    color: '--bad' }] }
+	];
+
+	/* Axis steps: powers of two of the IEC units for sizes and rates. */
+	var BYTE_INCRS = [];
+	var COUNT_INCRS = [];
+
+	[1, 1024, 1048576, 1073741824, 1099511627776].forEach(function (u) {
+		[1, 2, 4, 8, 16, 32, 64, 128, 256, 512].forEach(function (m) {
+			BYTE_INCRS.push(u * m);
+		});
+	});
+	[1, 10, 100, 1000, 10000, 100000, 1000000].forEach(function (u) {
+		[1, 2, 5].forEach(function (m) {
+			COUNT_INCRS.push(u * m);
+		});
+	});
+
+	var root = document.documentElement;
+	var state = {
+		range: '5m',
+		history: null,		/* { ts: [s], series: {key: []} } */
+		historyOk: false,
+		historySeq: 0,
+		historyTimer: null,
+		lastTs: 0,
+		failures: 0,
+		pollTimer: null,
+		polling: false,
+		updates: 0,
+		charts: [],
+		live: ''
+	};
+
+	/* --- Formatting: the same rules as html_fmt() ------------------- */
+
+	function round(v, dec) {
+		var p = Math.pow(10, dec);
+
+		return Math.round(v * p) / p;
+	}
+
+	function duration(v) {
+		var s = Math.floor(v < 0 ? 0 : v > 1e15 ? 1e15 : v);
+		var d = Math.floor(s / 86400);
+		var h = Math.floor(s % 86400 / 3600);
+		var m = Math.floor(s % 3600 / 60);
+
+		if (d > 0)
+			return d + ' d ' + h + ' h';
+		if (h > 0)
+			return h + ' h ' + m + ' min';
+		if (m > 0)
+			return m + ' min ' + (s % 60) + ' s';
+		return s + ' s';
+	}
+
+	function fmt(v, f) {
+		var u = 0, dec;
+
+		if (f === 'str')
+			return typeof v === 'string' ? v : DASH;
+		if (typeof v !== 'number' || !isFinite(v))
+			return DASH;
+		switch (f) {
+		case 'pct':
+			return round(v, 1).toFixed(1) + ' %';
+		case 'load':
+			return round(v, 2).toFixed(2);
+		case 'ps':
+			return round(v, 0).toFixed(0) + '/s';
+		case 'bytes':
+		case 'rate':
+			while (Math.abs(v) >= 1024 && u + 1 < UNITS.length) {
+				v /= 1024;
+				u++;
+			}
+			dec = u === 0 ? 0 : Math.abs(v) < 10 ? 2 :
+			    Math.abs(v) < 100 ? 1 : 0;
+			return round(v, dec).toFixed(dec) + ' ' + UNITS[u] +
+			    (f === 'rate' ? '/s' : '');
+		case 'age':
+			if (v < 10000)
+				return round(v / 1000, 1).toFixed(1) + ' s';
+			return duration(v / 1000);
+		case 'dur':
+			return duration(v);
+		default:
+			return round(v, 0).toFixed(0);
+		}
+	}
+
+	/* Shorter labels for a chart's axis. */
+	function axisFmt(v, f) {
+		if (f === 'pct')
+			return round(v, 0).toFixed(0) + ' %';
+		if (f === 'int')
+			return Number.isInteger(v) ? String(v) : '';
+		if (f === 'load')
+			return String(round(v, 2));
+		return fmt(v, f === 'rate' ? 'bytes' : f).replace(/\.0+ /, ' ');
+	}
+
+	function pad2(n) {
+		return (n < 10 ? '0' : '') + n;
+	}
+
+	/*
+	 * A time axis label in local time, as precise as the ticks' step
+	 * (incr, seconds): 17:32:10, 17:32, or 11-22 for whole days.
+	 */
+	function timeLabel(t, incr) {
+		var d = new Date(t * 1000);
+		var hm = pad2(d.getHours()) + ':' + pad2(d.getMinutes());
+
+		if (incr < 60)
+			return hm + ':' + pad2(d.getSeconds());
+		if (incr < 86400)
+			return hm;
+		return pad2(d.getMonth() + 1) + '-' + pad2(d.getDate());
+	}
+
+	/* --- The document --------------------------------------------------- */
+
+	function get(o, path) {
+		var parts = path.split('.');
+		var i;
+
+		for (i = 0; i < parts.length; i++) {
+			if (o === null || typeof o !== 'object' || Array.isArray(o))
+				return undefined;
+			o = o[parts[i]];
+		}
+		return o;
+	}
+
+	function num(v) {
+		return typeof v === 'number' && isFinite(v) ? v : null;
+	}
+
+	/* A sum over an array of objects, or null when no member is known. */
+	function sum(arr, key, skipLo) {
+		var s = 0, known = false, i, v;
+
+		if (!Array.isArray(arr))
+			return null;
+		for (i = 0; i < arr.length; i++) {
+			if (arr[i] === null || typeof arr[i] !== 'object')
+				continue;
+			if (skipLo && arr[i].interface === 'lo')
+				continue;
+			v = num(arr[i][key]);
+			if (v !== null) {
+				s += v;
+				known = true;
+			}
+		}
+		return known ? s : null;
+	}
+
+	/* What the page shows that is not a member of the document as is. */
+	function derive(m) {
+		m.derived = {
+			net_rx_bytes_per_second: sum(m.network,
+			    'rx_bytes_per_second', true),
+			net_tx_bytes_per_second: sum(m.network,
+			    'tx_bytes_per_second', true),
+			disk_read_bytes_per_second: sum(m.disks,
+			    'read_bytes_per_second', false),
+			disk_write_bytes_per_second: sum(m.disks,
+			    'write_bytes_per_second', false)
+		};
+	}
+
+	/* The chart series' values in one sample, as the sampler records. */
+	function livePoint(m) {
+		var mem = m.memory && typeof m.memory === 'object' ? m.memory : {};
+		var avail = num(mem.available_bytes);
+
+		if (avail === null && num(mem.free_bytes) !== null)
+			avail = mem.free_bytes + (num(mem.buffers_bytes) || 0) +
+			    (num(mem.cached_bytes) || 0);
+		return {
+			cpu_percent: num(get(m, 'cpu.total.busy_percent')),
+			load1: num(get(m, 'load.load1')),
+			mem_used_bytes: num(mem.used_bytes),
+			mem_available_bytes: avail,
+			swap_used_bytes: num(mem.swap_used_bytes),
+			net_rx_bytes_per_second: m.derived.net_rx_bytes_per_second,
+			net_tx_bytes_per_second: m.derived.net_tx_bytes_per_second,
+			disk_read_bytes_per_second:
+			    m.derived.disk_read_bytes_per_second,
+			disk_write_bytes_per_second:
+			    m.derived.disk_write_bytes_per_second,
+			tcp_established: num(get(m, 'tcp.states.established')),
+			tcp_close_wait: num(get(m, 'tcp.states.close_wait'))
+		};
+	}
+
+	/* --- The DOM ------------------------------------------------------ */
+
+	function el(tag, cls, text) {
+		var e = document.createElement(tag);
+
+		if (cls)
+			e.className = cls;
+		if (text !== undefined)
+			e.textContent = text;
+		return e;
+	}
+
+	function setText(e, t) {
+		if (e.textContent !== t)
+			e.textContent = t;
+	}
+
+	function bindFigures(m) {
+		var els = document.querySelectorAll('[data-k]');
+		var i;
+
+		for (i = 0; i < els.length; i++)
+			setText(els[i], fmt(get(m, els[i].dataset.k),
+			    els[i].dataset.f));
+		if (typeof get(m, 'host.hostname') === 'string')
+			document.title = m.host.hostname + ' \u00b7 Vitals';
+	}
+
+	/*
+	 * A row is { cls, cells: [{ th, cls, text, meter }] }.  When the
+	 * table has the same shape, cells are updated in place (a selection
+	 * or a scroll position survives); otherwise the body is rebuilt.
+	 */
+	function renderRows(id, rows, cols, empty) {
+		var tb = document.getElementById(id + '-rows');
+		var trs, same, i, j, frag, tr, c, td, cells;
+
+		if (tb === null)
+			return;
+		if (rows.length === 0)
+			rows = [{ cells: [{ cls: 'empty', text: empty,
+			    span: cols }] }];
+		trs = tb.rows;
+		same = trs.length === rows.length;
+		for (i = 0; same && i < rows.length; i++) {
+			same = trs[i].cells.length === rows[i].cells.length &&
+			    trs[i].className === (rows[i].cls || '');
+			for (j = 0; same && j < rows[i].cells.length; j++)
+				same = trs[i].cells[j].tagName ===
+				    (rows[i].cells[j].th ? 'TH' : 'TD') &&
+				    !!trs[i].cells[j].querySelector('meter') ===
+				    (rows[i].cells[j].meter !== undefined);
+		}
+		if (same) {
+			for (i = 0; i < rows.length; i++) {
+				for (j = 0; j < rows[i].cells.length; j++) {
+					c = rows[i].cells[j];
+					td = trs[i].cells[j];
+					if (c.meter === undefined) {
+						setText(td, c.text);
+						continue;
+					}
+					td.firstChild.value = c.meter;
+					setText(td.lastChild, c.text);
+				}
+			}
+			return;
+		}
+		frag = document.createDocumentFragment();
+		for (i = 0; i < rows.length; i++) {
+			tr = el('tr', rows[i].cls);
+			cells = rows[i].cells;
+			for (j = 0; j < cells.length; j++) {
+				c = cells[j];
+				td = el(c.th ? 'th' : 'td', c.cls);
+				if (c.th)
+					td.scope = 'row';
+				if (c.span)
+					td.colSpan = c.span;
+				if (c.meter !== undefined) {
+					td.appendChild(meter(c.meter));
+					td.appendChild(document.createTextNode(' '));
+					td.appendChild(el('span', '', c.text));
+				} else {
+					td.textContent = c.text;
+				}
+				tr.appendChild(td);
+			}
+			frag.appendChild(tr);
+		}
+		tb.replaceChildren(frag);
+	}
+
+	function meter(v) {
+		var m = document.createElement('meter');
+
+		m.min = 0;
+		m.max = 100;
+		m.low = 80;
+		m.high = 90;
+		m.optimum = 0;
+		m.value = v;
+		return m;
+	}
+
+	function head(text) {
+		return { th: true, text: typeof text === 'string' ? text : DASH };
+	}
+
+	function n(o, key, f) {
+		return { cls: 'num', text: fmt(o[key], f) };
+	}
+
+	function both(o, a, b) {
+		var x = num(o[a]), y = num(o[b]);
+
+		return { cls: 'num', text: x !== null && y !== null ?
+		    fmt(x + y, 'int') : DASH };
+	}
+
+	function objects(a) {
+		return Array.isArray(a) ? a.filter(function (o) {
+			return o !== null && typeof o === 'object';
+		}) : [];
+	}
+
+	function renderTables(m) {
+		var tcp = get(m, 'tcp.states');
+		var rows;
+
+		renderRows('net', objects(m.network).slice(0, 64).map(function (o) {
+			return { cells: [head(o.interface),
+			    n(o, 'rx_bytes_per_second', 'rate'),
+			    n(o, 'tx_bytes_per_second', 'rate'),
+			    n(o, 'rx_packets_per_second', 'ps'),
+			    n(o, 'tx_packets_per_second', 'ps'),
+			    both(o, 'rx_errors_total', 'tx_errors_total'),
+			    both(o, 'rx_drops_total', 'tx_drops_total')] };
+		}), 7, 'No interfaces');
+
+		renderRows('fs', objects(m.filesystems).slice(0, 64).map(
+		    function (o) {
+			var size = num(o.size_bytes), free = num(o.free_bytes);
+			var pct = num(o.used_percent), use;
+
+			if (pct !== null)
+				use = { cls: 'use', meter: round(pct, 1),
+				    text: fmt(pct, 'pct') };
+			else if (typeof o.state === 'string' && o.state !== 'ok')
+				use = { cls: 'use', text: o.state };
+			else
+				use = { cls: 'use', text: DASH };
+			return { cells: [head(o.mountpoint),
+			    { text: fmt(o.device, 'str') },
+			    { text: fmt(o.fstype, 'str') +
+			    (o.readonly === true ? ' (ro)' : '') },
+			    n(o, 'size_bytes', 'bytes'),
+			    { cls: 'num', text: size !== null && free !== null &&
+			    size >= free ? fmt(size - free, 'bytes') : DASH },
+			    n(o, 'avail_bytes', 'bytes'), use] };
+		}), 7, 'No filesystems');
+
+		renderRows('disk', objects(m.disks).slice(0, 64).map(function (o) {
+			return { cells: [head(o.name),
+			    n(o, 'read_bytes_per_second', 'rate'),
+			    n(o, 'write_bytes_per_second', 'rate'),
+			    n(o, 'reads_per_second', 'ps'),
+			    n(o, 'writes_per_second', 'ps'),
+			    n(o, 'busy_percent', 'pct')] };
+		}), 6, 'No disks');
+
+		rows = [];
+		if (tcp !== null && typeof tcp === 'object' && !Array.isArray(tcp))
+			rows = Object.keys(tcp).slice(0, 32).map(function (k) {
+				return { cls: k === 'close_wait' ? 'watch' : '',
+				    cells: [head(k.toUpperCase()),
+				    n(tcp, k, 'int')] };
+			});
+		renderRows('tcp', rows, 2, 'Not known');
+
+		['top_cpu', 'top_memory'].forEach(function (key) {
+			renderRows(key === 'top_cpu' ? 'top-cpu' : 'top-mem',
+			    objects(get(m, 'processes.' + key)).slice(0, 10).map(
+			    function (o) {
+				return { cells: [n(o, 'pid', 'int'), head(o.name),
+				    { text: fmt(o.state, 'str') },
+				    n(o, 'cpu_percent', 'pct'),
+				    n(o, 'rss_bytes', 'bytes')] };
+			}), 5, 'Not known yet');
+		});
+	}
+
+	/* The header's state: only a change is announced (a live region). */
+	function setLive(kind, text) {
+		var p = document.getElementById('live');
+		var s = document.getElementById('live-state');
+
+		if (p === null || s === null)
+			return;
+		p.classList.remove('ok', 'stale', 'down');
+		p.classList.add(kind);
+		document.body.classList.toggle('is-stale', kind !== 'ok');
+		if (state.live !== text) {
+			state.live = text;
+			s.textContent = text;
+		}
+	}
+
+	/* --- HTTP --------------------------------------------------------- */
+
+	/*
+	 * GET a JSON document.  Rejects with an Error whose status is the
+	 * HTTP status (0: no answer) and whose message is the API's error
+	 * message when it sent one.
+	 */
+	function getJSON(url) {
+		var ctl = new AbortController();
+		var timer = setTimeout(function () {
+			ctl.abort();
+		}, REQUEST_TIMEOUT_MS);
+
+		function fail(status, message) {
+			var e = new Error(message);
+
+			e.status = status;
+			return e;
+		}
+
+		return fetch(url, {
+			cache: 'no-store',
+			headers: { Accept: 'application/json' },
+			signal: ctl.signal
+		}).then(function (res) {
+			return res.text().then(function (body) {
+				var doc = null;
+
+				try {
+					doc = JSON.parse(body);
+				} catch (e) {
+					doc = null;
+				}
+				if (!res.ok) {
+					throw fail(res.status, get(doc,
+					    'error.message') || res.statusText ||
+					    'HTTP ' + res.status);
+				}
+				if (doc === null || typeof doc !== 'object')
+					throw fail(res.status, 'not a JSON object');
+				return doc;
+			});
+		}, function (e) {
+			throw fail(0, e.name === 'AbortError' ?
+			    'no answer within ' + REQUEST_TIMEOUT_MS / 1000 +
+			    ' s' : 'the server cannot be reached');
+		}).finally(function () {
+			clearTimeout(timer);
+		});
+	}
+
+	/* --- The live figures ------------------------------------------------ */
+
+	function onMetrics(m) {
+		var age = num(m.sample_age_ms);
+
+		derive(m);
+		bindFigures(m);
+		renderTables(m);
+		if (age !== null && age > STALE_AGE_MS)
+			setLive('stale', 'Stale: the last sample is ' +
+			    fmt(age, 'age') + ' old');
+		else
+			setLive('ok', 'Live');
+		if (num(m.timestamp_ms) !== null && m.timestamp_ms > state.lastTs) {
+			state.lastTs = m.timestamp_ms;
+			appendPoint(m.timestamp_ms, livePoint(m));
+		}
+		state.updates++;
+		root.dataset.updates = String(state.updates);
+		root.dataset.sampleTs = String(state.lastTs);
+	}
+
+	function schedulePoll(ms) {
+		clearTimeout(state.pollTimer);
+		state.pollTimer = setTimeout(poll, ms);
+	}
+
+	function poll() {
+		state.pollTimer = null;
+		if (document.hidden || state.polling)
+			return;		/* visibilitychange starts it again */
+		state.polling = true;
+		getJSON('/api/metrics').then(function (m) {
+			state.failures = 0;
+			onMetrics(m);
+		}, function (e) {
+			state.failures++;
+			setLive('down', e.status === 503 ?
+			    'Waiting for the first sample\u2026' :
+			    'Not updating (' + e.message + '); retrying');
+		}).finally(function () {
+			/* Even when a bug threw above: it shows in the console. */
+			state.polling = false;
+			if (!document.hidden)
+				schedulePoll(Math.min(POLL_MS *
+				    Math.pow(2, Math.min(state.failures, 4)),
+				    POLL_MAX_MS));
+		});
+	}
+
+	/* --- The charts ------------------------------------------------------ */
+
+	function cssVar(name) {
+		return getComputedStyle(root).getPropertyValue(name).trim();
+	}
+
+	/* #rrggbb with an alpha, for an area under a line. */
+	function alpha(hex, a) {
+		var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+
+		if (m === null)
+			return 'transparent';
+		return 'rgba(' + parseInt(m[1], 16) + ',' + parseInt(m[2], 16) +
+		    ',' + parseInt(m[3], 16) + ',' + a + ')';
+	}
+
+	function chartOptions(def, width) {
+		var fg = cssVar('--muted');
+		var grid = cssVar('--grid');
+		var axis = {
+			stroke: fg,
+			grid: { stroke: grid, width: 1 },
+			ticks: { stroke: grid, width: 1 }
+		};
+
+		return {
+			width: width,
+			height: CHART_HEIGHT,
+			cursor: { drag: { x: false, y: false } },
+			legend: { live: true },
+			hooks: { draw: [latestInLegend],
+			    setCursor: [latestInLegend] },
+			scales: {
+				x: { time: true },
+				y: { range: function (u, min, max) {
+					if (def.max)
+						return [0, def.max];
+					return [0, max > 0 ? max * 1.1 : 1];
+				} }
+			},
+			axes: [
+				Object.assign({}, axis, {
+					space: 64,
+					size: 32,
+					values: function (u, splits, i, space, incr) {
+						return splits.map(function (t) {
+							return timeLabel(t, incr);
+						});
+					}
+				}),
+				Object.assign({}, axis, {
+					size: def.fmt === 'rate' ||
+					    def.fmt === 'bytes' ? 72 :
+					    def.fmt === 'pct' ? 56 : 48,
+					incrs: def.fmt === 'rate' ||
+					    def.fmt === 'bytes' ? BYTE_INCRS :
+					    def.fmt === 'int' ? COUNT_INCRS : undefined,
+					values: function (u, splits) {
+						return splits.map(function (v) {
+							return axisFmt(v, def.fmt);
+						});
+					}
+				})
+			],
+			series: [{ label: 'time', value: function (u, t) {
+				return t === null || t === undefined ? DASH :
+				    timeLabel(t, 86400) + ' ' + timeLabel(t, 1);
+			} }].concat(def.series.map(
+			    function (s) {
+				var color = cssVar(s.color);
+
+				return {
+					label: s.label,
+					stroke: color,
+					width: 1.5,
+					fill: s.fill ? alpha(color, 0.12) : undefined,
+					points: { show: false },
+					value: function (u, v) {
+						return v === null || v === undefined ?
+						    DASH : fmt(v, def.fmt);
+					}
+				};
+			}))
+		};
+	}
+
+	/*
+	 * The legend shows the values under the cursor; with the cursor off
+	 * the chart (uPlot puts it at -10), it shows the latest point rather
+	 * than dashes.
+	 */
+	function latestInLegend(u) {
+		var n = u.data[0].length;
+
+		if (n > 0 && (u.cursor.left === undefined || u.cursor.left < 0) &&
+		    (u.legend || {}).idx !== n - 1)
+			u.setLegend({ idx: n - 1 });
+	}
+
+	function chartData(def) {
+		var h = state.history;
+
+		if (h === null)
+			return [[]].concat(def.series.map(function () {
+				return [];
+			}));
+		return [h.ts].concat(def.series.map(function (s) {
+			return h.series[s.key];
+		}));
+	}
+
+	function buildCharts() {
+		state.charts.forEach(function (c) {
+			c.plot.destroy();
+		});
+		state.charts = [];
+		CHARTS.forEach(function (def) {
+			var box = document.getElementById('chart-' + def.id);
+			var plot;
+
+			if (box === null)
+				return;
+			box.replaceChildren();
+			plot = new uPlot(chartOptions(def, Math.max(box.clientWidth,
+			    200)), chartData(def), box);
+			state.charts.push({ def: def, box: box, plot: plot });
+		});
+	}
+
+	function redraw() {
+		var now = Date.now() / 1000, r = RANGES[state.range];
+
+		state.charts.forEach(function (c) {
+			c.plot.setData(chartData(c.def));
+			/* Without points, the axis still spans the range asked. */
+			if (state.history === null || state.history.ts.length === 0)
+				c.plot.setScale('x', { min: now - r.seconds, max: now });
+		});
+	}
+
+	function resize() {
+		state.charts.forEach(function (c) {
+			var w = Math.max(c.box.clientWidth, 200);
+
+			if (w !== c.plot.width)
+				c.plot.setSize({ width: w, height: CHART_HEIGHT });
+		});
+	}
+
+	/* Add a live point to a ring range's history; drop what fell out. */
+	function appendPoint(tsMs, pt) {
+		var h = state.history, r = RANGES[state.range], cut, k, drop;
+
+		if (h === null || !state.historyOk || !r.ring)
+			return;
+		if (h.ts.length > 0 && tsMs / 1000 <= h.ts[h.ts.length - 1])
+			return;
+		h.ts.push(tsMs / 1000);
+		for (k in h.series)
+			h.series[k].push(pt[k] === undefined ? null : pt[k]);
+		cut = tsMs / 1000 - r.seconds;
+		for (drop = 0; drop < h.ts.length && h.ts[drop] < cut; drop++)
+			;
+		if (drop > 0) {
+			h.ts.splice(0, drop);
+			for (k in h.series)
+				h.series[k].splice(0, drop);
+		}
+		redraw();
+	}
+
+	function historyNote(text, isError) {
+		var p = document.getElementById('history-status');
+
+		if (p === null)
+			return;
+		p.classList.toggle('error', !!isError);
+		setText(p, text);
+	}
+
+	/* Make a /api/history answer the charts' columns, or null. */
+	function toHistory(doc) {
+		var ts = doc.timestamps_ms, h = { ts: [], series: {} };
+		var keys = [];
+
+		if (!Array.isArray(ts) || doc.series === null ||
+		    typeof doc.series !== 'object')
+			return null;
+		CHARTS.forEach(function (def) {
+			def.series.forEach(function (s) {
+				keys.push(s.key);
+			});
+		});
+		h.ts = ts.map(function (t) {
+			return t / 1000;
+		});
+		keys.forEach(function (k) {
+			var a = doc.series[k];
+
+			h.series[k] = ts.map(function (t, i) {
+				return Array.isArray(a) ? num(a[i]) : null;
+			});
+		});
+		return h;
+	}
+
+	function loadHistory() {
+		var range = state.range, r = RANGES[range];
+		var seq = ++state.historySeq;
+		var section = document.querySelector('section.history');
+
+		clearTimeout(state.historyTimer);
+		if (section)
+			section.dataset.state = 'loading';
+		getJSON('/api/history?range=' + encodeURIComponent(range)).then(
+		    function (doc) {
+			var h = toHistory(doc);
+
+			if (seq !== state.historySeq)
+				return;
+			if (h === null)
+				throw Object.assign(new Error('an answer without ' +
+				    'series'), { status: 200 });
+			state.history = h;
+			state.historyOk = true;
+			historyNote(h.ts.length === 0 ? 'No history for the ' +
+			    'last ' + r.label + ' yet.' : '', false);
+			if (section)
+				section.dataset.state = 'ok';
+			redraw();
+		}).catch(function (e) {
+			var why;
+
+			if (seq !== state.historySeq)
+				return;
+			state.history = null;
+			state.historyOk = false;
+			if (e.status === 503)
+				why = 'History for the last ' + r.label + ' is not ' +
+				    'available right now: ' + e.message + '. ' +
+				    'The figures above stay live; try a shorter ' +
+				    'range, or this one again later.';
+			else if (e.status === 400 || e.status === 404)
+				why = 'This server does not keep ' + r.label +
+				    ' of history (' + e.message + ').';
+			else
+				why = 'History for the last ' + r.label +
+				    ' could not be loaded: ' + e.message + '.';
+			historyNote(why, true);
+			if (section)
+				section.dataset.state = 'error';
+			redraw();
+		}).then(function () {
+			if (seq !== state.historySeq)
+				return;
+			/* Ring ranges re-sync now and then; DB ranges refresh. */
+			state.historyTimer = setTimeout(loadHistory,
+			    HISTORY_REFRESH_MS);
+		});
+	}
+
+	function selectRange(range, push) {
+		if (!Object.prototype.hasOwnProperty.call(RANGES, range))
+			return;
+		state.range = range;
+		state.history = null;
+		state.historyOk = false;
+		historyNote('Loading the last ' + RANGES[range].label + '\u2026',
+		    false);
+		redraw();
+		if (push)
+			history.replaceState(null, '', '#range=' + range);
+		loadHistory();
+	}
+
+	/* --- Start ------------------------------------------------------------ */
+
+	function start() {
+		var ranges = document.getElementById('ranges');
+		var hash = /^#range=([0-9a-z]+)$/.exec(location.hash);
+		var dark;
+
+		if (hash !== null &&
+		    Object.prototype.hasOwnProperty.call(RANGES, hash[1])) {
+			state.range = hash[1];
+			var input = document.getElementById('range-' + hash[1]);
+			if (input)
+				input.checked = true;
+		}
+		if (ranges !== null)
+			ranges.addEventListener('change', function (ev) {
+				if (ev.target && ev.target.name === 'range')
+					selectRange(ev.target.value, true);
+			});
+
+		if (typeof uPlot === 'function') {
+			buildCharts();
+			if (typeof ResizeObserver === 'function') {
+				var ro = new ResizeObserver(function () {
+					resize();
+				});
+				state.charts.forEach(function (c) {
+					ro.observe(c.box);
+				});
+			} else {
+				window.addEventListener('resize', resize);
+			}
+			/* Colours follow the system's light or dark scheme. */
+			dark = window.matchMedia('(prefers-color-scheme: dark)');
+			dark.addEventListener('change', function () {
+				buildCharts();
+			});
+			selectRange(state.range, false);
+		} else {
+			historyNote('The charts could not be loaded; the figures ' +
+			    'above stay live.', true);
+		}
+
+		document.addEventListener('visibilitychange', function () {
+			if (!document.hidden && state.pollTimer === null &&
+			    !state.polling)
+				poll();
+		});
+		poll();
+	}
+
+	/* For the console and the browser test (t/browser/dashboard.js). */
+	window.vitals = Object.freeze({
+		fmt: fmt,
+		historyPoints: function () {
+			return state.history === null ? 0 : state.history.ts.length;
+		},
+		range: function () {
+			return state.range;
+		}
+	});
+
+	if (document.readyState === 'loading')
+		document.addEventListener('DOMContentLoaded', start);
+	else
+		start();
+}());
