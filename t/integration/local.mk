@@ -48,6 +48,7 @@ TESTS += $(VT_METRICS_TESTS)
 EXTRA_DIST += $(VT_METRICS_TESTS)
 
 # The database (issue 5).
-VT_DB_TESTS = t/integration/health-db.t t/integration/health-db-faults.t
+VT_DB_TESTS = t/integration/health-db.t t/integration/health-db-faults.t \
+	t/integration/recorder.t
 TESTS += $(VT_DB_TESTS)
 EXTRA_DIST += $(VT_DB_TESTS)
