@@ -14,6 +14,7 @@
 
 /* Ids start at 1: 0 counts the requests that matched nothing. */
 static const struct vt_route routes[] = {
+	{ "/", GH, vt_handle_dashboard, "dashboard", 8 },
 	{ "/health/live", GH, vt_handle_health_live, "health_live", 1 },
 	{ "/status", GH, vt_handle_status, "status", 2 },
 	{ "/health", GH, vt_handle_health, "health", 3 },
