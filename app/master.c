@@ -213,6 +213,9 @@ master_spawn(struct master *m)
 		return -1;
 	}
 	s = &m->shm->slots[i];
+	if ((uint32_t)i + 1 > m->shm->slot_hwm)
+		__atomic_store_n(&m->shm->slot_hwm, (uint32_t)i + 1,
+		    __ATOMIC_RELEASE);
 	vt_slot_write_begin(s);
 	s->pid = 0;
 	s->state = VT_SLOT_STARTING;

@@ -26,7 +26,7 @@ pool_count(struct vt_shm *shm, int listen_fd, struct pool_counts *pc)
 	int	i;
 
 	memset(pc, 0, sizeof(*pc));
-	for (i = 0; i < VT_MAX_SLOTS; i++) {
+	for (i = 0; i < vt_slot_hwm(shm); i++) {
 		struct vt_slot	s;
 
 		if (vt_slot_read(&shm->slots[i], &s) == VT_ERR ||
@@ -35,12 +35,14 @@ pool_count(struct vt_shm *shm, int listen_fd, struct pool_counts *pc)
 		pc->by_state[s.state]++;
 		pc->total++;
 	}
-	pc->have_q = vt_qlen_read(listen_fd, &pc->queued, &pc->backlog) ==
-	    VT_OK;
-	if (!pc->have_q) {
-		pc->queued = (uint32_t)vt_load(&shm->c.listen_queue);
-		pc->backlog = (uint32_t)vt_load(&shm->c.listen_backlog);
-	}
+	/*
+	 * The master's gauge (10 times a second), not a netlink round trip
+	 * per request: these endpoints are the hot path.
+	 */
+	(void)listen_fd;
+	pc->queued = (uint32_t)vt_load(&shm->c.listen_queue);
+	pc->backlog = (uint32_t)vt_load(&shm->c.listen_backlog);
+	pc->have_q = 1;
 }
 
 int
@@ -111,6 +113,8 @@ pool_routes(struct vt_shm *shm, struct vt_buf *out)
 		uint64_t		cum = 0, count;
 
 		count = vt_load(&r->count);
+		if (count == 0)
+			continue;	/* a route never asked for: no series */
 		for (b = 0; b < VT_HIST_BUCKETS; b++) {
 			cum += vt_load(&r->hist[b]);
 			rc |= vt_buf_printf(out, "vitals_http_request_duration_"

@@ -115,6 +115,7 @@ struct vt_shm {
 	int64_t			pool_start_ms;		/* wall clock */
 	int64_t			pool_start_mono_ms;
 	uint32_t		generation;
+	uint32_t		slot_hwm;	/* slots at and past it are empty */
 	int32_t			master_pid;
 	uint32_t		limits_seq;
 	struct vt_limits	limits;
@@ -167,6 +168,15 @@ vt_load(const uint64_t *c)
 
 /* Raise *c to v if v is larger. */
 void	vt_count_max(uint64_t *c, uint64_t v);
+
+/* How many slots a reader must look at (the master raises it). */
+static inline int
+vt_slot_hwm(const struct vt_shm *shm)
+{
+	uint32_t	n = __atomic_load_n(&shm->slot_hwm, __ATOMIC_ACQUIRE);
+
+	return n > VT_MAX_SLOTS ? VT_MAX_SLOTS : (int)n;
+}
 
 /* Record one finished request of a route. */
 void	vt_route_record(struct vt_shm *shm, int route, int status,

@@ -103,7 +103,7 @@ vt_handle_health_ready(const struct vt_request *req, struct vt_reply *r)
 	    __ATOMIC_ACQUIRE);
 	fresh = shm->sample_mono_ms > 0 &&
 	    age <= (int64_t)(3000 * req->ctx->conf->sample_interval);
-	for (i = 0; i < VT_MAX_SLOTS; i++) {
+	for (i = 0; i < vt_slot_hwm(shm); i++) {
 		struct vt_slot	s;
 
 		if (i != req->ctx->slot &&

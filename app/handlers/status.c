@@ -67,7 +67,7 @@ vt_handle_status(const struct vt_request *req, struct vt_reply *r)
 	memset(counts, 0, sizeof(counts));
 	if (full)
 		slots = json_object_new_array();
-	for (i = 0; i < VT_MAX_SLOTS; i++) {
+	for (i = 0; i < vt_slot_hwm(shm); i++) {
 		struct vt_slot	s;
 
 		if (vt_slot_read(&shm->slots[i], &s) == VT_ERR ||
