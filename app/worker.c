@@ -183,6 +183,15 @@ worker_serve(struct worker_state *w)
 			    w->slot->path);
 	}
 	FCGX_Finish_r(&w->fcgx);
+	if (w->fcgx.ipcFd >= 0) {
+		/*
+		 * nginx asked to keep the connection (fastcgi_keep_conn on).
+		 * A libfcgi worker that waits on a kept connection hangs the
+		 * requests queued behind it (DESIGN.md), so close it.
+		 */
+		close(w->fcgx.ipcFd);
+		w->fcgx.ipcFd = -1;
+	}
 
 	dur = vt_mono_us() - t0;
 	vt_route_record(shm, route_id, status, dur);
