@@ -42,7 +42,7 @@ static const struct conf_key conf_keys[] = {
 	{ "socket_mode", CONF_MODE, F(socket_mode), 0, 0, 07777, "MODE",
 	  "permissions of a --listen PATH socket (octal; default 0660)" },
 	{ "backlog", CONF_INT, F(backlog), 0, 1, 65535, "N",
-	  "listen backlog (default 1024; capped by net.core.somaxconn)" },
+	  "listen backlog (default 4096; capped by net.core.somaxconn)" },
 	{ "workers", CONF_INT, F(workers), 0, 1, VT_MAX_WORKERS, "N",
 	  "worker processes (default: one per CPU, at least 2)" },
 	{ "max_requests", CONF_INT, F(max_requests), 0, 0, 1e9, "N",
@@ -83,7 +83,7 @@ vt_conf_defaults(struct vt_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->socket_mode = 0660;
-	c->backlog = 1024;
+	c->backlog = 4096;
 	c->workers = 0;
 	c->max_requests = 0;
 	c->request_timeout = 10;

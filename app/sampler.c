@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "collect/procfile.h"
 #include "log.h"
+#include "poolstats.h"
 #include "render/json.h"
 #include "render/prom.h"
 #include "sampler.h"
@@ -370,13 +371,27 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	h = vt_sampler_collect(s, vt_wall_ms(), vt_mono_us());
 	vt_buf_reset(&s->json);
 	vt_buf_reset(&s->prom);
-	if (vt_render_json(h, &s->json) == VT_OK)
-		(void)vt_doc_publish(&shm->metrics_json, s->json.data,
-		    s->json.len, h->ts_ms);
-	else
+	/*
+	 * The pool's figures go in with the host's, once a tick: a request
+	 * then only copies bytes.  They are at most one interval old, finer
+	 * than any scrape interval.
+	 */
+	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
+	    s->json.data[s->json.len - 1] == '}') {
+		s->json.len--;
+		if (vt_buf_adds(&s->json, ",\"pool\":") == VT_OK &&
+		    vt_pool_json(shm, -1, &s->json) == VT_OK &&
+		    vt_buf_add(&s->json, "}", 1) == VT_OK)
+			(void)vt_doc_publish(&shm->metrics_json, s->json.data,
+			    s->json.len, h->ts_ms);
+		else
+			vt_log_warn("render_failed", "document=json bytes=%zu",
+			    s->json.len);
+	} else
 		vt_log_warn("render_failed", "document=json bytes=%zu",
 		    s->json.len);
-	if (vt_render_prom(h, &s->prom) == VT_OK)
+	if (vt_render_prom(h, &s->prom) == VT_OK &&
+	    vt_pool_prom(shm, -1, &s->prom) == VT_OK)
 		(void)vt_doc_publish(&shm->metrics_prom, s->prom.data,
 		    s->prom.len, h->ts_ms);
 	else

@@ -30,7 +30,7 @@ main(void)
 
 	vt_conf_defaults(&c);
 	is_int(c.socket_mode, 0660, "default socket mode is 0660");
-	is_int(c.backlog, 1024, "default backlog is 1024");
+	is_int(c.backlog, 4096, "default backlog is 4096");
 	is_int(c.health_timeout, 500, "default health timeout is 500 ms");
 	is_str(c.proc_root, "/", "default proc root is /");
 
