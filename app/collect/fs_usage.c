@@ -28,7 +28,7 @@ struct fs_rec {
 static long	fs_ms_since(const struct timespec *start);
 static uint64_t	fs_mul(uint64_t a, uint64_t b);
 static void	fs_child(vt_statvfs_fn fn, const struct vt_proc_mounts *m,
-		    const size_t *todo, size_t ntodo, int wfd)
+		    const size_t *want, size_t nwant, int wfd)
 		    __attribute__((noreturn));
 static int	fs_gone(pid_t pid, int pidfd);
 static void	fs_kill(pid_t pid, int pidfd);
@@ -62,8 +62,8 @@ fs_mul(uint64_t a, uint64_t b)
  * not hold the caller's sockets), one record per mount, in order.
  */
 static void
-fs_child(vt_statvfs_fn fn, const struct vt_proc_mounts *m, const size_t *todo,
-    size_t ntodo, int wfd)
+fs_child(vt_statvfs_fn fn, const struct vt_proc_mounts *m, const size_t *want,
+    size_t nwant, int wfd)
 {
 	struct sigaction	sa;
 	struct statvfs		st;
@@ -88,11 +88,11 @@ fs_child(vt_statvfs_fn fn, const struct vt_proc_mounts *m, const size_t *todo,
 	(void)close_range(4, ~0U, 0);
 	if (fn == NULL)
 		fn = statvfs;
-	for (i = 0; i < ntodo; i++) {
+	for (i = 0; i < nwant; i++) {
 		memset(&rec, 0, sizeof(rec));
 		memset(&st, 0, sizeof(st));
-		rec.idx = (uint32_t)todo[i];
-		if (fn(m->m[todo[i]].mountpoint, &st) == -1) {
+		rec.idx = (uint32_t)want[i];
+		if (fn(m->m[want[i]].mountpoint, &st) == -1) {
 			rec.error = errno != 0 ? errno : EIO;
 		} else {
 			frsize = st.f_frsize != 0 ? st.f_frsize : st.f_bsize;
@@ -216,7 +216,7 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	struct vt_mount	*mt;
 	struct pollfd	 pfd;
 	unsigned char	 acc[sizeof(struct fs_rec) * 16];
-	size_t		 todo[VT_MAX_MOUNTS], ntodo = 0, ndone = 0, acclen = 0;
+	size_t		 want[VT_MAX_MOUNTS], nwant = 0, ndone = 0, acclen = 0;
 	size_t		 i, off;
 	const char	*hung = "";
 	ssize_t		 n;
@@ -237,9 +237,9 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 		}
 		/* Until its record arrives. */
 		mt->state = VT_FS_TIMEOUT;
-		todo[ntodo++] = i;
+		want[nwant++] = i;
 	}
-	if (ntodo == 0)
+	if (nwant == 0)
 		return VT_OK;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		goto fail;
@@ -252,13 +252,13 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		fs_child(h->statvfs_fn, m, todo, ntodo, p[1]);
+		fs_child(h->statvfs_fn, m, want, nwant, p[1]);
 	}
 	close(p[1]);
 	h->forks++;
 	pidfd = pidfd_open(pid, 0);
 
-	while (!eof && ndone < ntodo) {
+	while (!eof && ndone < nwant) {
 		if ((left = deadline_ms - fs_ms_since(&start)) <= 0)
 			break;
 		pfd.fd = p[0];
@@ -300,11 +300,11 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	}
 	close(p[0]);
 
-	if (ndone < ntodo) {
+	if (ndone < nwant) {
 		/* The helper works in order: it is stuck on the first miss. */
-		for (i = 0; i < ntodo; i++) {
-			if (m->m[todo[i]].state == VT_FS_TIMEOUT) {
-				hung = m->m[todo[i]].mountpoint;
+		for (i = 0; i < nwant; i++) {
+			if (m->m[want[i]].state == VT_FS_TIMEOUT) {
+				hung = m->m[want[i]].mountpoint;
 				break;
 			}
 		}
@@ -327,9 +327,9 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 
 fail:
 	saved = errno;
-	for (i = 0; i < ntodo; i++) {
-		m->m[todo[i]].state = VT_FS_ERROR;
-		m->m[todo[i]].error = saved;
+	for (i = 0; i < nwant; i++) {
+		m->m[want[i]].state = VT_FS_ERROR;
+		m->m[want[i]].error = saved;
 	}
 	return vt_pf_err(err, errlen, "statvfs helper: %s", strerror(saved));
 }
