@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "clock.h"
@@ -137,11 +138,55 @@ pool_routes(struct vt_shm *shm, struct vt_buf *out)
 	return rc;
 }
 
+/* The single-valued counters and gauges of the shared mapping. */
+struct pool_scalar {
+	const char     *name;
+	const char     *type;
+	const char     *help;
+	size_t		off;	/* of a uint64_t in struct vt_shm */
+};
+
+#define SHM_OFF(field)	offsetof(struct vt_shm, field)
+
+static const struct pool_scalar pool_scalars[] = {
+	{ "vitals_workers_max_busy", "gauge",
+	  "Most workers busy at once since the pool started.",
+	  SHM_OFF(c.max_busy) },
+	{ "vitals_workers_all_busy_total", "counter",
+	  "Times a request found every worker busy.", SHM_OFF(c.all_busy) },
+	{ "vitals_connections_accepted_total", "counter",
+	  "Connections accepted from nginx.", SHM_OFF(c.accepted) },
+	{ "vitals_slow_requests_total", "counter",
+	  "Requests that took longer than slow_threshold.",
+	  SHM_OFF(c.slow_requests) },
+	{ "vitals_accept_errors_total", "counter",
+	  "accept(2) failures (EMFILE and the like).",
+	  SHM_OFF(c.accept_errors) },
+	{ "vitals_listen_queue", "gauge",
+	  "Connections waiting in the listening socket's queue.",
+	  SHM_OFF(c.listen_queue) },
+	{ "vitals_listen_queue_max", "gauge", "Longest listen queue seen.",
+	  SHM_OFF(c.listen_queue_max) },
+	{ "vitals_listen_backlog", "gauge",
+	  "Size of the listening socket's queue.", SHM_OFF(c.listen_backlog) },
+	{ "vitals_recorder_rows_written_total", "counter",
+	  "History rows the recorder wrote to MariaDB.",
+	  SHM_OFF(recorder.rows_written) },
+	{ "vitals_recorder_errors_total", "counter", "Failed history writes.",
+	  SHM_OFF(recorder.errors) },
+	{ "vitals_recorder_lost_points_total", "counter",
+	  "Samples that fell off the ring before they were written.",
+	  SHM_OFF(recorder.lost_points) },
+};
+
+#undef SHM_OFF
+
 int
 vt_pool_prom(struct vt_shm *shm, int listen_fd, struct vt_buf *out)
 {
 	struct vt_counters     *c = &shm->c;
 	struct pool_counts	pc;
+	size_t			k;
 	int			i, rc = VT_OK;
 
 	pool_count(shm, listen_fd, &pc);
@@ -151,60 +196,27 @@ vt_pool_prom(struct vt_shm *shm, int listen_fd, struct vt_buf *out)
 	for (i = VT_SLOT_STARTING; i <= VT_SLOT_EXITING; i++)
 		rc |= vt_buf_printf(out, "vitals_workers{state=\"%s\"} %u\n",
 		    vt_slot_state_name((uint32_t)i), pc.by_state[i]);
-	rc |= pool_family(out, "vitals_workers_max_busy", "gauge",
-	    "Most workers busy at once since the pool started.");
-	rc |= vt_buf_printf(out, "vitals_workers_max_busy %llu\n",
-	    (unsigned long long)vt_load(&c->max_busy));
-	rc |= pool_family(out, "vitals_workers_all_busy_total", "counter",
-	    "Times a request found every worker busy.");
-	rc |= vt_buf_printf(out, "vitals_workers_all_busy_total %llu\n",
-	    (unsigned long long)vt_load(&c->all_busy));
 	rc |= pool_family(out, "vitals_worker_restarts_total", "counter",
 	    "Workers replaced, by cause.");
 	for (i = 0; i < VT_RESTART_MAX; i++)
 		rc |= vt_buf_printf(out, "vitals_worker_restarts_total"
 		    "{cause=\"%s\"} %llu\n", vt_restart_cause_name(i),
 		    (unsigned long long)vt_load(&c->restarts[i]));
-	rc |= pool_family(out, "vitals_connections_accepted_total", "counter",
-	    "Connections accepted from nginx.");
-	rc |= vt_buf_printf(out, "vitals_connections_accepted_total %llu\n",
-	    (unsigned long long)vt_load(&c->accepted));
-	rc |= pool_family(out, "vitals_slow_requests_total", "counter",
-	    "Requests that took longer than slow_threshold.");
-	rc |= vt_buf_printf(out, "vitals_slow_requests_total %llu\n",
-	    (unsigned long long)vt_load(&c->slow_requests));
-	rc |= pool_family(out, "vitals_accept_errors_total", "counter",
-	    "accept(2) failures (EMFILE and the like).");
-	rc |= vt_buf_printf(out, "vitals_accept_errors_total %llu\n",
-	    (unsigned long long)vt_load(&c->accept_errors));
-	rc |= pool_family(out, "vitals_listen_queue", "gauge",
-	    "Connections waiting in the listening socket's queue.");
-	rc |= vt_buf_printf(out, "vitals_listen_queue %u\n", pc.queued);
-	rc |= pool_family(out, "vitals_listen_queue_max", "gauge",
-	    "Longest listen queue seen.");
-	rc |= vt_buf_printf(out, "vitals_listen_queue_max %llu\n",
-	    (unsigned long long)vt_load(&c->listen_queue_max));
-	rc |= pool_family(out, "vitals_listen_backlog", "gauge",
-	    "Size of the listening socket's queue.");
-	rc |= vt_buf_printf(out, "vitals_listen_backlog %u\n", pc.backlog);
 	rc |= pool_family(out, "vitals_health_probes_total", "counter",
 	    "Database health probes run, by result.");
 	for (i = VT_DB_OK; i <= VT_DB_ERROR; i++)
 		rc |= vt_buf_printf(out, "vitals_health_probes_total"
 		    "{result=\"%s\"} %llu\n", vt_db_err_name((enum vt_db_err)i),
 		    (unsigned long long)vt_load(&shm->health.results[i]));
-	rc |= pool_family(out, "vitals_recorder_rows_written_total", "counter",
-	    "History rows the recorder wrote to MariaDB.");
-	rc |= vt_buf_printf(out, "vitals_recorder_rows_written_total %llu\n",
-	    (unsigned long long)vt_load(&shm->recorder.rows_written));
-	rc |= pool_family(out, "vitals_recorder_errors_total", "counter",
-	    "Failed history writes.");
-	rc |= vt_buf_printf(out, "vitals_recorder_errors_total %llu\n",
-	    (unsigned long long)vt_load(&shm->recorder.errors));
-	rc |= pool_family(out, "vitals_recorder_lost_points_total", "counter",
-	    "Samples that fell off the ring before they were written.");
-	rc |= vt_buf_printf(out, "vitals_recorder_lost_points_total %llu\n",
-	    (unsigned long long)vt_load(&shm->recorder.lost_points));
+	for (k = 0; k < VT_ARRAY_LEN(pool_scalars); k++) {
+		const struct pool_scalar       *p = &pool_scalars[k];
+		const uint64_t		       *v = (const uint64_t *)(const void *)
+		    ((const char *)shm + p->off);
+
+		rc |= pool_family(out, p->name, p->type, p->help);
+		rc |= vt_buf_printf(out, "%s %llu\n", p->name,
+		    (unsigned long long)vt_load(v));
+	}
 	rc |= pool_family(out, "vitals_start_time_seconds", "gauge",
 	    "When the pool started, in seconds since the epoch.");
 	rc |= vt_buf_printf(out, "vitals_start_time_seconds %.3f\n",
