@@ -205,3 +205,25 @@ tap_fixture(const char *rel, size_t *len)
 		*len = (size_t)n;
 	return buf;
 }
+
+size_t
+tap_fixture_cuts(const char *rel, tap_parse_fn parse)
+{
+	char	*file, *b;
+	size_t	 len, k, bad = 0;
+	int	 rc;
+
+	file = tap_fixture(rel, &len);
+	for (k = 0; k < len; k++) {
+		if ((b = malloc(k > 0 ? k : 1)) == NULL)
+			bail("out of memory");
+		memcpy(b, file, k);
+		rc = parse(b, k);
+		/* A prefix that ends a line is a shorter, valid file. */
+		if (k > 0 && file[k - 1] != '\n' && rc != -1)
+			bad++;
+		free(b);
+	}
+	free(file);
+	return bad;
+}

@@ -30,6 +30,14 @@ int	tap_exit_status(void);
  * $srcdir) into a buffer from malloc; NUL-terminated.  Bails on error.
  */
 char	*tap_fixture(const char *rel, size_t *len);
+/*
+ * Feed every prefix of fixture rel to parse, each copied into a heap block
+ * of exactly its length, so ASan catches any read past it.  Returns how
+ * many prefixes cut mid-line the parser accepted (a clean parser: 0).
+ */
+typedef int (*tap_parse_fn)(const char *buf, size_t len);
+size_t	tap_fixture_cuts(const char *rel, tap_parse_fn parse);
+
 /* The fixture root, for readers that take a directory. */
 const char *tap_fixture_root(void);
 

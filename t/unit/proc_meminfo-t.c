@@ -31,24 +31,17 @@ parse_str(const char *s)
 
 /* Every prefix in an exact-size heap block; mid-line cuts must fail. */
 static int
+cut_parse(const char *buf, size_t len)
+{
+	char	err[VT_ERRLEN];
+
+	return vt_proc_meminfo_parse(buf, len, &m, err, sizeof(err));
+}
+
+static int
 cuts(const char *rel)
 {
-	char	*file, *b, err[VT_ERRLEN];
-	size_t	 len, k;
-	int	 bad = 0, rc;
-
-	file = tap_fixture(rel, &len);
-	for (k = 0; k < len; k++) {
-		if ((b = malloc(k > 0 ? k : 1)) == NULL)
-			bail("out of memory");
-		memcpy(b, file, k);
-		rc = vt_proc_meminfo_parse(b, k, &m, err, sizeof(err));
-		if (k > 0 && file[k - 1] != '\n' && rc != VT_ERR)
-			bad++;
-		free(b);
-	}
-	free(file);
-	return bad;
+	return (int)tap_fixture_cuts(rel, cut_parse);
 }
 
 static int

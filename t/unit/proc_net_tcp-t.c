@@ -52,25 +52,18 @@ read_tree(const char *tree, char *err, size_t errlen)
 }
 
 static int
+cut_parse(const char *buf, size_t len)
+{
+	static struct vt_tcp_counts	c;
+	char	err[VT_ERRLEN];
+
+	return vt_proc_net_tcp_parse(buf, len, &c, err, sizeof(err));
+}
+
+static int
 cuts(const char *rel)
 {
-	struct vt_tcp_counts	 c;
-	char			*file, *b, err[VT_ERRLEN];
-	size_t			 len, k;
-	int			 bad = 0, rc;
-
-	file = tap_fixture(rel, &len);
-	for (k = 0; k < len; k++) {
-		if ((b = malloc(k > 0 ? k : 1)) == NULL)
-			bail("out of memory");
-		memcpy(b, file, k);
-		rc = vt_proc_net_tcp_parse(b, k, &c, err, sizeof(err));
-		if (k > 0 && file[k - 1] != '\n' && rc != VT_ERR)
-			bad++;
-		free(b);
-	}
-	free(file);
-	return bad;
+	return (int)tap_fixture_cuts(rel, cut_parse);
 }
 
 /* A network namespace of our own, with lo up.  Returns 1 or 0. */
