@@ -65,6 +65,14 @@ buf_reserve(struct vt_buf *b, size_t extra)
 	return VT_OK;
 }
 
+char *
+vt_buf_space(struct vt_buf *b, size_t n)
+{
+	if (buf_reserve(b, n) == VT_ERR)
+		return NULL;
+	return b->data + b->len;
+}
+
 int
 vt_buf_add(struct vt_buf *b, const void *p, size_t n)
 {

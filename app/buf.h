@@ -33,4 +33,12 @@ int	vt_buf_printf(struct vt_buf *b, const char *fmt, ...)
 int	vt_buf_vprintf(struct vt_buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 
+/*
+ * Room for n more bytes past b->len: returns where to write them, or NULL
+ * when they would pass b->max.  The caller writes at most n bytes there
+ * and adds what it wrote to b->len (for writers that are not given a
+ * buffer to append to, such as zlib).
+ */
+char   *vt_buf_space(struct vt_buf *b, size_t n);
+
 #endif /* VT_BUF_H */

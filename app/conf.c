@@ -20,7 +20,8 @@ enum conf_type {
 	CONF_INT,
 	CONF_DBL,
 	CONF_MODE,
-	CONF_LEVEL
+	CONF_LEVEL,
+	CONF_CHOICE		/* one of the words in choices: its index */
 };
 
 struct conf_key {
@@ -31,6 +32,12 @@ struct conf_key {
 	double		min, max;
 	const char     *arg;
 	const char     *help;
+	const char *const *choices;	/* CONF_CHOICE: NULL-terminated */
+};
+
+/* metric_names: in the order of enum vt_prom_names (render/prom.h). */
+static const char *const conf_metric_names[] = {
+	"node_exporter", "snake_case", NULL
 };
 
 #define F(field)	offsetof(struct vt_conf, field)
@@ -38,41 +45,45 @@ struct conf_key {
 
 static const struct conf_key conf_keys[] = {
 	{ "listen", CONF_STR, F(listen), S(listen), 0, 0, "PATH|HOST:PORT",
-	  "listen here when no socket is inherited (systemd, spawn-fcgi)" },
+	  "listen here when no socket is inherited (systemd, spawn-fcgi)", NULL },
 	{ "socket_mode", CONF_MODE, F(socket_mode), 0, 0, 07777, "MODE",
-	  "permissions of a --listen PATH socket (octal; default 0660)" },
+	  "permissions of a --listen PATH socket (octal; default 0660)", NULL },
 	{ "backlog", CONF_INT, F(backlog), 0, 1, 65535, "N",
-	  "listen backlog (default 4096; capped by net.core.somaxconn)" },
+	  "listen backlog (default 4096; capped by net.core.somaxconn)", NULL },
 	{ "workers", CONF_INT, F(workers), 0, 1, VT_MAX_WORKERS, "N",
-	  "worker processes (default: one per CPU, at least 2)" },
+	  "worker processes (default: one per CPU, at least 2)", NULL },
 	{ "max_requests", CONF_INT, F(max_requests), 0, 0, 1e9, "N",
-	  "recycle a worker after about N requests (0: never; default 0)" },
+	  "recycle a worker after about N requests (0: never; default 0)", NULL },
 	{ "request_timeout", CONF_DBL, F(request_timeout), 0, 0, 86400, "S",
-	  "kill a worker whose request runs longer (0: never; default 10)" },
+	  "kill a worker whose request runs longer (0: never; default 10)", NULL },
 	{ "shutdown_timeout", CONF_DBL, F(shutdown_timeout), 0, 0, 3600, "S",
-	  "how long a graceful stop waits for requests (default 10)" },
+	  "how long a graceful stop waits for requests (default 10)", NULL },
 	{ "read_timeout", CONF_DBL, F(read_timeout), 0, 0.01, 3600, "S",
-	  "deadline of each read and write on a FastCGI connection (default 5)" },
+	  "deadline of each read and write on a FastCGI connection (default 5)", NULL },
 	{ "slow_threshold", CONF_DBL, F(slow_threshold), 0, 0.001, 3600, "S",
-	  "count a request as slow past this (default 1)" },
+	  "count a request as slow past this (default 1)", NULL },
 	{ "pid_file", CONF_STR, F(pid_file), S(pid_file), 0, 0, "FILE",
-	  "the master writes its pid here (and the new master after USR2)" },
+	  "the master writes its pid here (and the new master after USR2)", NULL },
 	{ "log_level", CONF_LEVEL, F(log_level), 0, 0, 0, "LEVEL",
-	  "error, warn, info or debug (default info)" },
+	  "error, warn, info or debug (default info)", NULL },
 	{ "proc_root", CONF_STR, F(proc_root), S(proc_root), 0, 0, "DIR",
-	  "read DIR/proc instead of /proc (default /)" },
+	  "read DIR/proc instead of /proc (default /)", NULL },
 	{ "sample_interval", CONF_DBL, F(sample_interval), 0, 0.1, 60, "S",
-	  "seconds between samples of the host (default 1)" },
+	  "seconds between samples of the host (default 1)", NULL },
 	{ "db_config", CONF_STR, F(db_config), S(db_config), 0, 0, "FILE",
-	  "MariaDB option file with the connection settings" },
+	  "MariaDB option file with the connection settings", NULL },
 	{ "db_group", CONF_STR, F(db_group), S(db_group), 0, 0, "NAME",
-	  "group of the option file to read (default vitals)" },
+	  "group of the option file to read (default vitals)", NULL },
 	{ "health_timeout", CONF_INT, F(health_timeout), 0, 10, 60000, "MS",
-	  "deadline of the /health database probe (default 500)" },
+	  "deadline of the /health database probe (default 500)", NULL },
 	{ "health_cache", CONF_INT, F(health_cache), 0, 0, 600000, "MS",
-	  "how long a /health result is reused (default 1000)" },
+	  "how long a /health result is reused (default 1000)", NULL },
 	{ "sql_dir", CONF_STR, F(sql_dir), S(sql_dir), 0, 0, "DIR",
-	  "where --migrate finds the migrations" },
+	  "where --migrate finds the migrations", NULL },
+	{ "metric_names", CONF_CHOICE, F(metric_names), 0, 0, 0, "STYLE",
+	  "/metrics names: node_exporter (its mixed-case node_memory_* and "
+	  "node_netstat_*, the default) or snake_case (promtool's lint)",
+	  conf_metric_names },
 };
 
 #undef F
@@ -164,6 +175,25 @@ vt_conf_set(struct vt_conf *c, const char *key, const char *value,
 			return VT_ERR;
 		}
 		return VT_OK;
+	case CONF_CHOICE: {
+		char	words[128] = "";
+		size_t	n = 0;
+		int	i;
+
+		for (i = 0; k->choices[i] != NULL; i++) {
+			if (strcmp(value, k->choices[i]) == 0) {
+				*(int *)(void *)field = i;
+				return VT_OK;
+			}
+			if (n < sizeof(words))
+				n += (size_t)snprintf(words + n,
+				    sizeof(words) - n, "%s%s", i > 0 ? ", " : "",
+				    k->choices[i]);
+		}
+		snprintf(err, errlen, "key '%s': bad value '%.64s' (expects "
+		    "one of %s)", k->key, value, words);
+		return VT_ERR;
+	}
 	case CONF_INT:
 	case CONF_MODE:
 		if (conf_number(value, k->type == CONF_MODE ? 8 : 10, &v) == -1 ||

@@ -33,6 +33,7 @@ struct vt_conf {
 	int		health_timeout;		/* ms */
 	int		health_cache;		/* ms */
 	char		sql_dir[VT_PATH_LEN];
+	int		metric_names;		/* enum vt_prom_names */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };
 

@@ -642,6 +642,7 @@ master_reload(struct master *m)
 	}
 	m->conf = c;
 	vt_log_set_level(m->conf.log_level);
+	m->sampler.opt.metric_names = m->conf.metric_names;
 	m->target = master_workers_for(&m->conf);
 	m->generation++;
 	m->shm->generation = m->generation;
@@ -777,7 +778,7 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 
 	{
 		struct vt_sampler_opts	o = { .root = m->conf.proc_root,
-			.statvfs = 1 };
+			.statvfs = 1, .metric_names = m->conf.metric_names };
 
 		if (vt_sampler_init(&m->sampler, &o) == VT_ERR) {
 			vt_log_err("sampler_failed", "error=\"out of memory\"");

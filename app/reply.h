@@ -36,6 +36,7 @@ struct vt_request {
 	const char	       *query_string;
 	const char	       *request_id;
 	const char	       *accept;
+	const char	       *accept_encoding;
 	struct vt_query		query;	/* parsed by the worker */
 	const char	       *query_error;	/* set when it did not parse */
 	int			head;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "gzip.h"
 #include "collect/fs_usage.h"
 #include "host.h"
 
@@ -26,6 +27,7 @@ struct vt_sampler_opts {
 	int		fs_deadline_ms;
 	int		top_every;	/* scan processes every N samples */
 	int		top_budget_ms;
+	int		metric_names;	/* enum vt_prom_names */
 };
 
 struct vt_sampler {
@@ -42,6 +44,9 @@ struct vt_sampler {
 	unsigned		failing;	/* collectors failing now */
 	struct vt_buf		json;
 	struct vt_buf		prom;
+	struct vt_buf		om;		/* OpenMetrics of prom */
+	struct vt_buf		gz;		/* either, gzipped */
+	struct vt_gzip		gzip;
 	uint64_t		samples;
 	int64_t			last_mono_us;
 	double			duration_sum_s;

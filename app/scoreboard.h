@@ -23,10 +23,22 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	3
+#define VT_SHM_VERSION	4
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
+
+/*
+ * /metrics as the master publishes it each tick: both formats, each as
+ * text and gzipped, so a worker only picks one and copies it.
+ */
+enum vt_expo {
+	VT_EXPO_TEXT = 0,	/* Prometheus text format 0.0.4 */
+	VT_EXPO_TEXT_GZ,
+	VT_EXPO_OM,		/* OpenMetrics 1.0.0 */
+	VT_EXPO_OM_GZ,
+	VT_EXPO_N
+};
 
 /* Upper bounds of the latency histogram, in seconds. */
 extern const double vt_hist_bounds[VT_HIST_BUCKETS];
@@ -126,7 +138,7 @@ struct vt_shm {
 	int64_t			sample_ts_ms;	/* wall clock, last sample */
 	int64_t			sample_mono_ms;	/* when it was published */
 	struct vt_doc		metrics_json;
-	struct vt_doc		metrics_prom;
+	struct vt_doc		metrics_prom[VT_EXPO_N];
 	struct vt_recorder_state recorder;
 	struct vt_ring		ring;
 };

@@ -154,6 +154,8 @@ worker_serve(struct worker_state *w)
 	req.query_string = FCGX_GetParam("QUERY_STRING", w->fcgx.envp);
 	req.request_id = FCGX_GetParam("REQUEST_ID", w->fcgx.envp);
 	req.accept = FCGX_GetParam("HTTP_ACCEPT", w->fcgx.envp);
+	req.accept_encoding = FCGX_GetParam("HTTP_ACCEPT_ENCODING",
+	    w->fcgx.envp);
 	req.head = req.method != NULL && strcmp(req.method, "HEAD") == 0;
 	req.ctx = &w->ctx;
 	if (req.method == NULL)

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "handlers/handlers.h"
+#include "negotiate.h"
 #include "poolstats.h"
 #include "scoreboard.h"
 
@@ -36,21 +37,54 @@ vt_handle_api_metrics(const struct vt_request *req, struct vt_reply *r)
 	return 200;
 }
 
+/*
+ * Copy the published document e into the body: VT_OK, or VT_ERR when
+ * there is none (before the first tick, or its twin failed).
+ */
+static int
+metrics_copy(struct vt_shm *shm, enum vt_expo e, struct vt_buf *body)
+{
+	vt_buf_reset(body);
+	if (vt_doc_copy(&shm->metrics_prom[e], body, NULL) == VT_ERR ||
+	    body->len == 0) {
+		vt_buf_reset(body);
+		return VT_ERR;
+	}
+	return VT_OK;
+}
+
 int
 vt_handle_metrics(const struct vt_request *req, struct vt_reply *r)
 {
+	static const char *const types[] = {
+		[VT_EXPO_TEXT] = "text/plain; version=0.0.4; charset=utf-8",
+		[VT_EXPO_OM] = "application/openmetrics-text; version=1.0.0; "
+		    "charset=utf-8",
+	};
 	struct vt_shm  *shm = req->ctx->shm;
+	enum vt_expo	e;
+	int		gz;
 
-	vt_buf_reset(r->body);
 	/*
-	 * The host's and the pool's families, rendered on the master's tick.
-	 * Before the first tick, the pool's families alone.
+	 * The host's and the pool's families, rendered on the master's tick
+	 * in both formats, each also gzipped: the scraper's Accept picks the
+	 * format, its Accept-Encoding the compression (Prometheus asks for
+	 * both), and the worker only copies.
 	 */
-	if (vt_doc_copy(&shm->metrics_prom, r->body, NULL) == VT_ERR &&
-	    vt_pool_prom(shm, req->ctx->listen_fd, r->body) == VT_ERR)
-		return vt_reply_error(r, 500, "response too large");
+	e = vt_prefers_openmetrics(req->accept) ? VT_EXPO_OM : VT_EXPO_TEXT;
+	gz = vt_accepts_gzip(req->accept_encoding) &&
+	    metrics_copy(shm, e + 1, r->body) == VT_OK;
+	if (!gz && metrics_copy(shm, e, r->body) == VT_ERR) {
+		/* Before the first tick: the pool's families alone, as text. */
+		e = VT_EXPO_TEXT;
+		if (vt_pool_prom(shm, req->ctx->listen_fd, r->body) == VT_ERR)
+			return vt_reply_error(r, 500, "response too large");
+	}
 	r->status = 200;
-	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	r->content_type = types[e];
 	r->cache_control = "no-store";
+	if (gz)
+		vt_reply_header(r, "Content-Encoding", "gzip");
+	vt_reply_header(r, "Vary", "Accept, Accept-Encoding");
 	return 200;
 }

@@ -8,12 +8,18 @@
 app_libvitals_a_SOURCES += \
 	app/render/json.c app/render/json.h \
 	app/render/prom.c app/render/prom.h \
+	app/render/openmetrics.c app/render/openmetrics.h \
 	app/render/utf8.c app/render/utf8.h
 
 check_PROGRAMS += t/unit/render-t
 t_unit_render_t_SOURCES = t/unit/render-t.c
 t_unit_render_t_LDADD = $(VT_TEST_LIBS)
 TESTS += t/unit/render-t
+
+check_PROGRAMS += t/unit/openmetrics-t
+t_unit_openmetrics_t_SOURCES = t/unit/openmetrics-t.c
+t_unit_openmetrics_t_LDADD = $(VT_TEST_LIBS)
+TESTS += t/unit/openmetrics-t
 
 EXTRA_DIST += app/render/local.mk
 

@@ -30,6 +30,7 @@ struct pw {
 	const char	*type;
 	int		 started;	/* HELP and TYPE are out */
 	int		 nlabels;	/* in the sample being written */
+	enum vt_prom_names names;
 };
 
 /* How a diskstats column becomes node_exporter's value. */
@@ -146,6 +147,8 @@ static void	prom_end_u64(struct pw *w, uint64_t v);
 static void	prom_end_dbl(struct pw *w, double v);
 static void	prom_u64(struct pw *w, uint64_t v);
 static void	prom_dbl(struct pw *w, double v);
+static void	prom_snake_units(char *name);
+static void	prom_snake(char *name);
 static int	prom_valid_name(const char *s);
 static int	prom_have(const struct vt_host *h, enum vt_collector c);
 static void	prom_stat(struct pw *w, const struct vt_host *h);
@@ -312,6 +315,75 @@ prom_dbl(struct pw *w, double v)
 	prom_end_dbl(w, v);
 }
 
+/*
+ * A word of a snake-case name that promtool reads as an abbreviated unit
+ * (its list): SecPageTables would be sec_page_tables, "sec" as seconds.
+ * Such a word is joined to the next one (secpage_tables), or to the one
+ * before when it is last.
+ */
+static void
+prom_snake_units(char *name)
+{
+	static const char *const abbrev[] = { "s", "ms", "us", "ns", "sec",
+	    "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d" };
+	char	*w = name, *end;
+	size_t	 i, n;
+
+	while (*w != '\0') {
+		end = strchr(w, '_');
+		n = end != NULL ? (size_t)(end - w) : strlen(w);
+		for (i = 0; i < VT_ARRAY_LEN(abbrev); i++)
+			if (strlen(abbrev[i]) == n && strncmp(w, abbrev[i], n) == 0)
+				break;
+		if (i < VT_ARRAY_LEN(abbrev) && w > name) {
+			/* Drop the underscore after it, or the one before. */
+			char	*u = end != NULL ? end : w - 1;
+
+			memmove(u, u + 1, strlen(u + 1) + 1);
+			if (end == NULL)
+				break;
+			continue;	/* w now starts the joined word */
+		}
+		if (end == NULL)
+			break;
+		w = end + 1;
+	}
+}
+
+/*
+ * For VT_PROM_NAMES_SNAKE: name in snake case, in place.
+ * An underscore goes before a capital that follows a small letter
+ * (MemTotal: mem_total) or that starts a word after an acronym of two
+ * letters or more (TCPSynRetrans: tcp_syn_retrans); not after a single
+ * capital (SReclaimable: sreclaimable, as "s" alone would read as an
+ * abbreviated unit) nor after a digit (DirectMap2M: direct_map2m).  name
+ * has room for PROM_NAMELEN bytes; a name that would not fit is cut,
+ * which cannot happen with the kernel's field names.
+ */
+static void
+prom_snake(char *name)
+{
+	char	in[PROM_NAMELEN];
+	size_t	i, o = 0;
+
+	snprintf(in, sizeof(in), "%s", name);
+	for (i = 0; in[i] != '\0' && o < PROM_NAMELEN - 2; i++) {
+		char	c = in[i], prev = i > 0 ? in[i - 1] : '_';
+		char	prev2 = i > 1 ? in[i - 2] : '_', next = in[i + 1];
+
+		if (c >= 'A' && c <= 'Z') {
+			if ((prev >= 'a' && prev <= 'z') ||
+			    (prev >= 'A' && prev <= 'Z' && prev2 >= 'A' &&
+			    prev2 <= 'Z' && next >= 'a' && next <= 'z'))
+				name[o++] = '_';
+			c = (char)(c - 'A' + 'a');
+		}
+		name[o++] = c;
+	}
+	name[o] = '\0';
+	prom_snake_units(name);
+}
+
 /* 1 when s is a valid metric name, [a-zA-Z_:][a-zA-Z0-9_:]*. */
 static int
 prom_valid_name(const char *s)
@@ -408,6 +480,22 @@ prom_loadavg(struct pw *w, const struct vt_host *h)
 	prom_dbl(w, h->load.load15);
 }
 
+/*
+ * node_memory_MemTotal_bytes as node_memory_mem_total_bytes.  The lines
+ * the kernel counts in pages rather than kB (HugePages_Total, ...) get
+ * "_pages", which also keeps a gauge from ending in "_total".
+ */
+static void
+prom_meminfo_snake(char *name, size_t len)
+{
+	size_t	n;
+
+	prom_snake(name);
+	n = strlen(name);
+	if (n < 6 || strcmp(name + n - 6, "_bytes") != 0)
+		snprintf(name + n, len - n, "_pages");
+}
+
 static void
 prom_meminfo(struct pw *w, const struct vt_host *h)
 {
@@ -428,6 +516,8 @@ prom_meminfo(struct pw *w, const struct vt_host *h)
 			names[i][0] = '\0';
 			continue;
 		}
+		if (w->names == VT_PROM_NAMES_SNAKE)
+			prom_meminfo_snake(names[i], sizeof(names[i]));
 		/* Two kernel names that map to one metric: the first wins. */
 		for (j = 0; j < i; j++) {
 			if (strcmp(names[j], names[i]) == 0)
@@ -582,6 +672,8 @@ prom_netstat(struct pw *w, const struct vt_host *h)
 		if (!prom_netstat_wanted(key))
 			continue;
 		snprintf(name, sizeof(name), "node_netstat_%s", key);
+		if (w->names == VT_PROM_NAMES_SNAKE)
+			prom_snake(name);
 		if (!prom_valid_name(name))
 			continue;
 		snprintf(help, sizeof(help), "Statistic %.*s%.*s.",
@@ -691,13 +783,15 @@ prom_sampler(struct pw *w, const struct vt_host *h)
 }
 
 int
-vt_render_prom(const struct vt_host *h, struct vt_buf *out)
+vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
+    struct vt_buf *out)
 {
 	struct pw	w;
 	size_t		start = out->len;
 
 	memset(&w, 0, sizeof(w));
 	w.b = out;
+	w.names = names;
 	prom_stat(&w, h);
 	prom_loadavg(&w, h);
 	prom_meminfo(&w, h);

@@ -32,10 +32,17 @@
  * values in the shortest form that reads back as the same double.  The
  * text ends with a newline.
  *
- * Note: node_exporter's mixed-case names (node_memory_MemTotal_bytes,
- * node_netstat_TcpExt_ListenDrops) draw promtool's "snake_case" lint
- * warning, as they do for node_exporter itself; they are kept because
- * the dashboards and alerts query exactly these names.
+ * Names: node_exporter's mixed-case names (node_memory_MemTotal_bytes,
+ * node_netstat_TcpExt_ListenDrops) draw promtool's "snake_case" lint, as
+ * they do for node_exporter itself.  They are the default because
+ * Grafana's node_exporter dashboards and the usual alert rules
+ * (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) query
+ * exactly these names; a renamed family is an empty panel and an alert
+ * that never fires.  VT_PROM_NAMES_SNAKE (metric_names = snake_case)
+ * writes those families in snake case instead (node_memory_mem_total_bytes,
+ * node_netstat_tcp_ext_listen_drops, node_memory_huge_pages_total_pages),
+ * for a site that lints what it scrapes: promtool then reports nothing.
+ * Every other family has the same name either way.
  */
 #ifndef VT_RENDER_PROM_H
 #define VT_RENDER_PROM_H
@@ -43,11 +50,18 @@
 #include "buf.h"
 #include "host.h"
 
+/* The metric_names setting; conf.c lists the words in this order. */
+enum vt_prom_names {
+	VT_PROM_NAMES_NODE = 0,		/* "node_exporter" */
+	VT_PROM_NAMES_SNAKE		/* "snake_case" */
+};
+
 /*
  * Append the exposition text for h to out.  Returns VT_OK, or VT_ERR
  * when out would pass its cap; out is then as it was before the call.
  * h is only read; nothing is allocated.
  */
-int	vt_render_prom(const struct vt_host *h, struct vt_buf *out);
+int	vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
+	    struct vt_buf *out);
 
 #endif /* VT_RENDER_PROM_H */

@@ -206,7 +206,8 @@ my %label = (
 	health_live        => '`/health/live`',
 	api_metrics        => '`/api/metrics` (no cache)',
 	api_metrics_cached => '`/api/metrics` (micro-cache)',
-	metrics            => '`/metrics`',
+	metrics            => '`/metrics` (as Prometheus scrapes it)',
+	metrics_plain      => '`/metrics` (text, uncompressed)',
 	health             => '`/health` (DB up)',
 	health_hang        => '`/health` (DB hung; its 503s count)',
 	dashboard          => '`/` (dashboard)',
@@ -214,12 +215,12 @@ my %label = (
 	node_exporter      => 'node_exporter `/metrics`',
 );
 my @all_targets = qw(return200 static bare health_live api_metrics
-    api_metrics_cached metrics health health_hang dashboard php_ping
+    api_metrics_cached metrics metrics_plain health health_hang dashboard php_ping
     node_exporter);
 my %kind = (return200 => 'ceiling', static => 'ceiling', bare => 'ceiling',
     php_ping => 'peer', node_exporter => 'peer');
 my @pool_endpoints = grep { $present{$_} }
-    qw(health_live api_metrics metrics health dashboard);
+    qw(health_live api_metrics metrics metrics_plain health dashboard);
 
 sub plain {
 	my ($s) = @_;
@@ -512,7 +513,11 @@ push @md, 'Every server listens on 127.0.0.1. nginx runs the production site '
     . 'both with the bare responder\'s ~300-byte body; the bare libfcgi responder '
     . '`t/bench/bare.c` on its own socket), `/api/metrics` without the micro-cache, '
     . 'and PHP-FPM\'s ping. node_exporter answers on its own port (plain HTTP, as '
-    . 'Prometheus scrapes it). wrk and ab run on the same 2 cores as the servers, '
+    . 'Prometheus scrapes it). `/metrics` and node_exporter get the headers Prometheus '
+    . 'sends with every scrape (`Accept:` OpenMetrics first, `Accept-Encoding: gzip`), '
+    . 'so both answer as they would to Prometheus: Vitals with the OpenMetrics text it '
+    . 'gzipped once on its last tick; "`/metrics` (text, uncompressed)" is the same '
+    . 'endpoint asked with no headers, as curl asks it. wrk and ab run on the same 2 cores as the servers, '
     . 'so every figure includes the client\'s cost, and so does any other work on '
     . 'the machine (see the load average and the "±" column). ab runs with `-k`: without '
     . 'keep-alive over HTTPS every request is a TLS handshake (see below).'

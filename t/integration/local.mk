@@ -43,7 +43,7 @@ TESTS += $(VT_POOL_TESTS)
 EXTRA_DIST += $(VT_POOL_TESTS)
 
 # Host metrics (issue 4).
-VT_METRICS_TESTS = t/integration/metrics.t
+VT_METRICS_TESTS = t/integration/metrics.t t/integration/metrics-names.t
 TESTS += $(VT_METRICS_TESTS)
 EXTRA_DIST += $(VT_METRICS_TESTS)
 

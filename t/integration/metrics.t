@@ -11,12 +11,31 @@ use Test::More;
 use IO::Socket::INET;
 use POSIX qw(_exit);
 use Time::HiRes qw(sleep time);
+use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use VitalsTest;
 
 VitalsTest::require_stack('spawn-fcgi');
 
 my $t = VitalsTest->new(workers => 2);
 $t->start;
+
+# The body gunzipped, or undef.
+sub gunzipped {
+	my ($gz) = @_;
+	my $plain;
+	return gunzip(\$gz => \$plain) ? $plain : undef;
+}
+
+# The families of an exposition, as [name type] sorted; a counter's name
+# as its samples have it (OpenMetrics names the family without _total).
+sub families {
+	my ($text) = @_;
+	my @f = map { [ $_->[1] eq 'counter' && $_->[0] !~ /_total$/
+	    ? "$_->[0]_total" : $_->[0], $_->[1] =~ s/^unknown$/untyped/r ] }
+	    map { [ /^# TYPE (\S+) (\S+)$/ ] } grep { /^# TYPE / }
+	    split(/\n/, $text);
+	return [ sort { $a->[0] cmp $b->[0] } @f ];
+}
 
 sub metrics {
 	# Straight to the pool: nginx's micro-cache could hold a second-old copy.
@@ -67,25 +86,44 @@ ok(($m2->{cpu}{total}{busy_percent} // 0) >= 100 / $ncpu * 0.8,
     "and the total shows it ($m2->{cpu}{total}{busy_percent} %)");
 
 # CLOSE_WAIT: accept and close server-side sockets whose clients stay open.
+# Other tests may run beside this one and open or close sockets of their
+# own in CLOSE_WAIT, so each check takes out those the kernel lists at the
+# same moment (/proc/net/tcp{,6}, state 08, any remote port but ours).
 sub close_wait { (metrics() // {})->{tcp}{states}{close_wait} // -1 }
-my $cw0 = close_wait();
+sub others_in_close_wait {
+	my ($port) = @_;
+	my $n = 0;
+	for my $f ('/proc/net/tcp', '/proc/net/tcp6') {
+		open(my $fh, '<', $f) or next;
+		for (<$fh>) {
+			my @c = split;
+			next if !defined $c[3] || $c[3] ne '08';
+			my ($rport) = ($c[2] // '') =~ /:([0-9A-F]{4})$/;
+			$n++ if !defined $rport || hex($rport) != $port;
+		}
+	}
+	return $n;
+}
 my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
     Listen => 16, ReuseAddr => 1) or die "listen: $!";
+my $port = $srv->sockport;
+my ($cw, $others) = (close_wait(), others_in_close_wait($port));
 my @clients;
 for (1 .. 5) {
 	my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-	    PeerPort => $srv->sockport) or die "connect: $!";
+	    PeerPort => $port) or die "connect: $!";
 	push(@clients, $c);
 	my $a = $srv->accept or die "accept: $!";
 	close($a);	# the client side is now in CLOSE_WAIT
 }
-my $cw1;
-ok(wait_until(sub { ($cw1 = close_wait()) >= $cw0 + 5 }, timeout => 4),
-    "CLOSE_WAIT rose by 5 ($cw0 -> " . ($cw1 // '?') . ')');
+ok(wait_until(sub { ($cw = close_wait()) - ($others =
+    others_in_close_wait($port)) >= 5 }, timeout => 4),
+    "CLOSE_WAIT counts the 5 left in it ($cw in the sample, $others "
+    . 'others in /proc/net/tcp)');
 close($_) for @clients;
-my $cw2;
-ok(wait_until(sub { ($cw2 = close_wait()) <= $cw1 - 5 }, timeout => 4),
-    "and fell when they closed (-> " . ($cw2 // '?') . ')');
+ok(wait_until(sub { ($cw = close_wait()) - ($others =
+    others_in_close_wait($port)) <= 0 }, timeout => 4),
+    "and drops them when they close ($cw in the sample, $others others)");
 
 # /metrics: Prometheus text format.
 my $p = $t->get('/metrics');
@@ -117,10 +155,49 @@ SKIP: {
 	    . 'node_exporter\'s own camelCase names') or diag(@lines);
 }
 
+# Negotiation: gzip when asked (compressed once a tick by the master, not
+# per request), OpenMetrics when the scraper names it, as Prometheus does.
+my $PROM_ACCEPT = 'application/openmetrics-text;version=1.0.0,'
+    . 'application/openmetrics-text;version=0.0.1;q=0.75,'
+    . 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+ok(!exists $p->{headers}{'content-encoding'},
+    'no Accept-Encoding: not compressed');
+like($p->{headers}{vary} // '', qr/\bAccept-Encoding\b/, 'Vary: Accept-Encoding');
+my $z = $t->get('/metrics', headers => ['Accept-Encoding: gzip, deflate, br']);
+is($z->{status}, 200, 'Accept-Encoding: gzip: 200');
+is($z->{headers}{'content-encoding'}, 'gzip', 'Content-Encoding: gzip');
+like($z->{headers}{'content-type'} // '', qr{^text/plain; version=0\.0\.4},
+    'still text format 0.0.4');
+my $zplain = gunzipped($z->{body});
+ok(defined $zplain, 'gunzip reads the body') or diag($GunzipError);
+is_deeply(families($zplain // ''), families($p->{body}),
+    'the same families as the uncompressed text');
+cmp_ok(length($z->{body}), '<', length($p->{body}) / 3,
+    'under a third of the size (' . length($z->{body}) . ' of '
+    . length($p->{body}) . ' bytes)');
+
+my $o = $t->get('/metrics', headers => ["Accept: $PROM_ACCEPT",
+    'Accept-Encoding: gzip']);
+like($o->{headers}{'content-type'} // '',
+    qr{^application/openmetrics-text; version=1\.0\.0; charset=utf-8$},
+    'Prometheus\'s Accept gets OpenMetrics 1.0.0');
+is($o->{headers}{'content-encoding'}, 'gzip', 'gzipped');
+my $om = gunzipped($o->{body}) // '';
+like($om, qr/\n# EOF\n\z/, 'it ends with # EOF');
+like($om, qr/^# TYPE node_forks counter\nnode_forks_total \d+$/m,
+    'a counter\'s family is named without _total, its sample with it');
+unlike($om, qr/^# TYPE \S+ untyped$/m, 'no "untyped" (OpenMetrics says unknown)');
+unlike($om, qr/^$/m, 'no blank line');
+is_deeply(families($om), families($p->{body}),
+    'the same families as the text format');
+my $q = $t->get('/metrics', headers => ['Accept: */*']);
+like($q->{headers}{'content-type'} // '', qr{^text/plain; version=0\.0\.4},
+    'a wildcard Accept gets the text format');
+
 # A real Prometheus scrapes it.
 SKIP: {
 	my $prom = VitalsTest::find_program('prometheus');
-	skip('prometheus is not installed', 2) if !$prom;
+	skip('prometheus is not installed', 4) if !$prom;
 	my $port = VitalsTest::free_port();
 	my $dir = $t->dir . '/prometheus';
 	mkdir($dir);
@@ -151,6 +228,16 @@ YML
 	    . 'up == 1') or diag(VitalsTest::_slurp("$dir/prometheus.log"));
 	my $q = `curl -s --max-time 2 'http://127.0.0.1:$port/api/v1/query?query=node_memory_MemTotal_bytes'`;
 	like($q, qr/"$memtotal"/, 'and stored node_memory_MemTotal_bytes');
+	# It asked for OpenMetrics and gzip (checked above): a counter is
+	# stored under its sample name, and every sample of the text arrived.
+	$q = `curl -s --max-time 2 'http://127.0.0.1:$port/api/v1/query?query=node_forks_total'`;
+	like($q, qr/"value":\[[0-9.]+,"[1-9]\d*"\]/,
+	    'a counter through OpenMetrics: node_forks_total stored');
+	$q = `curl -s --max-time 2 'http://127.0.0.1:$port/api/v1/query?query=scrape_samples_scraped%7Bjob%3D%22vitals%22%7D'`;
+	my ($n) = $q =~ /"value":\[[0-9.]+,"(\d+)"\]/;
+	my $lines = grep { !/^#/ && /\S/ } split(/\n/, $p->{body});
+	cmp_ok(abs(($n // 0) - $lines), '<=', $lines / 10,
+	    "samples scraped (" . ($n // '?') . ") match the text's ($lines)");
 	$t->reap($pid, signal => 'TERM', timeout => 10);
 }
 

@@ -76,6 +76,14 @@ main(void)
 	    "unknown log level fails");
 	is_int(parse(&c, "request_timeout = nan\n", err, sizeof(err)), -1,
 	    "NaN is not a number here");
+	is_int(c.metric_names, 0, "metric_names: node_exporter by default");
+	is_int(parse(&c, "metric_names = snake_case\n", err, sizeof(err)), 0,
+	    "metric_names = snake_case parses");
+	is_int(c.metric_names, 1, "metric_names: snake_case is 1");
+	is_int(parse(&c, "metric_names = Snake\n", err, sizeof(err)), -1,
+	    "an unknown metric_names fails");
+	is_str(err, "t.conf:1: key 'metric_names': bad value 'Snake' (expects "
+	    "one of node_exporter, snake_case)", "and lists the choices");
 	{
 		char	big[2048];
 

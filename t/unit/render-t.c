@@ -7,8 +7,10 @@
  * sampler would from /proc: the fixture is the current sample, and the
  * previous one is the same with known deltas taken off every counter
  * (deltas() below), so each rate is a number a reader can check by hand.
- * The output must equal t/expected/<case>.json and <case>.prom byte for
- * byte.  VT_REGEN=1 rewrites the golden files instead (then read them!).
+ * The output must equal t/expected/<case>.json, <case>.prom and (the
+ * OpenMetrics the master makes of the .prom) <case>.om byte for byte,
+ * and vm2-snake.prom for metric_names = snake_case.  VT_REGEN=1 rewrites
+ * the golden files instead (then read them!).
  *
  * Beyond the goldens: the JSON parses and ends with '}', the first
  * sample has null rates, hand-computed values are where they should be,
@@ -34,6 +36,7 @@
 #include "buf.h"
 #include "host.h"
 #include "render/json.h"
+#include "render/openmetrics.h"
 #include "render/prom.h"
 
 #define HZ		100
@@ -64,7 +67,7 @@ static const struct rcase cases[] = {
 
 static struct vt_host		*cur, *prev;
 static struct vt_pid_table	*pt_cur, *pt_prev;
-static struct vt_buf		 out;
+static struct vt_buf		 out, om;
 
 static char	*slurp(const char *tree, const char *rel, size_t *len);
 static int	 tree_has(const char *tree, const char *rel);
@@ -89,8 +92,12 @@ static const char *jstr(struct json_object *root, const char *path);
 static int	 lint_prom(const char *s, size_t len, char *why, size_t wlen,
 		    int *nfam);
 static int	 has_line(const char *text, const char *line);
-static int	 promtool(const char *text, size_t len, char *why, size_t wlen);
+static int	 promtool(const char *text, size_t len, int strict, char *why,
+		    size_t wlen);
+static int	 lint_om(const char *text, const char *s, size_t len, char *why,
+		    size_t wlen);
 static void	 check_case(const struct rcase *c, int *skipped_promtool);
+static void	 check_snake(const struct rcase *c, int *skipped_promtool);
 static void	 check_values(void);
 static void	 check_first(void);
 static void	 check_escaping(void);
@@ -705,12 +712,12 @@ has_line(const char *text, const char *line)
 
 /*
  * Run `promtool check metrics` on text.  Returns 1 when it reported
- * nothing but the camelCase lint on node_memory_* and node_netstat_*
- * (node_exporter's own names, kept on purpose), 0 otherwise with the
- * reason in why, -1 when promtool is not on PATH.
+ * nothing (strict), or nothing but the camelCase lint on node_memory_*
+ * and node_netstat_* (node_exporter's own names, kept on purpose), 0
+ * otherwise with the reason in why, -1 when promtool is not on PATH.
  */
 static int
-promtool(const char *text, size_t len, char *why, size_t wlen)
+promtool(const char *text, size_t len, int strict, char *why, size_t wlen)
 {
 	static const char	 camel[] =
 	    " metric names should be written in 'snake_case' not 'camelCase'";
@@ -736,7 +743,7 @@ promtool(const char *text, size_t len, char *why, size_t wlen)
 		if (l > 0 && line[l - 1] == '\n')
 			line[--l] = '\0';
 		sp = strchr(line, ' ');
-		if (sp != NULL && strcmp(sp, camel) == 0 &&
+		if (!strict && sp != NULL && strcmp(sp, camel) == 0 &&
 		    (strncmp(line, "node_memory_", 12) == 0 ||
 		    strncmp(line, "node_netstat_", 13) == 0))
 			continue;
@@ -747,12 +754,78 @@ promtool(const char *text, size_t len, char *why, size_t wlen)
 	st = pclose(p);
 	unlink(in);
 	/* 0: clean; 3: lint findings only (checked above). */
-	if (good && !(WIFEXITED(st) &&
-	    (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3))) {
+	if (good && !(WIFEXITED(st) && (WEXITSTATUS(st) == 0 ||
+	    (!strict && WEXITSTATUS(st) == 3)))) {
 		snprintf(why, wlen, "promtool exited with status %d", st);
 		good = 0;
 	}
 	return good;
+}
+
+/*
+ * Check OpenMetrics s against the text it was made from: every sample
+ * line of text is in s, in order, and nothing else is; a counter's
+ * family is named without "_total" and its samples with it; there is no
+ * "untyped" and no blank line; "# EOF" ends it.  1 when all hold, else 0
+ * with the first reason in why.
+ */
+static int
+lint_om(const char *text, const char *s, size_t len, char *why, size_t wlen)
+{
+	const char	*t = text, *p = s, *end = s + len, *tn, *pn;
+	char		 family[160] = "", type[16] = "";
+
+	if (len < 6 || memcmp(end - 6, "# EOF\n", 6) != 0) {
+		snprintf(why, wlen, "does not end with # EOF");
+		return 0;
+	}
+	end -= 6;
+	for (; p < end; p = pn + 1) {
+		pn = memchr(p, '\n', (size_t)(end - p));
+		if (pn == NULL || pn == p) {
+			snprintf(why, wlen, "blank or unterminated line");
+			return 0;
+		}
+		if (strncmp(p, "# TYPE ", 7) == 0) {
+			if (sscanf(p, "# TYPE %159s %15s", family, type) != 2 ||
+			    strcmp(type, "untyped") == 0 ||
+			    (strcmp(type, "counter") == 0 &&
+			    strlen(family) > 6 &&
+			    strcmp(family + strlen(family) - 6, "_total") == 0)) {
+				snprintf(why, wlen, "TYPE line: %.*s",
+				    (int)(pn - p), p);
+				return 0;
+			}
+			continue;
+		}
+		if (*p == '#')
+			continue;
+		if (strcmp(type, "counter") == 0 &&
+		    (strncmp(p, family, strlen(family)) != 0 ||
+		    strncmp(p + strlen(family), "_total", 6) != 0)) {
+			snprintf(why, wlen, "counter sample not %s_total: %.*s",
+			    family, (int)(pn - p), p);
+			return 0;
+		}
+		/* The next sample line of the text must be this one. */
+		while (*t == '#' && (tn = strchr(t, '\n')) != NULL)
+			t = tn + 1;
+		tn = strchr(t, '\n');
+		if (tn == NULL || tn - t != pn - p ||
+		    memcmp(t, p, (size_t)(pn - p)) != 0) {
+			snprintf(why, wlen, "sample differs from the text: %.*s",
+			    (int)(pn - p), p);
+			return 0;
+		}
+		t = tn + 1;
+	}
+	while (*t == '#' && (tn = strchr(t, '\n')) != NULL)
+		t = tn + 1;
+	if (*t != '\0') {
+		snprintf(why, wlen, "a sample of the text is missing: %.80s", t);
+		return 0;
+	}
+	return 1;
 }
 
 /* Render case c and check both outputs. */
@@ -776,20 +849,81 @@ check_case(const struct rcase *c, int *skipped_promtool)
 	golden(c->name, "json", out.data, out.len);
 
 	vt_buf_reset(&out);
-	ok(vt_render_prom(cur, &out) == VT_OK, "%s: Prometheus text renders",
-	    c->name);
+	ok(vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_OK,
+	    "%s: Prometheus text renders", c->name);
 	why[0] = '\0';
 	rc = lint_prom(out.data, out.len, why, sizeof(why), &nfam);
 	if (!ok(rc, "%s: one HELP and TYPE per family, samples under them "
 	    "(%d families)", c->name, nfam))
 		diag("%s", why);
 	golden(c->name, "prom", out.data, out.len);
-	rc = promtool(out.data, out.len, why, sizeof(why));
+	rc = promtool(out.data, out.len, 0, why, sizeof(why));
 	if (rc == -1) {
 		skip(1, "promtool is not on PATH");
 		(*skipped_promtool)++;
 	} else if (!ok(rc == 1, "%s: promtool check metrics: nothing but "
 	    "node_exporter's camelCase names", c->name))
+		diag("%s", why);
+
+	/* The same families as OpenMetrics, as the master rewrites them. */
+	vt_buf_reset(&om);
+	ok(vt_render_openmetrics(out.data, out.len, &om) == VT_OK,
+	    "%s: OpenMetrics renders", c->name);
+	why[0] = '\0';
+	if (!ok(lint_om(out.data, om.data, om.len, why, sizeof(why)),
+	    "%s: OpenMetrics: the same samples, counters named without "
+	    "_total, # EOF last", c->name))
+		diag("%s", why);
+	golden(c->name, "om", om.data, om.len);
+
+	check_snake(c, skipped_promtool);
+}
+
+/*
+ * metric_names = snake_case: the same samples under names with no
+ * capital letter after a small one, and promtool reports nothing at all.
+ * Its golden file is kept for vm2 alone.
+ */
+static void
+check_snake(const struct rcase *c, int *skipped_promtool)
+{
+	char	 why[512], *nl, *p;
+	int	 rc, camel = 0, nfam, samples_node = 0, samples_snake = 0;
+
+	vt_buf_reset(&out);
+	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
+		bail("render");
+	for (p = out.data; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		samples_node += *p != '#';
+	vt_buf_reset(&out);
+	ok(vt_render_prom(cur, VT_PROM_NAMES_SNAKE, &out) == VT_OK,
+	    "%s, snake_case: renders", c->name);
+	for (p = out.data; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		const char	*q;
+
+		samples_snake += *p != '#';
+		if (*p == '#')
+			continue;
+		for (q = p + 1; q < nl && *q != '{' && *q != ' '; q++)
+			if (q[-1] >= 'a' && q[-1] <= 'z' && *q >= 'A' &&
+			    *q <= 'Z' && camel++ == 0)
+				diag("camelCase: %.*s", (int)(nl - p), p);
+	}
+	ok(camel == 0, "%s, snake_case: no camelCase name", c->name);
+	is_int(samples_snake, samples_node, "%s, snake_case: as many samples "
+	    "as with node_exporter's names", c->name);
+	why[0] = '\0';
+	if (!ok(lint_prom(out.data, out.len, why, sizeof(why), &nfam),
+	    "%s, snake_case: one HELP and TYPE per family", c->name))
+		diag("%s", why);
+	if (strcmp(c->name, "vm2") == 0)
+		golden("vm2-snake", "prom", out.data, out.len);
+	rc = promtool(out.data, out.len, 1, why, sizeof(why));
+	if (rc == -1) {
+		skip(1, "promtool is not on PATH");
+		(*skipped_promtool)++;
+	} else if (!ok(rc == 1, "%s, snake_case: promtool check metrics "
+	    "reports nothing", c->name))
 		diag("%s", why);
 }
 
@@ -801,7 +935,7 @@ check_values(void)
 
 	build(&cases[0]);
 	vt_buf_reset(&out);
-	if (vt_render_prom(cur, &out) == VT_ERR)
+	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
 		bail("vm2: prom failed");
 	/* /proc/stat "cpu0 1144 0 1222 ...": 1144 jiffies at 100 Hz. */
 	ok(has_line(out.data,
@@ -944,7 +1078,7 @@ check_escaping(void)
 	    "q\"uo/te");
 
 	vt_buf_reset(&out);
-	if (vt_render_prom(cur, &out) == VT_ERR)
+	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
 		bail("escaping: prom failed");
 	ok(has_line(out.data,
 	    "node_network_receive_bytes_total{device=\"we\\\"ird\\\\if\"} 0"),
@@ -956,7 +1090,7 @@ check_escaping(void)
 	if (!ok(lint_prom(out.data, out.len, why, sizeof(why), &nfam),
 	    "escaped text keeps its structure"))
 		diag("%s", why);
-	rc = promtool(out.data, out.len, why, sizeof(why));
+	rc = promtool(out.data, out.len, 0, why, sizeof(why));
 	if (rc == -1)
 		skip(1, "promtool is not on PATH");
 	else if (!ok(rc == 1, "promtool accepts the escaped labels"))
@@ -1003,7 +1137,7 @@ check_failed_collectors(void)
 	    "nothing collected: the sections are null, not zeros");
 	json_object_put(r);
 	vt_buf_reset(&out);
-	if (!ok(vt_render_prom(cur, &out) == VT_OK &&
+	if (!ok(vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_OK &&
 	    lint_prom(out.data, out.len, why, sizeof(why), &nfam),
 	    "nothing collected: Prometheus text well formed"))
 		diag("%s", why);
@@ -1012,7 +1146,7 @@ check_failed_collectors(void)
 	    has_line(out.data,
 	    "vitals_collector_success{collector=\"stat\"} 0"),
 	    "nothing collected: no node_* families, collector_success 0");
-	rc = promtool(out.data, out.len, why, sizeof(why));
+	rc = promtool(out.data, out.len, 0, why, sizeof(why));
 	if (rc == -1)
 		skip(1, "promtool is not on PATH");
 	else if (!ok(rc == 1, "nothing collected: promtool clean"))
@@ -1032,7 +1166,8 @@ check_overflow(void)
 	ok(vt_render_json(cur, &small) == VT_ERR && small.len == 4 &&
 	    strcmp(small.data, "keep") == 0,
 	    "JSON past the cap: VT_ERR, buffer unchanged");
-	ok(vt_render_prom(cur, &small) == VT_ERR && small.len == 4 &&
+	ok(vt_render_prom(cur, VT_PROM_NAMES_NODE, &small) == VT_ERR &&
+	    small.len == 4 &&
 	    strcmp(small.data, "keep") == 0,
 	    "Prometheus text past the cap: VT_ERR, buffer unchanged");
 	vt_buf_free(&small);
@@ -1049,7 +1184,8 @@ main(void)
 	pt_cur = calloc(1, sizeof(*pt_cur));
 	pt_prev = calloc(1, sizeof(*pt_prev));
 	if (cur == NULL || prev == NULL || pt_cur == NULL || pt_prev == NULL ||
-	    vt_buf_init(&out, 64 * 1024, OUTMAX) == VT_ERR)
+	    vt_buf_init(&out, 64 * 1024, OUTMAX) == VT_ERR ||
+	    vt_buf_init(&om, 64 * 1024, OUTMAX) == VT_ERR)
 		bail("out of memory");
 
 	for (i = 0; i < VT_ARRAY_LEN(cases); i++)
@@ -1064,6 +1200,7 @@ main(void)
 		    "to run those checks");
 
 	vt_buf_free(&out);
+	vt_buf_free(&om);
 	free(cur);
 	free(prev);
 	free(pt_cur);

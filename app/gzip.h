@@ -1,0 +1,33 @@
+/*
+ * gzip.h: one document to the gzip format (RFC 1952), for the bodies the
+ * master renders once a tick and every worker then sends as they are.
+ *
+ * The deflate state (about 260 KiB) is allocated once and reset for each
+ * document, so a tick allocates nothing once the output buffer has grown.
+ */
+#ifndef VT_GZIP_H
+#define VT_GZIP_H
+
+#include <stddef.h>
+#include <zlib.h>
+
+#include "buf.h"
+
+struct vt_gzip {
+	z_stream	zs;
+	int		ready;
+};
+
+/* level: zlib's 1 (fastest) to 9 (smallest).  Returns VT_OK or VT_ERR. */
+int	vt_gzip_init(struct vt_gzip *g, int level);
+void	vt_gzip_free(struct vt_gzip *g);
+
+/*
+ * Append len bytes of in, compressed as one gzip member, to out.  Returns
+ * VT_OK, or VT_ERR (out is then as it was) when out would pass its cap or
+ * zlib fails.
+ */
+int	vt_gzip(struct vt_gzip *g, const void *in, size_t len,
+	    struct vt_buf *out);
+
+#endif /* VT_GZIP_H */
