@@ -5,7 +5,11 @@
  * spawn-fcgi gives it), so the benchmark compares Vitals' endpoints with
  * the least any libfcgi application can do through the same nginx.
  *
- * usage: bare [workers]   (the listening socket on fd 0)
+ * With a size, the body is padded to that many bytes (JSON still): the
+ * ceiling for a reply of that size, to tell the FastCGI round trip from
+ * the cost of moving a bigger payload through nginx and TLS.
+ *
+ * usage: bare [workers [bytes]]   (the listening socket on fd 0)
  */
 #include "config.h"
 
@@ -26,8 +30,32 @@ static const char body[] =
     "\"cpu_percent\":12.5,\"mem_used_bytes\":1234567890,"
     "\"padding\":\"xxxxxxxxxxxxxxxxxxxx\"}\n";
 
+#define BARE_MAX	(1024 * 1024)
+
+/* The reply's body: the fixed one, padded to size bytes when larger. */
+static char *
+make_body(size_t size, size_t *len)
+{
+	size_t	base = sizeof(body) - 1, pad;
+	char   *b;
+
+	if (size <= base) {
+		*len = base;
+		return (char *)body;
+	}
+	if (size > BARE_MAX || (b = malloc(size)) == NULL)
+		return NULL;
+	/* Grow the "padding" string: the body stays one JSON object. */
+	pad = size - base;
+	memcpy(b, body, base - 3);		/* up to the closing "}\n */
+	memset(b + base - 3, 'x', pad);
+	memcpy(b + base - 3 + pad, "\"}\n", 3);
+	*len = size;
+	return b;
+}
+
 static void
-serve(void)
+serve(const char *b, size_t len)
 {
 	FCGX_Request	req;
 	char		head[256];
@@ -36,10 +64,10 @@ serve(void)
 	FCGX_InitRequest(&req, 0, 0);
 	n = snprintf(head, sizeof(head), "Status: 200 OK\r\n"
 	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-	    sizeof(body) - 1);
+	    len);
 	while (FCGX_Accept_r(&req) >= 0) {
 		FCGX_PutStr(head, n, req.out);
-		FCGX_PutStr(body, (int)sizeof(body) - 1, req.out);
+		FCGX_PutStr(b, (int)len, req.out);
 		FCGX_Finish_r(&req);
 	}
 	_exit(0);
@@ -49,9 +77,16 @@ int
 main(int argc, char **argv)
 {
 	int	n = argc > 1 ? atoi(argv[1]) : 2, i;
+	size_t	len;
+	char   *b;
 
 	if (n < 1 || n > 64)
 		n = 2;
+	if ((b = make_body(argc > 2 ? strtoul(argv[2], NULL, 10) : 0,
+	    &len)) == NULL) {
+		fprintf(stderr, "bare: a body of at most %d bytes\n", BARE_MAX);
+		return 2;
+	}
 	if (FCGX_Init() != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
@@ -59,7 +94,7 @@ main(int argc, char **argv)
 		if (fork() == 0) {
 			/* Go when the parent goes. */
 			prctl(PR_SET_PDEATHSIG, SIGTERM);
-			serve();
+			serve(b, len);
 		}
 	/* The parent waits; TERM to the group (or the parent) ends it. */
 	signal(SIGTERM, SIG_DFL);

@@ -203,6 +203,7 @@ my %label = (
 	return200          => 'nginx `return 200`',
 	static             => 'nginx static file',
 	bare               => "bare libfcgi ($workers workers)",
+	bare5k             => 'bare libfcgi, 5 KiB body',
 	health_live        => '`/health/live`',
 	api_metrics        => '`/api/metrics` (no cache)',
 	api_metrics_cached => '`/api/metrics` (micro-cache)',
@@ -214,10 +215,11 @@ my %label = (
 	php_ping           => "PHP-FPM ping (static pool of $workers)",
 	node_exporter      => 'node_exporter `/metrics`',
 );
-my @all_targets = qw(return200 static bare health_live api_metrics
+my @all_targets = qw(return200 static bare bare5k health_live api_metrics
     api_metrics_cached metrics metrics_plain health health_hang dashboard php_ping
     node_exporter);
 my %kind = (return200 => 'ceiling', static => 'ceiling', bare => 'ceiling',
+    bare5k => 'ceiling',
     php_ping => 'peer', node_exporter => 'peer');
 my @pool_endpoints = grep { $present{$_} }
     qw(health_live api_metrics metrics metrics_plain health dashboard);
@@ -249,17 +251,18 @@ sub load_table {
 	my @out;
 	push @out, "### $title\n";
 	push @out, '| target | req/s (2xx) | ± | ×return 200 | ×static | ×bare '
-	    . '| p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors |';
-	push @out, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
-	my %ceil = map { $_ => stat_of('on', $_, $load, 'rps') } qw(return200 static bare);
+	    . '| ×bare 5 KiB | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors |';
+	push @out, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+	my %ceil = map { $_ => stat_of('on', $_, $load, 'rps') }
+	    qw(return200 static bare bare5k);
 	for my $t (@all_targets) {
 		if (!$present{$t}) {
 			push @out, "| $label{$t} | " . absent_reason($t)
-			    . ' | | | | | | | | | | |';
+			    . ' | | | | | | | | | | | |';
 			next;
 		}
 		if (!$runs{on}{$t}{$load}) {
-			push @out, "| $label{$t} | not run | | | | | | | | | | |";
+			push @out, "| $label{$t} | not run | | | | | | | | | | | |";
 			next;
 		}
 		my $rps = stat_of('on', $t, $load, 'rps');
@@ -275,7 +278,7 @@ sub load_table {
 			$label{$t},
 			fnum($rps) . $note, spread('on', $t, $load),
 			fratio($rps, $ceil{return200}), fratio($rps, $ceil{static}),
-			fratio($rps, $ceil{bare}),
+			fratio($rps, $ceil{bare}), fratio($rps, $ceil{bare5k}),
 			(map { fms(stat_of('on', $t, $load, $_)) } qw(p50 p90 p99 max)),
 			fnum(stat_of('on', $t, $load, 'non2xx')) . ' / '
 			    . fnum(total_of('on', $t, $load, 'non2xx')),
@@ -337,7 +340,10 @@ for my $t (qw(api_metrics metrics)) {
 		    'req/s ' . fratio(stat_of('on', $t, $load, 'rps'),
 		    stat_of('on', 'bare', $load, 'rps')) . ' × bare, p99 '
 		    . fratio(stat_of('on', $t, $load, 'p99'),
-		    stat_of('on', 'bare', $load, 'p99')) . ' × bare',
+		    stat_of('on', 'bare', $load, 'p99')) . ' × bare (req/s '
+		    . fratio(stat_of('on', $t, $load, 'rps'),
+		    stat_of('on', 'bare5k', $load, 'rps'))
+		    . ' × the 5 KiB bare, a body of its size)',
 		    defined $rr && defined $pr ? ($rr >= 0.9 && $pr <= 1.2) : undef);
 	}
 }
@@ -511,7 +517,9 @@ push @md, 'Every server listens on 127.0.0.1. nginx runs the production site '
     . 'access log on, security headers) and a bench-only server beside it with the '
     . 'same server settings for the ceilings (nginx `return 200` and a static file, '
     . 'both with the bare responder\'s ~300-byte body; the bare libfcgi responder '
-    . '`t/bench/bare.c` on its own socket), `/api/metrics` without the micro-cache, '
+    . '`t/bench/bare.c` on its own socket, and again with a 5 KiB body, the size '
+    . 'of `/api/metrics` and of `/metrics` as Prometheus gets it), `/api/metrics` '
+    . 'without the micro-cache, '
     . 'and PHP-FPM\'s ping. node_exporter answers on its own port (plain HTTP, as '
     . 'Prometheus scrapes it). `/metrics` and node_exporter get the headers Prometheus '
     . 'sends with every scrape (`Accept:` OpenMetrics first, `Accept-Encoding: gzip`), '
