@@ -134,7 +134,18 @@ struct worker_state {
 	uint64_t			served;
 	uint64_t			limit;
 	int				accept_backoff_ms;
+	int				streak;	/* accepts without a wait */
 };
+
+/*
+ * Under load the listen queue is seldom empty, so the worker tries
+ * accept4 first and waits in epoll_pwait only when the queue is empty:
+ * one system call less per request.  SIGTERM is delivered only inside
+ * epoll_pwait, so after this many accepts in a row the worker waits
+ * there once anyway (it returns at once while connections are queued):
+ * a stop takes effect within that many requests.
+ */
+#define WORKER_ACCEPT_STREAK	32
 
 static void
 worker_serve(struct worker_state *w)
@@ -211,13 +222,25 @@ worker_serve(struct worker_state *w)
 }
 
 /* Wait for a connection and accept it.  Returns the fd, or -1. */
+static int	worker_accept_failed(struct worker_state *w);
+
 static int
 worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 {
 	struct epoll_event	ev;
-	struct timespec		ts;
 	int			n, fd;
 
+	if (w->streak < WORKER_ACCEPT_STREAK) {
+		fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			w->streak++;
+			w->accept_backoff_ms = 0;
+			return fd;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return worker_accept_failed(w);
+	}
+	w->streak = 0;
 	n = epoll_pwait(epfd, &ev, 1, 1000, waitmask);
 	if (n <= 0)
 		return -1;
@@ -226,6 +249,15 @@ worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 		w->accept_backoff_ms = 0;
 		return fd;
 	}
+	return worker_accept_failed(w);
+}
+
+/* accept4 failed with errno: -1 after the back-off it calls for. */
+static int
+worker_accept_failed(struct worker_state *w)
+{
+	struct timespec	ts;
+
 	switch (errno) {
 	case EAGAIN:
 	case EINTR:

@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,9 @@ static int	 lint_om(const char *text, const char *s, size_t len, char *why,
 		    size_t wlen);
 static void	 check_case(const struct rcase *c, int *skipped_promtool);
 static void	 check_snake(const struct rcase *c, int *skipped_promtool);
+static void	 check_promtool(const struct vt_buf *text, int strict,
+		    int *skipped, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
 static void	 check_values(void);
 static void	 check_first(void);
 static void	 check_escaping(void);
@@ -828,6 +832,26 @@ lint_om(const char *text, const char *s, size_t len, char *why, size_t wlen)
 	return 1;
 }
 
+/* One test: promtool on text (see promtool()), or a skip without it. */
+static void
+check_promtool(const struct vt_buf *text, int strict, int *skipped,
+    const char *fmt, ...)
+{
+	char	why[512] = "", what[256];
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	rc = promtool(text->data, text->len, strict, why, sizeof(why));
+	if (rc == -1) {
+		skip(1, "promtool is not on PATH");
+		(*skipped)++;
+	} else if (!ok(rc == 1, "%s", what))
+		diag("%s", why);
+}
+
 /* Render case c and check both outputs. */
 static void
 check_case(const struct rcase *c, int *skipped_promtool)
@@ -857,13 +881,8 @@ check_case(const struct rcase *c, int *skipped_promtool)
 	    "(%d families)", c->name, nfam))
 		diag("%s", why);
 	golden(c->name, "prom", out.data, out.len);
-	rc = promtool(out.data, out.len, 0, why, sizeof(why));
-	if (rc == -1) {
-		skip(1, "promtool is not on PATH");
-		(*skipped_promtool)++;
-	} else if (!ok(rc == 1, "%s: promtool check metrics: nothing but "
-	    "node_exporter's camelCase names", c->name))
-		diag("%s", why);
+	check_promtool(&out, 0, skipped_promtool, "%s: promtool check metrics: "
+	    "nothing but node_exporter's camelCase names", c->name);
 
 	/* The same families as OpenMetrics, as the master rewrites them. */
 	vt_buf_reset(&om);
@@ -888,7 +907,7 @@ static void
 check_snake(const struct rcase *c, int *skipped_promtool)
 {
 	char	 why[512], *nl, *p;
-	int	 rc, camel = 0, nfam, samples_node = 0, samples_snake = 0;
+	int	 camel = 0, nfam, samples_node = 0, samples_snake = 0;
 
 	vt_buf_reset(&out);
 	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
@@ -918,13 +937,8 @@ check_snake(const struct rcase *c, int *skipped_promtool)
 		diag("%s", why);
 	if (strcmp(c->name, "vm2") == 0)
 		golden("vm2-snake", "prom", out.data, out.len);
-	rc = promtool(out.data, out.len, 1, why, sizeof(why));
-	if (rc == -1) {
-		skip(1, "promtool is not on PATH");
-		(*skipped_promtool)++;
-	} else if (!ok(rc == 1, "%s, snake_case: promtool check metrics "
-	    "reports nothing", c->name))
-		diag("%s", why);
+	check_promtool(&out, 1, skipped_promtool, "%s, snake_case: promtool "
+	    "check metrics reports nothing", c->name);
 }
 
 /* Values of vm2 worked out by hand from the fixture and deltas(). */
