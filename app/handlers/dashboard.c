@@ -4,10 +4,12 @@
  * The page's first paint carries the latest sample, so a person sees the
  * host's vitals without JavaScript; app/static/dashboard.js takes over
  * from there.  The handler copies the document the sampler published
- * (the same bytes /api/metrics serves), parses it with json-c once per
- * sample and worker (the parsed tree is kept until the sample changes),
- * adds the pool's figures, which change per request, and renders
- * through render/html.c.  No /proc read, no database.
+ * (the same bytes /api/metrics serves, the pool's figures of that tick
+ * included) and, once per sample and worker, parses it with json-c and
+ * renders the page through render/html.c, keeping the page in two parts
+ * around the sample's age.  Every other request for that sample copies
+ * the parts and writes the age between them.  No /proc read, no
+ * database.
  */
 #include "config.h"
 
@@ -17,28 +19,24 @@
 
 #include "clock.h"
 #include "handlers/handlers.h"
-#include "poolstats.h"
 #include "render/html.h"
 #include "scoreboard.h"
 
-/* Room for the pool's figures (a few hundred bytes of JSON). */
-#define DASHBOARD_POOL_MAX	4096
-
 /*
  * Per worker process, like history.c's point buffer: the copy of the
- * sampler's document and its parsed tree, for the document of
- * dashboard_len bytes stamped dashboard_stamp.  Owned here; the tree is
- * put when a newer sample replaces it.  The "pool" and "sample_age_ms"
- * members are replaced on every request.
+ * sampler's document (dashboard_doc) and, for the document of
+ * dashboard_len bytes stamped dashboard_stamp, the page rendered from it
+ * (dashboard_page) with the age's place at dashboard_age_at.
  */
 static struct vt_buf		 dashboard_doc;
-static struct vt_buf		 dashboard_pool;
-static struct json_object	*dashboard_tree;
+static struct vt_buf		 dashboard_page;
+static size_t			 dashboard_age_at;
 static int64_t			 dashboard_stamp;
 static size_t			 dashboard_len;
+static int			 dashboard_have;
 
 static struct json_object	*dashboard_parse(const char *s, size_t len);
-static struct json_object	*dashboard_sample(struct vt_shm *shm,
+static int			 dashboard_render(struct vt_shm *shm,
 				    int64_t *stamp);
 
 /* The JSON text s as a tree, or NULL when it is not one whole object. */
@@ -61,62 +59,62 @@ dashboard_parse(const char *s, size_t len)
 }
 
 /*
- * The tree of the latest sample (still owned here), or NULL when there
- * is none yet or it did not parse.
+ * Make dashboard_page the page of the latest sample, rendering it when
+ * the sample is new to this worker.  VT_OK, or VT_ERR when there is no
+ * sample yet, it does not parse or the page does not fit (the previous
+ * page is then dropped).
  */
-static struct json_object *
-dashboard_sample(struct vt_shm *shm, int64_t *stamp)
+static int
+dashboard_render(struct vt_shm *shm, int64_t *stamp)
 {
 	struct json_object	*o;
+	int			 rc;
 
 	if (dashboard_doc.data == NULL &&
 	    vt_buf_init(&dashboard_doc, 65536, VT_DOC_MAX) == VT_ERR)
-		return NULL;
-	if (dashboard_pool.data == NULL &&
-	    vt_buf_init(&dashboard_pool, 512, DASHBOARD_POOL_MAX) == VT_ERR)
-		return NULL;
+		return VT_ERR;
+	if (dashboard_page.data == NULL &&
+	    vt_buf_init(&dashboard_page, 65536, VT_HTML_PAGE_MAX) == VT_ERR)
+		return VT_ERR;
 	vt_buf_reset(&dashboard_doc);
 	if (vt_doc_copy(&shm->metrics_json, &dashboard_doc, stamp) == VT_ERR)
-		return NULL;
-	if (dashboard_tree != NULL && *stamp == dashboard_stamp &&
+		return VT_ERR;
+	if (dashboard_have && *stamp == dashboard_stamp &&
 	    dashboard_doc.len == dashboard_len)
-		return dashboard_tree;
+		return VT_OK;
+	dashboard_have = 0;
 	if ((o = dashboard_parse(dashboard_doc.data, dashboard_doc.len)) ==
 	    NULL)
-		return NULL;
-	json_object_put(dashboard_tree);
-	dashboard_tree = o;
+		return VT_ERR;
+	vt_buf_reset(&dashboard_page);
+	rc = vt_html_page_split(o, &dashboard_page, &dashboard_age_at);
+	json_object_put(o);
+	if (rc == VT_ERR)
+		return VT_ERR;
+	dashboard_have = 1;
 	dashboard_stamp = *stamp;
 	dashboard_len = dashboard_doc.len;
-	return o;
+	return VT_OK;
 }
 
 int
 vt_handle_dashboard(const struct vt_request *req, struct vt_reply *r)
 {
-	struct vt_shm		*shm = req->ctx->shm;
-	struct json_object	*doc, *pool;
-	int64_t			 stamp = 0;
-
-	doc = dashboard_sample(shm, &stamp);
-	if (doc != NULL) {
-		vt_buf_reset(&dashboard_pool);
-		pool = NULL;
-		if (vt_pool_json(shm, req->ctx->listen_fd, &dashboard_pool) ==
-		    VT_OK)
-			pool = dashboard_parse(dashboard_pool.data,
-			    dashboard_pool.len);
-		/* Replacing a member puts the previous request's value. */
-		if (pool == NULL)
-			json_object_object_del(doc, "pool");
-		else if (json_object_object_add(doc, "pool", pool) != 0)
-			json_object_put(pool);
-		(void)json_object_object_add(doc, "sample_age_ms",
-		    json_object_new_int64(vt_wall_ms() - stamp));
-	}
+	int64_t		stamp = 0, ms;
+	char		age[32];
 
 	vt_buf_reset(r->body);
-	if (vt_html_page(doc, r->body) == VT_ERR)
+	if (dashboard_render(req->ctx->shm, &stamp) == VT_OK) {
+		/* A clock stepped back makes no negative age. */
+		ms = vt_wall_ms() - stamp;
+		vt_html_age(ms > 0 ? ms : 0, age, sizeof(age));
+		if (vt_buf_add(r->body, dashboard_page.data,
+		    dashboard_age_at) == VT_ERR ||
+		    vt_buf_adds(r->body, age) == VT_ERR ||
+		    vt_buf_add(r->body, dashboard_page.data + dashboard_age_at,
+		    dashboard_page.len - dashboard_age_at) == VT_ERR)
+			return vt_reply_error(r, 500, "response too large");
+	} else if (vt_html_page(NULL, r->body) == VT_ERR)
 		return vt_reply_error(r, 500, "response too large");
 	r->status = 200;
 	r->content_type = "text/html; charset=utf-8";

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "render/html.h"
+#include "render/utf8.h"
 #include "vitals.h"
 
 #define HTML_DASH	"\xe2\x80\x94"		/* U+2014, for unknown */
@@ -45,9 +46,10 @@ static const char *const html_fmt_names[] = {
 struct hw {
 	struct vt_buf  *out;
 	int		err;
+	size_t		start;		/* where the page begins in out */
+	size_t	       *age_at;		/* split: where the age's text goes */
 };
 
-static size_t	html_utf8_seq(const unsigned char *p, size_t left);
 static int	html_control(const unsigned char *p, size_t n);
 static double	html_round(double v, int dec);
 static void	html_fmt(double v, enum html_fmt f, char *dst, size_t len);
@@ -85,47 +87,8 @@ static void	html_pool(struct hw *w, struct json_object *doc);
 static void	html_top(struct hw *w, struct json_object *doc,
 		    const char *key, const char *id);
 static void	html_processes(struct hw *w, struct json_object *doc);
-
-/*
- * The length of the valid UTF-8 sequence at p (1 to 4, at most left
- * bytes), or 0 when the byte at p does not start one (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF).
- */
-static size_t
-html_utf8_seq(const unsigned char *p, size_t left)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	/* The second byte's range excludes overlongs and surrogates. */
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	}
-	return n;
-}
+static int	html_page(struct json_object *doc, struct vt_buf *out,
+		    size_t *age_at);
 
 /*
  * A control character HTML does not want in text: C0 but tab, newline
@@ -172,7 +135,7 @@ vt_html_escape(const char *s, size_t len, struct vt_buf *out)
 			break;
 		default:
 			rep = NULL;
-			n = html_utf8_seq(p + i, len - i);
+			n = vt_utf8_seq(p + i, len - i);
 			if (n == 0) {
 				/* One bad byte, one replacement character. */
 				rep = HTML_REPL;
@@ -505,7 +468,14 @@ html_head(struct hw *w, struct json_object *doc)
 	hw_raw(w, doc == NULL ? "Waiting for the first sample\xe2\x80\xa6" :
 	    "Snapshot");
 	hw_raw(w, "</span> <span class=\"age\">\xc2\xb7 sample ");
-	hw_fig(w, doc, "sample_age_ms", F_AGE);
+	if (w->age_at != NULL) {
+		/* vt_html_page_split: the text goes in per request. */
+		hw_printf(w, "<span data-k=\"sample_age_ms\" data-f=\"%s\">",
+		    html_fmt_names[F_AGE]);
+		*w->age_at = w->out->len - w->start;
+		hw_raw(w, "</span>");
+	} else
+		hw_fig(w, doc, "sample_age_ms", F_AGE);
 	hw_raw(w, " old</span></p>\n</header>\n");
 }
 
@@ -923,11 +893,31 @@ html_processes(struct hw *w, struct json_object *doc)
 	hw_raw(w, "</div>\n</section>\n");
 }
 
+void
+vt_html_age(int64_t ms, char *dst, size_t len)
+{
+	html_fmt((double)ms, F_AGE, dst, len);
+}
+
+int
+vt_html_page_split(struct json_object *doc, struct vt_buf *out,
+    size_t *age_at)
+{
+	*age_at = 0;
+	return html_page(doc, out, doc != NULL ? age_at : NULL);
+}
+
 int
 vt_html_page(struct json_object *doc, struct vt_buf *out)
 {
-	struct hw	w = { out, 0 };
+	return html_page(doc, out, NULL);
+}
+
+static int
+html_page(struct json_object *doc, struct vt_buf *out, size_t *age_at)
+{
 	size_t		start = out->len;
+	struct hw	w = { out, 0, start, age_at };
 
 	if (doc != NULL && !json_object_is_type(doc, json_type_object))
 		doc = NULL;

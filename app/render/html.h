@@ -27,6 +27,13 @@
 #define VT_HTML_STR_MAX	512
 
 /*
+ * A cap for a buffer that holds a whole page: the bounds above keep a
+ * real page far below it (about 13 KB on a 2-CPU host), and it is the
+ * worker's cap on any reply body.
+ */
+#define VT_HTML_PAGE_MAX	(4u << 20)
+
+/*
  * Append the len bytes at s to out, escaped for HTML text and for quoted
  * attribute values (double or single quotes): & < > " ' become entities;
  * a byte that does not start a valid UTF-8 sequence, a NUL and the C0
@@ -50,5 +57,18 @@ int	vt_html_escapes(const char *s, struct vt_buf *out);
  * VT_ERR when out would pass its cap (out is then as it was).
  */
 int	vt_html_page(struct json_object *doc, struct vt_buf *out);
+
+/*
+ * The same page for a document without "sample_age_ms", in two parts for
+ * serving it many times per sample: the age's text is left out and
+ * *age_at gets its offset from where the page begins in out; put
+ * vt_html_age's text there.  With doc NULL the page has no age
+ * (*age_at is 0: nothing goes in).
+ */
+int	vt_html_page_split(struct json_object *doc, struct vt_buf *out,
+	    size_t *age_at);
+
+/* A sample's age in milliseconds as the page writes it ("0.4 s"). */
+void	vt_html_age(int64_t ms, char *dst, size_t len);
 
 #endif /* VT_RENDER_HTML_H */

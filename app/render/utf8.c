@@ -7,15 +7,8 @@
 
 #include "render/utf8.h"
 
-static size_t	utf8_seq(const unsigned char *p);
-
-/*
- * The length of the valid UTF-8 sequence at p (1 to 4), or 0 when the
- * byte at p does not start one.  Stops at a NUL, which is never a
- * continuation byte.
- */
-static size_t
-utf8_seq(const unsigned char *p)
+size_t
+vt_utf8_seq(const unsigned char *p, size_t left)
 {
 	unsigned char	lo = 0x80, hi = 0xbf;
 	size_t		n, i;
@@ -29,6 +22,8 @@ utf8_seq(const unsigned char *p)
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
 		n = 4;
 	else
+		return 0;
+	if (left < n)
 		return 0;
 	/* The second byte's range excludes overlongs and surrogates. */
 	if (p[0] == 0xe0)
@@ -52,13 +47,14 @@ size_t
 vt_utf8_clean(const char *s, char *dst, size_t dstlen)
 {
 	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*end = p + strlen(s);
 	const char		*rep = "\xef\xbf\xbd";
 	size_t			 len = 0, n;
 
 	if (dstlen == 0)
 		return 0;
-	while (*p != '\0') {
-		if ((n = utf8_seq(p)) == 0) {
+	while (p < end) {
+		if ((n = vt_utf8_seq(p, (size_t)(end - p))) == 0) {
 			if (len + 3 >= dstlen)
 				break;
 			memcpy(dst + len, rep, 3);

@@ -22,4 +22,10 @@
  */
 size_t	vt_utf8_clean(const char *s, char *dst, size_t dstlen);
 
+/*
+ * The length of the valid UTF-8 sequence at p (1 to 4, at most left
+ * bytes), or 0 when the byte at p does not start one (the same rules).
+ */
+size_t	vt_utf8_seq(const unsigned char *p, size_t left);
+
 #endif /* VT_RENDER_UTF8_H */
