@@ -221,9 +221,9 @@ worker_serve(struct worker_state *w)
 	}
 }
 
-/* Wait for a connection and accept it.  Returns the fd, or -1. */
 static int	worker_accept_failed(struct worker_state *w);
 
+/* Wait for a connection and accept it.  Returns the fd, or -1. */
 static int
 worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 {
