@@ -40,6 +40,16 @@ vt_buf_reset(struct vt_buf *b)
 		b->data[0] = '\0';
 }
 
+void
+vt_buf_truncate(struct vt_buf *b, size_t len)
+{
+	if (len < b->len)
+		b->len = len;
+	b->overflow = 0;
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+}
+
 static int
 buf_reserve(struct vt_buf *b, size_t extra)
 {

@@ -21,6 +21,11 @@ struct vt_buf {
 int	vt_buf_init(struct vt_buf *b, size_t initial, size_t max);
 void	vt_buf_free(struct vt_buf *b);
 void	vt_buf_reset(struct vt_buf *b);
+/*
+ * Put b back to its first len bytes (len at most b->len), as it was
+ * before what was appended since: for a writer that gives up half-way.
+ */
+void	vt_buf_truncate(struct vt_buf *b, size_t len);
 
 /*
  * Append bytes or formatted text.  Return 0, or -1 when the result would

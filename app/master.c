@@ -296,18 +296,23 @@ master_rec_spawn(struct master *m)
 	vt_log_debug("recorder_start", "pid=%ld", (long)pid);
 }
 
+/* How a child ended, for the log: "exited with code 3". */
+static void
+master_exit_text(int status, char *dst, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(dst, len, "exited with code %d", WEXITSTATUS(status));
+	else
+		snprintf(dst, len, "exited on signal %d", WTERMSIG(status));
+}
+
 static void
 master_rec_reaped(struct master *m, int status)
 {
 	char	how[64];
 	int64_t	delay;
 
-	if (WIFEXITED(status))
-		snprintf(how, sizeof(how), "exited with code %d",
-		    WEXITSTATUS(status));
-	else
-		snprintf(how, sizeof(how), "exited on signal %d",
-		    WTERMSIG(status));
+	master_exit_text(status, how, sizeof(how));
 	if (m->rec_stopping || m->stopping) {
 		vt_log_info("recorder_exit", "pid=%ld status=\"%s\"",
 		    (long)m->rec_pid, how);
@@ -337,12 +342,7 @@ master_reaped(struct master *m, pid_t pid, int status)
 	uint32_t	st;
 
 	if (pid == m->upgrade_pid) {
-		if (WIFEXITED(status))
-			snprintf(how, sizeof(how), "exited with code %d",
-			    WEXITSTATUS(status));
-		else
-			snprintf(how, sizeof(how), "exited on signal %d",
-			    WTERMSIG(status));
+		master_exit_text(status, how, sizeof(how));
 		if (!m->handed_over)
 			vt_log_err("upgrade_failed", "pid=%ld status=\"%s\"",
 			    (long)pid, how);
@@ -368,12 +368,7 @@ master_reaped(struct master *m, pid_t pid, int status)
 	vt_slot_clear(&m->shm->slots[i]);
 	vt_health_release(&m->shm->health, pid);
 
-	if (WIFEXITED(status))
-		snprintf(how, sizeof(how), "exited with code %d",
-		    WEXITSTATUS(status));
-	else
-		snprintf(how, sizeof(how), "exited on signal %d",
-		    WTERMSIG(status));
+	master_exit_text(status, how, sizeof(how));
 
 	if (w->watchdog)
 		cause = VT_RESTART_WATCHDOG;

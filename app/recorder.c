@@ -269,10 +269,7 @@ vt_rec_sql_insert(struct vt_buf *b, const char *table, const char *host_hex,
 		    "%s_%s)", nm, nm, nm, pk, nm, pk);
 	}
 	if (rc != VT_OK) {
-		b->len = start;
-		if (b->data != NULL) {
-			b->data[start] = '\0';
-		}
+		vt_buf_truncate(b, start);
 		return VT_ERR;
 	}
 	return VT_OK;

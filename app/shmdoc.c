@@ -61,8 +61,6 @@ vt_doc_copy(const struct vt_doc *d, struct vt_buf *out, int64_t *stamp_ms)
 		if (a == b)
 			return VT_OK;
 	}
-	out->len = mark;
-	if (out->data != NULL)
-		out->data[mark] = '\0';
+	vt_buf_truncate(out, mark);
 	return VT_ERR;
 }

@@ -157,11 +157,8 @@ vt_html_escape(const char *s, size_t len, struct vt_buf *out)
 	}
 	if (rc == VT_OK && len > run)
 		rc = vt_buf_add(out, s + run, len - run);
-	if (rc == VT_ERR) {
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
-	}
+	if (rc == VT_ERR)
+		vt_buf_truncate(out, start);
 	return rc;
 }
 
@@ -938,9 +935,7 @@ html_page(struct json_object *doc, struct vt_buf *out, size_t *age_at)
 	    " \xc2\xb7 for Prometheus: <a href=\"/metrics\">/metrics</a></p>"
 	    "</footer>\n</body>\n</html>\n");
 	if (w.err) {
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
+		vt_buf_truncate(out, start);
 		return VT_ERR;
 	}
 	return VT_OK;

@@ -645,10 +645,7 @@ vt_render_json(const struct vt_host *h, struct vt_buf *out)
 	rc = VT_OK;
 end:
 	json_object_put(root);
-	if (rc == VT_ERR && out->len != start) {
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
-	}
+	if (rc == VT_ERR)
+		vt_buf_truncate(out, start);
 	return rc;
 }

@@ -174,10 +174,7 @@ vt_render_openmetrics(const char *text, size_t len, struct vt_buf *out)
 	size_t	mark = out->len;
 
 	if (om_rewrite(text, len, out) == VT_ERR) {
-		out->len = mark;
-		out->overflow = 0;
-		if (out->data != NULL)
-			out->data[mark] = '\0';
+		vt_buf_truncate(out, mark);
 		return VT_ERR;
 	}
 	return VT_OK;

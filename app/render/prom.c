@@ -804,9 +804,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_uname_time(&w, h);
 	prom_sampler(&w, h);
 	if (w.err) {
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
+		vt_buf_truncate(out, start);
 		return VT_ERR;
 	}
 	return VT_OK;
