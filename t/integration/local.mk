@@ -37,7 +37,8 @@ VT_POOL_TESTS = \
 	t/integration/pool-stop.t \
 	t/integration/pool-crashloop.t \
 	t/integration/pool-activate-restart.t \
-	t/integration/pool-status.t
+	t/integration/pool-status.t \
+	t/integration/pool-close.t
 
 TESTS += $(VT_POOL_TESTS)
 EXTRA_DIST += $(VT_POOL_TESTS)

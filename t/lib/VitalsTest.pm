@@ -445,7 +445,8 @@ sub json {
 
 # fcgi_request(ADDRESS, %o): one FastCGI request to a Unix socket path or
 # HOST:PORT, like nginx would send it.  Options: method (GET), uri
-# (/health/live), params => { more }, stdin => BODY, timeout => S.
+# (/health/live), params => { more }, stdin => BODY, timeout => S,
+# keep => 1 (leave the socket open after END_REQUEST, returned as sock).
 # Returns { status, headers => { lc name => value }, body, stderr, error }.
 sub fcgi_request {
 	my ($self, $addr, %o) = @_;
@@ -531,7 +532,11 @@ sub fcgi_request {
 			}
 		}
 	}
-	close($sock);
+	if ($o{keep}) {
+		$res{sock} = $sock;
+	} else {
+		close($sock);
+	}
 	$res{raw} = $stdout;
 	my ($head, $body) = split(/\r?\n\r?\n/, $stdout, 2);
 	$res{body} = $body // '';
