@@ -45,12 +45,12 @@ for my $i (0 .. $#held) {
 
 # With both peers still open, the pool answers at once.  Had the workers
 # lingered until their peers closed, this request would have waited for
-# libfcgi's 2-second limit.
+# libfcgi's 2-second limit (the bound leaves room for a loaded machine).
 my $t0 = time;
 my $r = $t->get('/health/live');
 my $took = time - $t0;
 is($r->{status}, 200, 'through nginx, while the peers hold their ends: 200');
-cmp_ok($took, '<', 1, sprintf('and at once (%.3f s), not after a linger',
+cmp_ok($took, '<', 1.5, sprintf('and at once (%.3f s), not after a linger',
     $took));
 close($_) for @held;
 
