@@ -152,6 +152,8 @@ struct worker_state {
  * less per request, and the worker is free for the next one sooner.
  * Input beyond WORKER_DRAIN_MAX (nginx buffers a request body and sends
  * it whole, so only a large upload) is left to libfcgi's lingering close.
+ * A peer that stops sending mid-input is bounded here as in the reading
+ * phase: by read_timeout on each read (SO_RCVTIMEO) and the watchdog.
  *
  * A connection nginx asked to keep (fastcgi_keep_conn on) is closed too:
  * a libfcgi worker that waits on a kept connection hangs the requests
