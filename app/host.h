@@ -1,8 +1,10 @@
 /*
  * host.h: one sample of the host, as the sampler builds it and the
  * renderers read it: the raw collector output (counters as the kernel
- * gives them, for Prometheus) and the rates against the previous sample
- * (for the JSON API and the dashboard).
+ * gives them, for Prometheus) and the figures derived from it once by
+ * vt_derive() (derive.h): the rates against the previous sample, used
+ * memory, swap and space, and the totals (for the JSON API, the page and
+ * the charts).
  *
  * Owned by the sampler (the master), which keeps two and alternates;
  * renderers only read.  Fixed size: no pointers, no allocation.
@@ -67,6 +69,22 @@ struct vt_disk_rate {
 	double	busy_percent;	/* io time over the interval */
 };
 
+/* A mount's used space, as df(1) counts it. */
+struct vt_fs_used {
+	uint64_t	used_bytes;	/* size - free */
+	double		used_percent;	/* used of used + avail; NAN: none */
+};
+
+/* The sums the page and the charts show. */
+struct vt_totals {
+	double	net_rx_bytes;		/* per second, every interface but lo */
+	double	net_tx_bytes;
+	double	disk_read_bytes;	/* per second, vt_diskstats_selected() */
+	double	disk_write_bytes;
+	size_t	net_n;			/* interfaces summed */
+	size_t	disk_n;			/* disks summed */
+};
+
 struct vt_sampler_stats {
 	uint64_t	samples;		/* taken so far */
 	double		duration_s;		/* of this sample */
@@ -97,7 +115,10 @@ struct vt_host {
 	struct vt_proc_net_netstat netstat;
 	struct vt_proc_pressure	pressure;
 
-	/* Rates against the previous sample; valid when interval_s > 0. */
+	/*
+	 * Derived (derive.h).  Rates against the previous sample, valid
+	 * when interval_s > 0.
+	 */
 	struct vt_cpu_percent	cpu_total;
 	struct vt_cpu_percent	cpu[VT_MAX_CPUS];	/* as stat.cpu */
 	size_t			ncpu;
@@ -109,6 +130,14 @@ struct vt_host {
 	double			listen_overflows_per_s;
 	double			listen_drops_per_s;
 
+	/* Derived from the raw figures of this sample alone. */
+	uint64_t		mem_available;	/* MemAvailable, or estimated */
+	uint64_t		mem_used;	/* mem_total - mem_available */
+	double			mem_used_percent;	/* NAN: no total */
+	uint64_t		swap_used;
+	struct vt_fs_used	fs_used[VT_MAX_MOUNTS];	/* as mounts.m */
+	struct vt_totals	totals;		/* of the rates above */
+
 	/* Top processes (from a scan every few samples, see sampler.c). */
 	struct vt_top_proc	top_cpu[VT_MAX_PROCS];
 	size_t			ntop_cpu;
@@ -116,7 +145,7 @@ struct vt_host {
 	size_t			ntop_mem;
 	int64_t			top_ts_ms;	/* when they were computed */
 
-	/* The chartable point of this sample (what the ring stores). */
+	/* The point the ring stores for the charts (derived too). */
 	struct vt_point		point;
 
 	struct vt_sampler_stats	st;

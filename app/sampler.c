@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "collect/procfile.h"
+#include "derive.h"
 #include "log.h"
 #include "poolstats.h"
 #include "render/json.h"
@@ -130,134 +131,6 @@ sampler_result(struct vt_sampler *s, struct vt_host *h, enum vt_collector c,
 	s->failing |= bit;
 }
 
-static double
-sampler_sum_net(const struct vt_host *h, int tx)
-{
-	double	sum = 0;
-	size_t	i;
-
-	for (i = 0; i < h->net.n; i++) {
-		if (strcmp(h->net.iface[i].name, "lo") == 0)
-			continue;
-		sum += tx ? h->net_rate[i].tx_bytes : h->net_rate[i].rx_bytes;
-	}
-	return sum;
-}
-
-static double
-sampler_sum_disk(const struct vt_host *h, int wr)
-{
-	double	sum = 0;
-	size_t	i;
-
-	for (i = 0; i < h->disk.n; i++)
-		if (vt_diskstats_selected(&h->disk.disk[i]))
-			sum += wr ? h->disk_rate[i].write_bytes :
-			    h->disk_rate[i].read_bytes;
-	return sum;
-}
-
-static void
-sampler_rates(struct vt_host *h, const struct vt_host *p)
-{
-	double	dt = h->interval_s;
-	size_t	i, j;
-
-	if (dt <= 0)
-		return;
-	if ((h->have & p->have & VT_HAVE(VT_COL_STAT)) != 0) {
-		h->ncpu = vt_cpu_percent_all(&p->stat, &h->stat, &h->cpu_total,
-		    h->cpu);
-		h->ctxt_per_s = vt_rate_u64(p->stat.ctxt, h->stat.ctxt, dt);
-		h->forks_per_s = vt_rate_u64(p->stat.processes,
-		    h->stat.processes, dt);
-		h->intr_per_s = vt_rate_u64(p->stat.intr, h->stat.intr, dt);
-	}
-	/* Match interfaces and disks by name: they come and go. */
-	for (i = 0; i < h->net.n; i++) {
-		const struct vt_netdev_iface   *c = &h->net.iface[i], *o = NULL;
-		struct vt_net_rate	       *r = &h->net_rate[i];
-
-		for (j = 0; j < p->net.n && o == NULL; j++)
-			if (strcmp(p->net.iface[j].name, c->name) == 0)
-				o = &p->net.iface[j];
-		if (o == NULL)
-			continue;
-		r->rx_bytes = vt_rate_u64(o->v[VT_NETDEV_RX_BYTES],
-		    c->v[VT_NETDEV_RX_BYTES], dt);
-		r->tx_bytes = vt_rate_u64(o->v[VT_NETDEV_TX_BYTES],
-		    c->v[VT_NETDEV_TX_BYTES], dt);
-		r->rx_packets = vt_rate_u64(o->v[VT_NETDEV_RX_PACKETS],
-		    c->v[VT_NETDEV_RX_PACKETS], dt);
-		r->tx_packets = vt_rate_u64(o->v[VT_NETDEV_TX_PACKETS],
-		    c->v[VT_NETDEV_TX_PACKETS], dt);
-		r->rx_errors = vt_rate_u64(o->v[VT_NETDEV_RX_ERRS],
-		    c->v[VT_NETDEV_RX_ERRS], dt);
-		r->tx_errors = vt_rate_u64(o->v[VT_NETDEV_TX_ERRS],
-		    c->v[VT_NETDEV_TX_ERRS], dt);
-		r->rx_drops = vt_rate_u64(o->v[VT_NETDEV_RX_DROP],
-		    c->v[VT_NETDEV_RX_DROP], dt);
-		r->tx_drops = vt_rate_u64(o->v[VT_NETDEV_TX_DROP],
-		    c->v[VT_NETDEV_TX_DROP], dt);
-	}
-	for (i = 0; i < h->disk.n; i++) {
-		const struct vt_disk   *c = &h->disk.disk[i], *o = NULL;
-		struct vt_disk_rate    *r = &h->disk_rate[i];
-
-		for (j = 0; j < p->disk.n && o == NULL; j++)
-			if (strcmp(p->disk.disk[j].name, c->name) == 0)
-				o = &p->disk.disk[j];
-		if (o == NULL)
-			continue;
-		r->reads = vt_rate_u64(o->v[VT_DISK_READS], c->v[VT_DISK_READS],
-		    dt);
-		r->writes = vt_rate_u64(o->v[VT_DISK_WRITES],
-		    c->v[VT_DISK_WRITES], dt);
-		/* Sectors are 512 bytes in diskstats, whatever the device. */
-		r->read_bytes = 512.0 * vt_rate_u64(o->v[VT_DISK_READ_SECTORS],
-		    c->v[VT_DISK_READ_SECTORS], dt);
-		r->write_bytes = 512.0 *
-		    vt_rate_u64(o->v[VT_DISK_WRITE_SECTORS],
-		    c->v[VT_DISK_WRITE_SECTORS], dt);
-		r->busy_percent = vt_busy_percent(o->v[VT_DISK_IO_MS],
-		    c->v[VT_DISK_IO_MS], dt);
-	}
-	if ((h->have & p->have & VT_HAVE(VT_COL_NETSTAT)) != 0) {
-		h->listen_overflows_per_s = vt_rate_u64(
-		    p->netstat.listen_overflows, h->netstat.listen_overflows, dt);
-		h->listen_drops_per_s = vt_rate_u64(p->netstat.listen_drops,
-		    h->netstat.listen_drops, dt);
-	}
-}
-
-static void
-sampler_point(struct vt_host *h)
-{
-	struct vt_point	*pt = &h->point;
-	uint64_t	 avail;
-
-	memset(pt, 0, sizeof(*pt));
-	pt->ts_ms = h->ts_ms;
-	pt->v[VT_S_CPU_PERCENT] = h->interval_s > 0 && h->cpu_total.valid ?
-	    h->cpu_total.busy : 0;
-	pt->v[VT_S_LOAD1] = h->load.load1;
-	avail = h->mem.has_available ? h->mem.mem_available :
-	    h->mem.mem_free + h->mem.buffers + h->mem.cached;
-	pt->v[VT_S_MEM_USED] = h->mem.mem_total > avail ?
-	    (double)(h->mem.mem_total - avail) : 0;
-	pt->v[VT_S_MEM_AVAILABLE] = (double)avail;
-	pt->v[VT_S_SWAP_USED] = h->mem.swap_total > h->mem.swap_free ?
-	    (double)(h->mem.swap_total - h->mem.swap_free) : 0;
-	pt->v[VT_S_NET_RX] = sampler_sum_net(h, 0);
-	pt->v[VT_S_NET_TX] = sampler_sum_net(h, 1);
-	pt->v[VT_S_DISK_READ] = sampler_sum_disk(h, 0);
-	pt->v[VT_S_DISK_WRITE] = sampler_sum_disk(h, 1);
-	pt->v[VT_S_TCP_ESTABLISHED] = (double)vt_tcp_states_total(&h->tcp,
-	    VT_TCP_ESTABLISHED);
-	pt->v[VT_S_TCP_CLOSE_WAIT] = (double)vt_tcp_states_total(&h->tcp,
-	    VT_TCP_CLOSE_WAIT);
-}
-
 static void
 sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
     int64_t mono_us)
@@ -301,6 +174,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	struct vt_host	       *h = s->h[s->cur ^ 1];
 	const struct vt_host   *p = s->h[s->cur];
 	char			err[VT_ERRLEN];
+	double			interval_s;
 	int64_t			t0, start = vt_mono_us();
 	int			rc;
 	size_t			i;
@@ -310,7 +184,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	h->hz = sysconf(_SC_CLK_TCK);
 	if (h->hz <= 0)
 		h->hz = 100;
-	h->interval_s = s->samples > 0 && mono_us > s->last_mono_us ?
+	interval_s = s->samples > 0 && mono_us > s->last_mono_us ?
 	    (double)(mono_us - s->last_mono_us) / 1e6 : 0;
 	sampler_line(s->root, "proc/sys/kernel/hostname", h->hostname,
 	    sizeof(h->hostname));
@@ -352,9 +226,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
 	    err, sizeof(err)));
 #undef COLLECT
-	sampler_rates(h, p);
+	vt_derive(h, p, interval_s);
 	sampler_top(s, h, p, mono_us);
-	sampler_point(h);
 
 	s->last_mono_us = mono_us;
 	s->samples++;

@@ -1,8 +1,9 @@
 /*
  * sampler.h: the host sampler, run by the master once a second.
  *
- * Each tick reads every collector under the proc root, computes rates
- * against the previous sample, renders the /api/metrics JSON and the
+ * Each tick reads every collector under the proc root, derives the rates
+ * and the other computed figures against the previous sample once
+ * (vt_derive(), derive.h), renders the /api/metrics JSON and the
  * Prometheus text once, and publishes them and a ring point to shared
  * memory.  A collector that fails is counted and logged (once per change
  * of state) and the others go on; statvfs runs in a helper with a
@@ -60,7 +61,8 @@ void	vt_sampler_free(struct vt_sampler *s);
 
 /*
  * Take one sample at wall time ts_ms (monotonic mono_us for the
- * interval): collect, compute rates, fill the point.  Returns the sample.
+ * interval): collect, then vt_derive() against the previous sample.
+ * Returns the sample.
  */
 const struct vt_host *vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms,
 	    int64_t mono_us);

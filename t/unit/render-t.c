@@ -35,6 +35,7 @@
 
 #include "../tap.h"
 #include "buf.h"
+#include "derive.h"
 #include "host.h"
 #include "render/json.h"
 #include "render/openmetrics.h"
@@ -77,7 +78,6 @@ static int	 pid_cmp(const void *a, const void *b);
 static void	 load(const struct rcase *c, struct vt_host *h);
 static uint64_t	 take(uint64_t v, uint64_t d);
 static void	 deltas(const struct vt_host *h, struct vt_host *p);
-static void	 rates(struct vt_host *h, const struct vt_host *p);
 static void	 build(const struct rcase *c);
 static char	*expected_path(const char *name, const char *ext, char *dst,
 		    size_t len);
@@ -204,7 +204,6 @@ load(const struct rcase *c, struct vt_host *h)
 	snprintf(h->kernel, sizeof(h->kernel), "%s", c->kernel);
 	h->hz = HZ;
 	h->ts_ms = c->ts_ms;
-	h->interval_s = c->interval_s;
 
 #define PARSE(col, rel_, call) do {					\
 		if ((b = slurp(c->tree, (rel_), &len)) != NULL) {	\
@@ -373,63 +372,6 @@ deltas(const struct vt_host *h, struct vt_host *p)
 		    (uint64_t)(pt_prev->p[i].pid % 7 + 1) * 20);
 }
 
-/* The rates, as the sampler computes them (app/sampler.c). */
-static void
-rates(struct vt_host *h, const struct vt_host *p)
-{
-	double	dt = h->interval_s;
-	size_t	i;
-
-	if (dt <= 0)
-		return;
-	h->ncpu = vt_cpu_percent_all(&p->stat, &h->stat, &h->cpu_total,
-	    h->cpu);
-	h->ctxt_per_s = vt_rate_u64(p->stat.ctxt, h->stat.ctxt, dt);
-	h->forks_per_s = vt_rate_u64(p->stat.processes, h->stat.processes, dt);
-	h->intr_per_s = vt_rate_u64(p->stat.intr, h->stat.intr, dt);
-	for (i = 0; i < h->net.n; i++) {
-		const uint64_t		*o = p->net.iface[i].v;
-		const uint64_t		*c = h->net.iface[i].v;
-		struct vt_net_rate	*r = &h->net_rate[i];
-
-		r->rx_bytes = vt_rate_u64(o[VT_NETDEV_RX_BYTES],
-		    c[VT_NETDEV_RX_BYTES], dt);
-		r->tx_bytes = vt_rate_u64(o[VT_NETDEV_TX_BYTES],
-		    c[VT_NETDEV_TX_BYTES], dt);
-		r->rx_packets = vt_rate_u64(o[VT_NETDEV_RX_PACKETS],
-		    c[VT_NETDEV_RX_PACKETS], dt);
-		r->tx_packets = vt_rate_u64(o[VT_NETDEV_TX_PACKETS],
-		    c[VT_NETDEV_TX_PACKETS], dt);
-		r->rx_errors = vt_rate_u64(o[VT_NETDEV_RX_ERRS],
-		    c[VT_NETDEV_RX_ERRS], dt);
-		r->tx_errors = vt_rate_u64(o[VT_NETDEV_TX_ERRS],
-		    c[VT_NETDEV_TX_ERRS], dt);
-		r->rx_drops = vt_rate_u64(o[VT_NETDEV_RX_DROP],
-		    c[VT_NETDEV_RX_DROP], dt);
-		r->tx_drops = vt_rate_u64(o[VT_NETDEV_TX_DROP],
-		    c[VT_NETDEV_TX_DROP], dt);
-	}
-	for (i = 0; i < h->disk.n; i++) {
-		const uint64_t		*o = p->disk.disk[i].v;
-		const uint64_t		*c = h->disk.disk[i].v;
-		struct vt_disk_rate	*r = &h->disk_rate[i];
-
-		r->reads = vt_rate_u64(o[VT_DISK_READS], c[VT_DISK_READS], dt);
-		r->writes = vt_rate_u64(o[VT_DISK_WRITES], c[VT_DISK_WRITES],
-		    dt);
-		r->read_bytes = 512.0 * vt_rate_u64(o[VT_DISK_READ_SECTORS],
-		    c[VT_DISK_READ_SECTORS], dt);
-		r->write_bytes = 512.0 * vt_rate_u64(o[VT_DISK_WRITE_SECTORS],
-		    c[VT_DISK_WRITE_SECTORS], dt);
-		r->busy_percent = vt_busy_percent(o[VT_DISK_IO_MS],
-		    c[VT_DISK_IO_MS], dt);
-	}
-	h->listen_overflows_per_s = vt_rate_u64(p->netstat.listen_overflows,
-	    h->netstat.listen_overflows, dt);
-	h->listen_drops_per_s = vt_rate_u64(p->netstat.listen_drops,
-	    h->netstat.listen_drops, dt);
-}
-
 /* cur: the sample of case c, with rates against a made-up previous one. */
 static void
 build(const struct rcase *c)
@@ -439,7 +381,7 @@ build(const struct rcase *c)
 	load(c, cur);
 	load_pids(c->tree, pt_cur);
 	deltas(cur, prev);
-	rates(cur, prev);
+	vt_derive(cur, prev, c->interval_s);
 	if (pt_cur->n > 0) {
 		cur->have |= VT_HAVE(VT_COL_PROCESSES);
 		cur->ntop_mem = vt_pid_top_mem(pt_cur, cur->top_mem);
