@@ -7,7 +7,9 @@
  * formats match the ones of app/static/dashboard.js (fmt() there), so a
  * figure reads the same before and after the script updates it: unknown
  * is an em dash, sizes and rates are IEC (KiB, MiB, GiB), values are
- * rounded half up before printing.
+ * rounded half up before printing.  Every figure is a member of the
+ * document: the sums and used sizes were derived once by the sampler
+ * (app/derive.c), and nothing here computes them again.
  */
 #include "config.h"
 
@@ -64,13 +66,9 @@ static void	hw_text(struct hw *w, const char *s);
 static void	hw_value(struct hw *w, int known, double v, enum html_fmt f);
 static void	hw_fig(struct hw *w, struct json_object *doc,
 		    const char *path, enum html_fmt f);
-static void	hw_figv(struct hw *w, const char *key, int known, double v,
-		    enum html_fmt f);
 static void	hw_cell(struct hw *w, struct json_object *o,
 		    const char *path, enum html_fmt f);
 static void	hw_empty(struct hw *w, int cols, const char *what);
-static int	html_sum(struct json_object *arr, const char *key,
-		    const char *skip_key, const char *skip, double *sum);
 static void	html_head(struct hw *w, struct json_object *doc);
 static void	html_now(struct hw *w, struct json_object *doc);
 static void	html_history(struct hw *w);
@@ -368,16 +366,6 @@ hw_fig(struct hw *w, struct json_object *doc, const char *path,
 	hw_raw(w, "</span>");
 }
 
-/* The same for a value computed here (key names the script's copy). */
-static void
-hw_figv(struct hw *w, const char *key, int known, double v, enum html_fmt f)
-{
-	hw_printf(w, "<span data-k=\"%s\" data-f=\"%s\">", key,
-	    html_fmt_names[f]);
-	hw_value(w, known, v, f);
-	hw_raw(w, "</span>");
-}
-
 /* A numeric table cell. */
 static void
 hw_cell(struct hw *w, struct json_object *o, const char *path,
@@ -396,38 +384,6 @@ hw_empty(struct hw *w, int cols, const char *what)
 {
 	hw_printf(w, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>",
 	    cols, what);
-}
-
-/*
- * Add up key over the objects of arr, leaving out those whose skip_key
- * is skip (the loopback interface).  Returns 1 when at least one was a
- * number, as the sampler's own sums for the charts.
- */
-static int
-html_sum(struct json_object *arr, const char *key, const char *skip_key,
-    const char *skip, double *sum)
-{
-	size_t	i, n;
-	double	v;
-	int	known = 0;
-
-	*sum = 0;
-	if (!json_object_is_type(arr, json_type_array))
-		return 0;
-	n = json_object_array_length(arr);
-	for (i = 0; i < n && i < VT_MAX_IFACES + VT_MAX_DISKS; i++) {
-		struct json_object     *o = json_object_array_get_idx(arr, i);
-		const char	       *name;
-
-		name = skip_key != NULL ? html_str(o, skip_key) : NULL;
-		if (name != NULL && strcmp(name, skip) == 0)
-			continue;
-		if (html_num(o, key, &v)) {
-			*sum += v;
-			known = 1;
-		}
-	}
-	return known;
 }
 
 static void
@@ -484,11 +440,6 @@ html_head(struct hw *w, struct json_object *doc)
 static void
 html_now(struct hw *w, struct json_object *doc)
 {
-	struct json_object     *net = html_get(doc, "network");
-	struct json_object     *disks = html_get(doc, "disks");
-	double			v;
-	int			k;
-
 	hw_raw(w, "<section class=\"now\" aria-labelledby=\"now-h\">\n"
 	    "<h2 id=\"now-h\">Now</h2>\n<dl class=\"cards\">\n");
 
@@ -533,22 +484,18 @@ html_now(struct hw *w, struct json_object *doc)
 	CARD_BEGIN(w, "Network (all but lo)");
 	hw_raw(w, "<span class=\"big\"><span aria-hidden=\"true\">"
 	    "\xe2\x86\x93</span><span class=\"vh\">receive</span> ");
-	k = html_sum(net, "rx_bytes_per_second", "interface", "lo", &v);
-	hw_figv(w, "derived.net_rx_bytes_per_second", k, v, F_RATE);
+	hw_fig(w, doc, "derived.net_rx_bytes_per_second", F_RATE);
 	hw_raw(w, "</span> <span class=\"small\"><span aria-hidden=\"true\">"
 	    "\xe2\x86\x91</span><span class=\"vh\">transmit</span> ");
-	k = html_sum(net, "tx_bytes_per_second", "interface", "lo", &v);
-	hw_figv(w, "derived.net_tx_bytes_per_second", k, v, F_RATE);
+	hw_fig(w, doc, "derived.net_tx_bytes_per_second", F_RATE);
 	hw_raw(w, "</span>");
 	CARD_END(w);
 
 	CARD_BEGIN(w, "Disk read / write");
 	hw_raw(w, "<span class=\"big\">");
-	k = html_sum(disks, "read_bytes_per_second", NULL, NULL, &v);
-	hw_figv(w, "derived.disk_read_bytes_per_second", k, v, F_RATE);
+	hw_fig(w, doc, "derived.disk_read_bytes_per_second", F_RATE);
 	hw_raw(w, "</span> <span class=\"small\">");
-	k = html_sum(disks, "write_bytes_per_second", NULL, NULL, &v);
-	hw_figv(w, "derived.disk_write_bytes_per_second", k, v, F_RATE);
+	hw_fig(w, doc, "derived.disk_write_bytes_per_second", F_RATE);
 	hw_raw(w, "</span>");
 	CARD_END(w);
 
@@ -687,9 +634,9 @@ html_filesystems(struct hw *w, struct json_object *doc)
 {
 	struct json_object     *a = html_get(doc, "filesystems");
 	size_t			i, n = 0;
-	double			size = 0, fr = 0, pct;
+	double			pct;
 	const char	       *state;
-	int			ro, known;
+	int			ro;
 
 	html_table_begin(w, "fs", "tbl wide", "Filesystems",
 	    "<th scope=\"col\">Mount point</th>"
@@ -716,11 +663,7 @@ html_filesystems(struct hw *w, struct json_object *doc)
 		hw_text(w, html_str(o, "fstype"));
 		hw_raw(w, ro ? " (ro)</td>" : "</td>");
 		hw_cell(w, o, "size_bytes", F_BYTES);
-		known = html_num(o, "size_bytes", &size) &&
-		    html_num(o, "free_bytes", &fr) && size >= fr;
-		hw_raw(w, "<td class=\"num\">");
-		hw_value(w, known, known ? size - fr : 0, F_BYTES);
-		hw_raw(w, "</td>");
+		hw_cell(w, o, "used_bytes", F_BYTES);
 		hw_cell(w, o, "avail_bytes", F_BYTES);
 		hw_raw(w, "<td class=\"use\">");
 		if (html_num(o, "used_percent", &pct)) {

@@ -5,6 +5,10 @@
  * is not an integer goes through json_fmt(), which rounds it to a fixed
  * number of decimals and writes it without printf's locale or %.17g
  * noise; json_object_new_double_s() then emits that text as is.
+ *
+ * Every figure comes from the sample as it is: the derived ones (used
+ * memory and space, rates, totals) were computed by vt_derive(), and
+ * this file only decides which are known.
  */
 #include "config.h"
 
@@ -63,6 +67,8 @@ static struct json_object *json_filesystems(struct jw *w,
 		    const struct vt_host *h);
 static struct json_object *json_disks(struct jw *w, const struct vt_host *h);
 static struct json_object *json_network(struct jw *w,
+		    const struct vt_host *h);
+static struct json_object *json_derived(struct jw *w,
 		    const struct vt_host *h);
 static struct json_object *json_tcp(struct jw *w, const struct vt_host *h);
 static struct json_object *json_pressure(struct jw *w,
@@ -331,31 +337,23 @@ json_memory(struct jw *w, const struct vt_host *h)
 {
 	const struct vt_proc_meminfo	*m = &h->mem;
 	struct json_object		*o;
-	uint64_t			 avail, used;
 
 	if (!json_have(h, VT_COL_MEMINFO))
 		return NULL;
 	o = jw_obj(w);
-	/* Before 3.14 there is no MemAvailable: estimate "used" as free(1). */
-	avail = m->has_available ? m->mem_available :
-	    m->mem_free + m->buffers + m->cached;
-	used = m->mem_total > avail ? m->mem_total - avail : 0;
 	jw_u64(w, o, "total_bytes", m->mem_total);
 	jw_u64(w, o, "free_bytes", m->mem_free);
 	if (m->has_available)
 		jw_u64(w, o, "available_bytes", m->mem_available);
 	else
 		jw_null(w, o, "available_bytes");
-	jw_u64(w, o, "used_bytes", used);
-	jw_maybe(w, o, "used_percent", m->mem_total > 0,
-	    m->mem_total > 0 ? 100.0 * (double)used / (double)m->mem_total : 0,
-	    J_PCT);
+	jw_u64(w, o, "used_bytes", h->mem_used);
+	jw_dbl(w, o, "used_percent", h->mem_used_percent, J_PCT);
 	jw_u64(w, o, "buffers_bytes", m->buffers);
 	jw_u64(w, o, "cached_bytes", m->cached);
 	jw_u64(w, o, "swap_total_bytes", m->swap_total);
 	jw_u64(w, o, "swap_free_bytes", m->swap_free);
-	jw_u64(w, o, "swap_used_bytes",
-	    m->swap_total > m->swap_free ? m->swap_total - m->swap_free : 0);
+	jw_u64(w, o, "swap_used_bytes", h->swap_used);
 	return o;
 }
 
@@ -375,9 +373,9 @@ json_filesystems(struct jw *w, const struct vt_host *h)
 	a = jw_arr(w);
 	for (i = 0; i < h->mounts.n && i < VT_MAX_MOUNTS; i++) {
 		const struct vt_mount	*m = &h->mounts.m[i];
+		const struct vt_fs_used	*u = &h->fs_used[i];
 		struct json_object	*o = jw_obj(w);
 		int			 ok = m->state == VT_FS_OK;
-		uint64_t		 used;
 
 		jw_str(w, o, "mountpoint", m->mountpoint);
 		jw_str(w, o, "device", m->device);
@@ -389,6 +387,7 @@ json_filesystems(struct jw *w, const struct vt_host *h)
 			jw_null(w, o, "size_bytes");
 			jw_null(w, o, "free_bytes");
 			jw_null(w, o, "avail_bytes");
+			jw_null(w, o, "used_bytes");
 			jw_null(w, o, "used_percent");
 			jw_null(w, o, "files");
 			jw_null(w, o, "files_free");
@@ -398,12 +397,8 @@ json_filesystems(struct jw *w, const struct vt_host *h)
 		jw_u64(w, o, "size_bytes", m->size_bytes);
 		jw_u64(w, o, "free_bytes", m->free_bytes);
 		jw_u64(w, o, "avail_bytes", m->avail_bytes);
-		/* As df(1): used over what a user could have, used + avail. */
-		used = m->size_bytes > m->free_bytes ?
-		    m->size_bytes - m->free_bytes : 0;
-		jw_maybe(w, o, "used_percent", used + m->avail_bytes > 0,
-		    used + m->avail_bytes > 0 ? 100.0 * (double)used /
-		    (double)(used + m->avail_bytes) : 0, J_PCT);
+		jw_u64(w, o, "used_bytes", u->used_bytes);
+		jw_dbl(w, o, "used_percent", u->used_percent, J_PCT);
 		jw_u64(w, o, "files", m->files);
 		jw_u64(w, o, "files_free", m->files_free);
 		jw_push(w, a, o);
@@ -474,6 +469,36 @@ json_network(struct jw *w, const struct vt_host *h)
 		jw_push(w, a, o);
 	}
 	return a;
+}
+
+/*
+ * The sums and the estimate the page and the charts show, named as the
+ * ring's series.  A total is known when its rates are and at least one
+ * interface or disk went into it.
+ */
+static struct json_object *
+json_derived(struct jw *w, const struct vt_host *h)
+{
+	const struct vt_totals	*t = &h->totals;
+	struct json_object	*o = jw_obj(w);
+	int			 net, disk;
+
+	net = json_rates(h) && json_have(h, VT_COL_NET_DEV) && t->net_n > 0;
+	disk = json_rates(h) && json_have(h, VT_COL_DISKSTATS) &&
+	    t->disk_n > 0;
+	if (json_have(h, VT_COL_MEMINFO))
+		jw_u64(w, o, "mem_available_bytes", h->mem_available);
+	else
+		jw_null(w, o, "mem_available_bytes");
+	jw_maybe(w, o, "net_rx_bytes_per_second", net, t->net_rx_bytes,
+	    J_RATE);
+	jw_maybe(w, o, "net_tx_bytes_per_second", net, t->net_tx_bytes,
+	    J_RATE);
+	jw_maybe(w, o, "disk_read_bytes_per_second", disk, t->disk_read_bytes,
+	    J_RATE);
+	jw_maybe(w, o, "disk_write_bytes_per_second", disk,
+	    t->disk_write_bytes, J_RATE);
+	return o;
 }
 
 static struct json_object *
@@ -630,6 +655,7 @@ vt_render_json(const struct vt_host *h, struct vt_buf *out)
 	JW_SECTION(&w, root, "filesystems", json_filesystems(&w, h));
 	JW_SECTION(&w, root, "disks", json_disks(&w, h));
 	JW_SECTION(&w, root, "network", json_network(&w, h));
+	jw_set(&w, root, "derived", json_derived(&w, h));
 	jw_set(&w, root, "tcp", json_tcp(&w, h));
 	JW_SECTION(&w, root, "pressure", json_pressure(&w, h));
 	JW_SECTION(&w, root, "processes", json_processes(&w, h));

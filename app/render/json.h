@@ -17,14 +17,20 @@
  *       used_percent, buffers_bytes, cached_bytes, swap_total_bytes,
  *       swap_free_bytes, swap_used_bytes},
  *   filesystems [{mountpoint, device, fstype, readonly, state,
- *       size_bytes, free_bytes, avail_bytes, used_percent, files,
- *       files_free}],
+ *       size_bytes, free_bytes, avail_bytes, used_bytes, used_percent,
+ *       files, files_free}],
  *   disks [{name, reads_per_second, writes_per_second,
  *       read_bytes_per_second, write_bytes_per_second, busy_percent,
  *       in_flight}]  (whole disks: vt_diskstats_selected()),
  *   network [{interface, rx_bytes_per_second, tx_bytes_per_second,
  *       rx_packets_per_second, tx_packets_per_second, rx_errors_total,
  *       tx_errors_total, rx_drops_total, tx_drops_total}],
+ *   derived {mem_available_bytes (MemAvailable, or free + buffers +
+ *       cached before Linux 3.14), net_rx_bytes_per_second,
+ *       net_tx_bytes_per_second (every interface but lo),
+ *       disk_read_bytes_per_second, disk_write_bytes_per_second (the
+ *       disks above)}: what the page and the charts show beyond the
+ *       members above, as the ring's series name them,
  *   tcp {states {established ... closing}, listen_overflows_total,
  *       listen_drops_total, listen_overflows_per_second,
  *       listen_drops_per_second},

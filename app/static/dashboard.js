@@ -203,60 +203,27 @@
 		return typeof v === 'number' && isFinite(v) ? v : null;
 	}
 
-	/* A sum over an array of objects, or null when no member is known. */
-	function sum(arr, key, skipLo) {
-		var s = 0, known = false, i, v;
-
-		if (!Array.isArray(arr))
-			return null;
-		for (i = 0; i < arr.length; i++) {
-			if (arr[i] === null || typeof arr[i] !== 'object')
-				continue;
-			if (skipLo && arr[i].interface === 'lo')
-				continue;
-			v = num(arr[i][key]);
-			if (v !== null) {
-				s += v;
-				known = true;
-			}
-		}
-		return known ? s : null;
-	}
-
-	/* What the page shows that is not a member of the document as is. */
-	function derive(m) {
-		m.derived = {
-			net_rx_bytes_per_second: sum(m.network,
-			    'rx_bytes_per_second', true),
-			net_tx_bytes_per_second: sum(m.network,
-			    'tx_bytes_per_second', true),
-			disk_read_bytes_per_second: sum(m.disks,
-			    'read_bytes_per_second', false),
-			disk_write_bytes_per_second: sum(m.disks,
-			    'write_bytes_per_second', false)
-		};
-	}
-
-	/* The chart series' values in one sample, as the sampler records. */
+	/*
+	 * The chart series' values in one sample, as the sampler records
+	 * them: the sums and the estimate are the document's "derived"
+	 * member, computed once by the sampler (app/derive.c).
+	 */
 	function livePoint(m) {
-		var mem = m.memory && typeof m.memory === 'object' ? m.memory : {};
-		var avail = num(mem.available_bytes);
-
-		if (avail === null && num(mem.free_bytes) !== null)
-			avail = mem.free_bytes + (num(mem.buffers_bytes) || 0) +
-			    (num(mem.cached_bytes) || 0);
 		return {
 			cpu_percent: num(get(m, 'cpu.total.busy_percent')),
 			load1: num(get(m, 'load.load1')),
-			mem_used_bytes: num(mem.used_bytes),
-			mem_available_bytes: avail,
-			swap_used_bytes: num(mem.swap_used_bytes),
-			net_rx_bytes_per_second: m.derived.net_rx_bytes_per_second,
-			net_tx_bytes_per_second: m.derived.net_tx_bytes_per_second,
+			mem_used_bytes: num(get(m, 'memory.used_bytes')),
+			mem_available_bytes:
+			    num(get(m, 'derived.mem_available_bytes')),
+			swap_used_bytes: num(get(m, 'memory.swap_used_bytes')),
+			net_rx_bytes_per_second:
+			    num(get(m, 'derived.net_rx_bytes_per_second')),
+			net_tx_bytes_per_second:
+			    num(get(m, 'derived.net_tx_bytes_per_second')),
 			disk_read_bytes_per_second:
-			    m.derived.disk_read_bytes_per_second,
+			    num(get(m, 'derived.disk_read_bytes_per_second')),
 			disk_write_bytes_per_second:
-			    m.derived.disk_write_bytes_per_second,
+			    num(get(m, 'derived.disk_write_bytes_per_second')),
 			tcp_established: num(get(m, 'tcp.states.established')),
 			tcp_close_wait: num(get(m, 'tcp.states.close_wait'))
 		};
@@ -404,7 +371,6 @@
 
 		renderRows('fs', objects(m.filesystems).slice(0, 64).map(
 		    function (o) {
-			var size = num(o.size_bytes), free = num(o.free_bytes);
 			var pct = num(o.used_percent), use;
 
 			if (pct !== null)
@@ -419,8 +385,7 @@
 			    { text: fmt(o.fstype, 'str') +
 			    (o.readonly === true ? ' (ro)' : '') },
 			    n(o, 'size_bytes', 'bytes'),
-			    { cls: 'num', text: size !== null && free !== null &&
-			    size >= free ? fmt(size - free, 'bytes') : DASH },
+			    n(o, 'used_bytes', 'bytes'),
 			    n(o, 'avail_bytes', 'bytes'), use] };
 		}), 7, 'No filesystems');
 
@@ -526,7 +491,6 @@
 	function onMetrics(m) {
 		var age = num(m.sample_age_ms);
 
-		derive(m);
 		bindFigures(m);
 		renderTables(m);
 		if (age !== null && age > STALE_AGE_MS)

@@ -44,7 +44,8 @@ static const char hostile_doc[] =
     "\"device\":\"/dev/<sda>\",\"fstype\":\"ext4\",\"readonly\":true,"
     "\"state\":\"ok\",\"size_bytes\":10737418240,"
     "\"free_bytes\":4294967296,\"avail_bytes\":3758096384,"
-    "\"used_percent\":63.16},{\"mountpoint\":\"/nfs\","
+    "\"used_bytes\":6442450944,\"used_percent\":63.16},"
+    "{\"mountpoint\":\"/nfs\","
     "\"device\":\"srv:/x\",\"fstype\":\"nfs\",\"readonly\":false,"
     "\"state\":\"timeout<i>\",\"size_bytes\":null}],"
     "\"disks\":[{\"name\":\"vd'a\",\"read_bytes_per_second\":4718592,"
@@ -57,6 +58,11 @@ static const char hostile_doc[] =
     "\"rx_packets_per_second\":331,\"tx_packets_per_second\":201,"
     "\"rx_errors_total\":1,\"tx_errors_total\":2,\"rx_drops_total\":0,"
     "\"tx_drops_total\":0}],"
+    "\"derived\":{\"mem_available_bytes\":24829751296,"
+    "\"net_rx_bytes_per_second\":2000000,"
+    "\"net_tx_bytes_per_second\":17087.5,"
+    "\"disk_read_bytes_per_second\":4718592,"
+    "\"disk_write_bytes_per_second\":1536},"
     "\"tcp\":{\"states\":{\"established\":7,\"close_wait\":3,"
     "\"<x onmouseover=y>\":1}},"
     "\"processes\":{\"top_cpu\":[{\"pid\":42,"
@@ -300,7 +306,7 @@ test_hostile(void)
 	ok(strstr(b.data, ">0.4 s<") != NULL, "the sample's age");
 	ok(strstr(b.data, "data-k=\"derived.net_rx_bytes_per_second\" "
 	    "data-f=\"rate\">1.91 MiB/s<") != NULL,
-	    "network receive: the sum without lo");
+	    "network receive: the document's total (all but lo)");
 	ok(strstr(b.data, ">4.50 MiB/s<") != NULL, "disk read rate");
 	ok(strstr(b.data, ">1.50 KiB/s<") != NULL, "disk write rate");
 	ok(strstr(b.data, ">16.7 KiB/s<") != NULL, "transmit rate");
@@ -311,6 +317,8 @@ test_hostile(void)
 	    "CLOSE_WAIT has its row, marked");
 	ok(strstr(b.data, "value=\"63.2\"></meter> 63.2 %") != NULL,
 	    "a filesystem's use, as a meter and as text");
+	ok(strstr(b.data, "<td class=\"num\">6.00 GiB</td>") != NULL,
+	    "a filesystem's used size, from the document");
 	ok(strstr(b.data, "ext4 (ro)") != NULL, "a read-only filesystem");
 	ok(strstr(b.data, ">12345<") != NULL, "the pool's accepted count");
 	ok(strstr(b.data, ">1 h 1 min<") != NULL, "the pool's uptime");
