@@ -25,3 +25,10 @@ EXTRA_DIST += app/render/local.mk
 
 # On a mismatch the test keeps its output next to it for diff -u.
 CLEANFILES += render-t.*.got
+
+# The derived figures (app/derive.c) and the sampler that fills them,
+# from the same fixture trees.
+check_PROGRAMS += t/unit/derive-t
+t_unit_derive_t_SOURCES = t/unit/derive-t.c
+t_unit_derive_t_LDADD = $(VT_TEST_LIBS)
+TESTS += t/unit/derive-t

@@ -968,6 +968,14 @@ check_values(void)
 	/* vda is row 8 of diskstats (after loop0-7): delta 9 * 2048. */
 	is_dbl(jdbl(r, "disks.0.read_bytes_per_second"), 4718592, 1e-9,
 	    "vda: 18432 sectors * 512 bytes over 2 s");
+	is_dbl(jdbl(r, "derived.net_rx_bytes_per_second"), 2000000, 1e-9,
+	    "network total: eth0's 2 MB/s (ifb0, ifb1 idle), lo left out");
+	is_dbl(jdbl(r, "derived.disk_read_bytes_per_second"), 4718592, 1e-9,
+	    "disk total: vda's alone");
+	is_dbl(jdbl(r, "derived.mem_available_bytes"), 24829751296.0, 0.5,
+	    "derived.mem_available_bytes: MemAvailable 24247804 kB");
+	is_dbl(jdbl(r, "filesystems.0.used_bytes"), 6442450944.0, 0.5,
+	    "filesystems[0].used_bytes: 10 GiB - 4 GiB free");
 	is_dbl(jdbl(r, "pressure.cpu.some_avg10"), 1.16, 1e-9,
 	    "pressure.cpu.some_avg10");
 	is_dbl(jdbl(r, "tcp.states.listen") + jdbl(r, "tcp.states.established"),
@@ -993,6 +1001,8 @@ check_first(void)
 		"network.3.tx_packets_per_second",
 		"disks.0.reads_per_second", "disks.0.busy_percent",
 		"tcp.listen_overflows_per_second",
+		"derived.net_rx_bytes_per_second",
+		"derived.disk_write_bytes_per_second",
 	};
 	struct json_object		*r;
 	size_t				 i;
