@@ -8,7 +8,7 @@
 #
 # renders SRCDIR/FILE.in into DIR/<the last part of FILE> for each FILE of
 # VT_RENDER.  A placeholder left over is an error.  A value must not hold
-# "|" (the separator of the sed commands).
+# "|", "&" or "\" (sed's separator and the specials of its replacement).
 
 # The paths are substituted at make time, not by configure, so that
 # `make prefix=...` and `make install prefix=...` render what they install
