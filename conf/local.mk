@@ -8,8 +8,11 @@
 #   $(bindir)/vitals-spawn                  the spawn-fcgi start script
 #   $(systemdunitdir)/vitals.{socket,service}
 #   $(pkgdatadir)/nginx/vitals.conf         the nginx site, to include from
-#   $(pkgdatadir)/nginx/vitals-fastcgi.conf   the http{} block (or copy to
-#                                             /etc/nginx/sites-available/)
+#                                           the http{} block (or copy to
+#                                           /etc/nginx/sites-available/)
+#   $(pkgdatadir)/nginx/vitals-server.conf  what the site includes: the
+#   $(pkgdatadir)/nginx/vitals-routes.conf  HTTPS server's settings, its
+#   $(pkgdatadir)/nginx/vitals-fastcgi.conf locations, the FastCGI params
 #
 # Every value below can be changed on the command line:
 #   make install vt_server_name=vitals.example.net \
@@ -37,51 +40,32 @@ vt_static_root = $(pkgdatadir)/static
 vt_access_log = /var/log/nginx/vitals.access.log
 vt_cache_dir = /var/lib/nginx/vitals-cache
 vt_fastcgi_conf = $(nginxconfdir)/vitals-fastcgi.conf
+vt_server_conf = $(nginxconfdir)/vitals-server.conf
+vt_routes_conf = $(nginxconfdir)/vitals-routes.conf
 
 vitalsconf_DATA = conf/vitals.conf
 bin_SCRIPTS = conf/spawn/vitals-spawn
 systemdunit_DATA = conf/spawn/vitals.socket conf/spawn/vitals.service
-nginxconf_DATA = conf/nginx/vitals.conf
-dist_nginxconf_DATA = conf/nginx/vitals-fastcgi.conf
+nginxconf_DATA = conf/nginx/vitals.conf conf/nginx/vitals-routes.conf
+dist_nginxconf_DATA = conf/nginx/vitals-fastcgi.conf \
+	conf/nginx/vitals-server.conf
 dist_doc_DATA = README.md
 
 VT_CONF_GENERATED = conf/vitals.conf conf/spawn/vitals-spawn \
-	conf/spawn/vitals.socket conf/spawn/vitals.service conf/nginx/vitals.conf
+	conf/spawn/vitals.socket conf/spawn/vitals.service conf/nginx/vitals.conf \
+	conf/nginx/vitals-routes.conf
 
 EXTRA_DIST += conf/vitals.conf.in conf/spawn/vitals-spawn.in \
 	conf/spawn/vitals.socket.in conf/spawn/vitals.service.in \
-	conf/nginx/vitals.conf.in
+	conf/nginx/vitals.conf.in conf/nginx/vitals-routes.conf.in
 CLEANFILES += $(VT_CONF_GENERATED)
 
-# The paths are substituted at make time, not by configure, so that
-# `make prefix=...` and `make install prefix=...` render what they install
-# (the Autoconf manual's "Installation Directory Variables").  A placeholder
-# left over is an error.
-vt_conf_edit = sed \
-	-e 's|@bindir[@]|$(bindir)|g' \
-	-e 's|@sbindir[@]|$(sbindir)|g' \
-	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
-	-e 's|@pkgdatadir[@]|$(pkgdatadir)|g' \
-	-e 's|@docdir[@]|$(docdir)|g' \
-	-e 's|@runstatedir[@]|$(runstatedir)|g' \
-	-e 's|@localstatedir[@]|$(localstatedir)|g' \
-	-e 's|@VT_HTTPS_LISTEN[@]|$(vt_https_listen)|g' \
-	-e 's|@VT_HTTP_LISTEN[@]|$(vt_http_listen)|g' \
-	-e 's|@VT_HTTPS_PORT_SUFFIX[@]|$(vt_https_port_suffix)|g' \
-	-e 's|@VT_SERVER_NAME[@]|$(vt_server_name)|g' \
-	-e 's|@VT_SOCKET[@]|$(vt_socket)|g' \
-	-e 's|@VT_CERT[@]|$(vt_cert)|g' \
-	-e 's|@VT_KEY[@]|$(vt_key)|g' \
-	-e 's|@VT_STATIC_ROOT[@]|$(vt_static_root)|g' \
-	-e 's|@VT_ACCESS_LOG[@]|$(vt_access_log)|g' \
-	-e 's|@VT_CACHE_DIR[@]|$(vt_cache_dir)|g' \
-	-e 's|@VT_FASTCGI_CONF[@]|$(vt_fastcgi_conf)|g'
+# The substitutions (vt_conf_edit, vt_conf_subst) are conf/render.mk's,
+# which ./stack uses too.
+include $(srcdir)/conf/render.mk
 
 vt_conf_render = $(AM_V_GEN)$(MKDIR_P) $(@D) && rm -f $@ $@.tmp && \
-	$(vt_conf_edit) $(srcdir)/$@.in >$@.tmp && \
-	if grep -n '@[A-Za-z_][A-Za-z_]*@' $@.tmp >&2; then \
-		echo "$@: placeholders left" >&2; rm -f $@.tmp; exit 1; \
-	fi && mv $@.tmp $@
+	in=$(srcdir)/$@.in out=$@ && $(vt_conf_subst)
 
 conf/vitals.conf: $(srcdir)/conf/vitals.conf.in Makefile
 	$(vt_conf_render)
@@ -92,4 +76,6 @@ conf/spawn/vitals.socket: $(srcdir)/conf/spawn/vitals.socket.in Makefile
 conf/spawn/vitals.service: $(srcdir)/conf/spawn/vitals.service.in Makefile
 	$(vt_conf_render)
 conf/nginx/vitals.conf: $(srcdir)/conf/nginx/vitals.conf.in Makefile
+	$(vt_conf_render)
+conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefile
 	$(vt_conf_render)

@@ -4,6 +4,7 @@
 # MariaDB when a test asks), started on free loopback ports through ./stack
 # by t/lib/VitalsTest.pm.  They skip when nginx or the program is missing,
 # or when VT_NO_INTEGRATION is set (as `./stack test` does for distcheck).
+# Each test is listed once, in the group of the issue that brought it.
 
 VT_INTEGRATION_TESTS = \
 	t/integration/health-live.t \
@@ -15,14 +16,7 @@ VT_INTEGRATION_TESTS = \
 	t/integration/socket-activate.t \
 	t/integration/static.t \
 	t/integration/micro-cache.t \
-	t/integration/stack.t \
-	t/integration/pool-crashloop.t \
-	t/integration/pool-kill.t \
-	t/integration/pool-recycle.t \
-	t/integration/pool-reload.t \
-	t/integration/pool-stop.t \
-	t/integration/pool-upgrade.t \
-	t/integration/pool-watchdog.t
+	t/integration/stack.t
 
 TESTS += $(VT_INTEGRATION_TESTS)
 EXTRA_DIST += $(VT_INTEGRATION_TESTS)
