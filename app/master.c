@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "log.h"
 #include "master.h"
@@ -73,8 +74,7 @@ struct master {
 	int			rolling;
 	int			roll_new;	/* slot of the new worker, or -1 */
 	int			roll_old;	/* slot of the one it replaces */
-	int			fail_streak;
-	int64_t			respawn_at;
+	struct vt_backoff	crash;		/* the pool's crash loop */
 	pid_t			upgrade_pid;	/* our child, the new master */
 	pid_t			takeover_from;	/* the old master, until told */
 	int64_t			takeover_started;
@@ -85,8 +85,7 @@ struct master {
 	int64_t			next_sample;	/* monotonic ms */
 	pid_t			rec_pid;	/* the recorder, 0: none */
 	int64_t			rec_started;
-	int64_t			rec_respawn_at;
-	int			rec_fails;
+	struct vt_backoff	rec_backoff;
 	int			rec_stopping;
 };
 
@@ -279,11 +278,13 @@ master_rec_spawn(struct master *m)
 	pid_t	pid;
 
 	if (m->conf.db_config[0] == '\0' || m->rec_pid > 0 || m->stopping ||
-	    m->takeover_from > 0 || vt_mono_ms() < m->rec_respawn_at)
+	    m->takeover_from > 0 ||
+	    vt_backoff_left(&m->rec_backoff, vt_mono_ms()) > 0)
 		return;
 	if ((pid = fork()) == -1) {
 		vt_log_sys(VT_LOG_ERR, "fork_failed", "child=recorder");
-		m->rec_respawn_at = vt_mono_ms() + MASTER_REC_BACKOFF_MIN_MS;
+		m->rec_backoff.next_at = vt_mono_ms() +
+		    MASTER_REC_BACKOFF_MIN_MS;
 		return;
 	}
 	if (pid == 0) {
@@ -321,13 +322,8 @@ master_rec_reaped(struct master *m, int status)
 		return;
 	}
 	if (vt_mono_ms() - m->rec_started > 60000)
-		m->rec_fails = 0;
-	delay = (int64_t)MASTER_REC_BACKOFF_MIN_MS << (m->rec_fails < 5 ?
-	    m->rec_fails : 5);
-	if (delay > MASTER_REC_BACKOFF_MAX_MS)
-		delay = MASTER_REC_BACKOFF_MAX_MS;
-	m->rec_fails++;
-	m->rec_respawn_at = vt_mono_ms() + delay;
+		vt_backoff_reset(&m->rec_backoff);
+	delay = vt_backoff_fail(&m->rec_backoff, vt_mono_ms());
 	vt_log_warn("recorder_exit", "pid=%ld status=\"%s\" restart_in_ms=%lld",
 	    (long)m->rec_pid, how, (long long)delay);
 	m->rec_pid = 0;
@@ -392,17 +388,12 @@ master_reaped(struct master *m, pid_t pid, int status)
 		if (quick && !m->stopping) {
 			int64_t	delay;
 
-			m->fail_streak++;
-			delay = MASTER_BACKOFF_MIN_MS <<
-			    (m->fail_streak < 10 ? m->fail_streak - 1 : 9);
-			if (delay > MASTER_BACKOFF_MAX_MS)
-				delay = MASTER_BACKOFF_MAX_MS;
-			m->respawn_at = vt_mono_ms() + delay;
+			delay = vt_backoff_fail(&m->crash, vt_mono_ms());
 			vt_count(&m->shm->c.crash_backoffs, 1);
 			vt_log_warn("crash_loop", "failures=%d backoff_ms=%lld",
-			    m->fail_streak, (long long)delay);
+			    m->crash.failures, (long long)delay);
 		} else if (!quick)
-			m->fail_streak = 0;
+			vt_backoff_reset(&m->crash);
 	} else {
 		vt_log(cause < 0 ? VT_LOG_DEBUG : VT_LOG_INFO, "worker_exit",
 		    "pid=%ld slot=%d status=\"%s\" cause=%s", (long)pid, i,
@@ -534,7 +525,8 @@ master_maintain(struct master *m)
 		return;
 	}
 	live = master_live(m);
-	if (live < m->target && vt_mono_ms() >= m->respawn_at) {
+	if (live < m->target &&
+	    vt_backoff_left(&m->crash, vt_mono_ms()) == 0) {
 		for (; live < m->target; live++)
 			if (master_spawn(m) < 0)
 				break;
@@ -732,6 +724,10 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 	m->argv = argv;
 	m->sfd = m->shm_fd = -1;
 	m->roll_new = m->roll_old = -1;
+	vt_backoff_init(&m->crash, MASTER_BACKOFF_MIN_MS, MASTER_BACKOFF_MAX_MS,
+	    0);
+	vt_backoff_init(&m->rec_backoff, MASTER_REC_BACKOFF_MIN_MS,
+	    MASTER_REC_BACKOFF_MAX_MS, 0);
 	n = readlink("/proc/self/exe", m->exe, sizeof(m->exe) - 1);
 	if (n <= 0)
 		snprintf(m->exe, sizeof(m->exe), "%s", argv[0]);

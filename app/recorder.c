@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
@@ -721,7 +722,8 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	char				 hq[2 * VT_REC_HOST_MAX + 8];
 	uint64_t			 rows;
 	int64_t				 t0, wait, next_prune, down_since = 0;
-	int				 streak = 0, rc;
+	struct vt_backoff		 retry;
+	int				 rc;
 	pid_t				 parent = getppid();
 
 	rec_signals();
@@ -756,18 +758,19 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	vt_log_info("recorder_start", "pid=%ld host=%s", (long)getpid(),
 	    vt_log_quote(hq, sizeof(hq), host));
 
+	vt_backoff_init(&retry, REC_TICK_MS, REC_RETRY_CAP_MS, 0);
 	next_prune = vt_mono_ms();
 	while (!rec_stopping && getppid() == parent) {
 		t0 = vt_mono_ms();
 		rc = vt_recorder_step(rec, db, &shm->ring, VT_REC_STMT_MS,
 		    &rows, &cat, err, sizeof(err));
 		if (rc == VT_OK) {
-			if (streak > 0) {
+			if (retry.failures > 0) {
 				vt_log_info("recorder_db_up", "down_ms=%lld "
 				    "failures=%d", (long long)(t0 - down_since),
-				    streak);
+				    retry.failures);
 			}
-			streak = 0;
+			vt_backoff_reset(&retry);
 			if (rows > 0) {
 				vt_log_debug("recorder_write", "rows=%llu "
 				    "duration_ms=%lld",
@@ -781,21 +784,16 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 			wait = REC_TICK_MS;
 		} else {
 			/* Once per outage, and when its cause changes. */
-			if (streak == 0 || cat != last_cat) {
+			if (retry.failures == 0 || cat != last_cat) {
 				vt_log_warn("recorder_db_down", "category=%s "
 				    "error=%s", vt_db_err_name(cat),
 				    vt_log_quote(q, sizeof(q), err));
 			}
-			if (streak == 0) {
+			if (retry.failures == 0) {
 				down_since = t0;
 			}
 			last_cat = cat;
-			streak++;
-			wait = (int64_t)REC_TICK_MS << (streak < 5 ?
-			    streak - 1 : 4);
-			if (wait > REC_RETRY_CAP_MS) {
-				wait = REC_RETRY_CAP_MS;
-			}
+			wait = vt_backoff_fail(&retry, t0);
 		}
 		rec_sleep_ms(t0 + wait - vt_mono_ms());
 	}

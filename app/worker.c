@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
@@ -44,6 +45,8 @@
 #include "worker.h"
 
 #define WORKER_BODY_MAX		(4u << 20)	/* largest reply body */
+#define WORKER_ACCEPT_BACKOFF_MIN_MS	10
+#define WORKER_ACCEPT_BACKOFF_MAX_MS	1000
 
 static volatile sig_atomic_t worker_stop;
 
@@ -133,7 +136,7 @@ struct worker_state {
 	struct vt_db		       *db;	/* for /health, lazily */
 	uint64_t			served;
 	uint64_t			limit;
-	int				accept_backoff_ms;
+	struct vt_backoff		accept_backoff;
 	int				streak;	/* accepts without a wait */
 };
 
@@ -269,7 +272,7 @@ worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 		fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			w->streak++;
-			w->accept_backoff_ms = 0;
+			vt_backoff_reset(&w->accept_backoff);
 			return fd;
 		}
 		if (errno != EAGAIN && errno != EINTR)
@@ -281,7 +284,7 @@ worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 		return -1;
 	fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd >= 0) {
-		w->accept_backoff_ms = 0;
+		vt_backoff_reset(&w->accept_backoff);
 		return fd;
 	}
 	return worker_accept_failed(w);
@@ -292,6 +295,7 @@ static int
 worker_accept_failed(struct worker_state *w)
 {
 	struct timespec	ts;
+	int64_t		d;
 
 	switch (errno) {
 	case EAGAIN:
@@ -307,13 +311,11 @@ worker_accept_failed(struct worker_state *w)
 		 * `continue`s eats a core).
 		 */
 		vt_count(&w->a->shm->c.accept_errors, 1);
-		w->accept_backoff_ms = w->accept_backoff_ms == 0 ? 10 :
-		    w->accept_backoff_ms >= 1000 ? 1000 :
-		    w->accept_backoff_ms * 2;
+		d = vt_backoff_fail(&w->accept_backoff, vt_mono_ms());
 		vt_log_sys(VT_LOG_WARN, "accept_failed", "backoff_ms=%d",
-		    w->accept_backoff_ms);
-		ts.tv_sec = w->accept_backoff_ms / 1000;
-		ts.tv_nsec = (long)(w->accept_backoff_ms % 1000) * 1000000L;
+		    (int)d);
+		ts.tv_sec = (time_t)(d / 1000);
+		ts.tv_nsec = (long)(d % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 		return -1;
 	}
@@ -359,6 +361,8 @@ vt_worker_run(const struct vt_worker_args *a)
 	w.ctx.slot = a->slot;
 	w.ctx.listen_fd = a->listen_fd;
 	w.ctx.db = &w.db;
+	vt_backoff_init(&w.accept_backoff, WORKER_ACCEPT_BACKOFF_MIN_MS,
+	    WORKER_ACCEPT_BACKOFF_MAX_MS, 0);
 
 #ifdef VT_TEST_HOOKS
 	if (getenv("VITALS_TEST_CRASH_AT_START") != NULL)
