@@ -31,13 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backoff.h"
 #include "buf.h"
+#include "child.h"
 #include "clock.h"
 #include "log.h"
 #include "reply.h"
@@ -47,43 +47,6 @@
 #define WORKER_BODY_MAX		(4u << 20)	/* largest reply body */
 #define WORKER_ACCEPT_BACKOFF_MIN_MS	10
 #define WORKER_ACCEPT_BACKOFF_MAX_MS	1000
-
-static volatile sig_atomic_t worker_stop;
-
-static void
-worker_on_term(int sig)
-{
-	(void)sig;
-	worker_stop = 1;
-}
-
-static void
-worker_signals(sigset_t *waitmask)
-{
-	struct sigaction	sa;
-	sigset_t		block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	/* Stop signals arrive only inside epoll_pwait. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_SETMASK, &block, NULL);
-	sigemptyset(waitmask);
-}
 
 static void
 worker_slot_state(struct vt_slot *s, uint32_t state)
@@ -339,19 +302,19 @@ vt_worker_run(const struct vt_worker_args *a)
 	struct epoll_event	ev;
 	sigset_t		waitmask;
 	struct vt_limits	lim;
-	int			epfd, i, fd;
-	pid_t			parent = getppid();
+	int			epfd, fd;
+	struct vt_child_start	cs = {
+		/* Stop signals arrive only inside epoll_pwait. */
+		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_STOP_IN_WAIT,
+		.parent = getppid(),
+		.close_fds = a->close_fds,
+		.nclose = (int)(sizeof(a->close_fds) /
+		    sizeof(a->close_fds[0])),
+		.log_level = a->conf->log_level,
+		.orphan_code = VT_WORKER_EXIT_OK,
+	};
 
-	vt_log_init("vitals");
-	vt_log_set_level(a->conf->log_level);
-	worker_signals(&waitmask);
-	for (i = 0; i < 4; i++)
-		if (a->close_fds[i] >= 0)
-			close(a->close_fds[i]);
-	/* If the master dies, finish the request in hand and go. */
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(VT_WORKER_EXIT_OK);
+	vt_child_start(&cs, &waitmask);
 
 	memset(&w, 0, sizeof(w));
 	w.a = a;
@@ -395,7 +358,7 @@ vt_worker_run(const struct vt_worker_args *a)
 	}
 
 	worker_slot_state(w.slot, VT_SLOT_IDLE);
-	while (!worker_stop) {
+	while (!vt_child_stopping()) {
 		uint64_t	busy;
 
 		if ((fd = worker_accept(&w, epfd, &waitmask)) == -1)
