@@ -62,7 +62,8 @@ vt_backoff_fail(struct vt_backoff *b, int64_t now)
 	b->failures++;
 	if (b->jitter) {
 		half = d / 2;
-		d = half + (int64_t)(backoff_rand(b) % (uint64_t)(d - half + 1));
+		d = half +
+		    (int64_t)(backoff_rand(b) % (uint64_t)(d - half + 1));
 	}
 	b->next_at = now + d;
 	return d;
