@@ -22,9 +22,13 @@
  * never replaced, and outlives us.
  */
 static const struct vt_child_policy	child_policies[VT_CHILD_KINDS] = {
-	[VT_CHILD_WORKER] = { "worker", 1, 0, 1000, 0, 50, 5000 },
-	[VT_CHILD_RECORDER] = { "recorder", 1, 0, 60000, 1, 1000, 30000 },
-	[VT_CHILD_UPGRADE] = { "upgrade", 0, 1, 0, 0, 1, 1 },
+	[VT_CHILD_WORKER] = { .respawn = 1, .healthy_ms = 1000,
+	    .backoff_min_ms = 50, .backoff_max_ms = 5000 },
+	[VT_CHILD_RECORDER] = { .respawn = 1, .healthy_ms = 60000,
+	    .healthy_waits = 1, .backoff_min_ms = 1000,
+	    .backoff_max_ms = 30000 },
+	[VT_CHILD_UPGRADE] = { .outlives = 1, .backoff_min_ms = 1,
+	    .backoff_max_ms = 1 },
 };
 
 /* Set by TERM, INT or QUIT in a child. */

@@ -6,7 +6,11 @@
  * when it started and whether it was asked to go.  A child is forked by
  * vt_child_spawn() only and reaped by vt_child_reap() only; what a kind
  * does on exit is the caller's, what it waits before it is replaced is
- * vt_child_respawn_delay()'s, with the kind's back-off (backoff.h).
+ * vt_child_respawn_delay()'s, with the kind's back-off (backoff.h).  A
+ * new kind (a publisher, a notifier) is one more enum value, one row of
+ * child.c's policy table and one case of the master's reap.  The statvfs
+ * helper of collect/fs_usage.c is not one: the sampler forks it and
+ * reaps it itself (through a pidfd) within one tick, under a deadline.
  *
  * In the child, vt_child_start() is the start-up every kind goes through,
  * in this order: signals (the kind's stop handler, the rest ignored or
@@ -34,7 +38,6 @@ enum vt_child_kind {
 
 /* What the master does when a child of a kind exits unasked. */
 struct vt_child_policy {
-	const char     *name;		/* "worker", "recorder", "upgrade" */
 	int		respawn;	/* replace it */
 	int		outlives;	/* may outlive the master */
 	int64_t		healthy_ms;	/* lived this long: back-off anew */
