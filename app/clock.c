@@ -29,6 +29,12 @@ vt_mono_ms(void)
 }
 
 int64_t
+vt_mono_ms_since(int64_t start_us)
+{
+	return (clock_us(CLOCK_MONOTONIC) - start_us) / 1000;
+}
+
+int64_t
 vt_wall_ms(void)
 {
 	return clock_us(CLOCK_REALTIME) / 1000;

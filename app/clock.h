@@ -12,4 +12,7 @@ int64_t	vt_mono_ms(void);
 int64_t	vt_mono_us(void);
 int64_t	vt_wall_ms(void);
 
+/* Whole milliseconds since start_us, a vt_mono_us() reading. */
+int64_t	vt_mono_ms_since(int64_t start_us);
+
 #endif /* VT_CLOCK_H */

@@ -12,8 +12,9 @@
  * seconds, per wait) are honoured when an option file sets them, but never
  * stand in for the deadline.
  *
- * Times are CLOCK_MONOTONIC milliseconds.  The state of the back-off and
- * of its random jitter lives in struct vt_db, not in statics.
+ * Times are monotonic milliseconds (clock.h).  The state of the back-off
+ * (backoff.h, with its random jitter) lives in struct vt_db, not in
+ * statics.
  */
 #include "config.h"
 
@@ -26,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -34,6 +34,8 @@
 #include <mysqld_error.h>
 
 #include "vitals.h"
+#include "backoff.h"
+#include "clock.h"
 #include "db.h"
 
 /*
@@ -75,14 +77,8 @@ struct vt_db {
 	int		 aborting;	/* the deadline passed: fail all waits */
 	int		 steps;		/* waits failed since aborting */
 
-	int		 backoff_base_ms;
-	int		 backoff_cap_ms;
-	int64_t		 backoff_ms;	/* the last step; 0 after a success */
-	int64_t		 retry_at;	/* no connect before this */
+	struct vt_backoff backoff;	/* no connect before backoff.next_at */
 	enum vt_db_err	 fail_cat;	/* what started the back-off */
-
-	uint64_t	 rng;		/* xorshift64* state for the jitter */
-	pid_t		 rng_pid;	/* reseeded in each process */
 };
 
 /* The state of one call, for the helpers below. */
@@ -97,7 +93,6 @@ static void	db_abort_io(struct vt_db *);
 static void	db_drop(struct vt_db *);
 static void	db_abandon(struct vt_db *);
 static void	db_fail(struct vt_db *, enum vt_db_err);
-static uint64_t	db_rand(struct vt_db *);
 static enum vt_db_err db_categorize(unsigned int);
 static int	db_is_fatal(unsigned int);
 static void	db_seterr(struct db_call *, enum vt_db_err, const char *, ...)
@@ -151,27 +146,9 @@ vt_db_err_name(enum vt_db_err err)
 }
 
 int64_t
-vt_db_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 vt_db_deadline(int timeout_ms)
 {
-	return vt_db_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-}
-
-static double
-db_now_exact_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	return vt_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 }
 
 struct vt_db *
@@ -189,8 +166,8 @@ vt_db_open(const char *option_file, const char *group)
 		return NULL;
 	strcpy(db->option_file, option_file);
 	strcpy(db->group, group);
-	db->backoff_base_ms = VT_DB_BACKOFF_BASE_MS;
-	db->backoff_cap_ms = VT_DB_BACKOFF_CAP_MS;
+	vt_backoff_init(&db->backoff, VT_DB_BACKOFF_BASE_MS,
+	    VT_DB_BACKOFF_CAP_MS, 1);
 	db->fail_cat = VT_DB_OK;
 	return db;
 }
@@ -198,15 +175,13 @@ vt_db_open(const char *option_file, const char *group)
 void
 vt_db_set_backoff(struct vt_db *db, int base_ms, int cap_ms)
 {
-	db->backoff_base_ms = base_ms > 0 ? base_ms : 1;
-	db->backoff_cap_ms = cap_ms >= db->backoff_base_ms ? cap_ms :
-	    db->backoff_base_ms;
+	vt_backoff_set(&db->backoff, base_ms, cap_ms);
 }
 
 int64_t
 vt_db_retry_in_ms(const struct vt_db *db, enum vt_db_err *why)
 {
-	int64_t	left = db->retry_at - vt_db_now_ms();
+	int64_t	left = vt_backoff_left(&db->backoff, vt_mono_ms());
 
 	if (why != NULL)
 		*why = left > 0 ? db->fail_cat : VT_DB_OK;
@@ -237,7 +212,7 @@ db_wait(struct vt_db *db, int status, int64_t deadline)
 	if (db->aborting)
 		return MYSQL_WAIT_TIMEOUT;
 	fd = (int)mysql_get_socket(db->mysql);
-	now = vt_db_now_ms();
+	now = vt_mono_ms();
 	if (status & MYSQL_WAIT_TIMEOUT)
 		lib_until = now +
 		    (int64_t)mysql_get_timeout_value_ms(db->mysql);
@@ -273,7 +248,7 @@ db_wait(struct vt_db *db, int status, int64_t deadline)
 		}
 		if (n == -1 && errno != EINTR)
 			break;
-		now = vt_db_now_ms();
+		now = vt_mono_ms();
 	}
 	db_abort_io(db);
 	return MYSQL_WAIT_TIMEOUT;
@@ -371,30 +346,6 @@ vt_db_close(struct vt_db *db)
 	free(db);
 }
 
-/* The next random number of this process's sequence. */
-static uint64_t
-db_rand(struct vt_db *db)
-{
-	struct timespec	ts;
-	pid_t		pid = getpid();
-	uint64_t	x;
-
-	if (db->rng == 0 || db->rng_pid != pid) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		db->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
-		    ((uint64_t)pid << 40) ^ (uint64_t)(uintptr_t)db;
-		if (db->rng == 0)
-			db->rng = 0x9e3779b97f4a7c15ULL;
-		db->rng_pid = pid;
-	}
-	x = db->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	db->rng = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
 /*
  * A connect failed (or a server stopped answering): no new connect before
  * a wait drawn from [d/2, d], where d doubles per failure up to the cap.
@@ -402,18 +353,7 @@ db_rand(struct vt_db *db)
 static void
 db_fail(struct vt_db *db, enum vt_db_err cat)
 {
-	int64_t	d, half;
-
-	if (db->backoff_ms <= 0)
-		d = db->backoff_base_ms;
-	else
-		d = db->backoff_ms * 2;
-	if (d > db->backoff_cap_ms)
-		d = db->backoff_cap_ms;
-	db->backoff_ms = d;
-	half = d / 2;
-	db->retry_at = vt_db_now_ms() + half +
-	    (int64_t)(db_rand(db) % (uint64_t)(d - half + 1));
+	(void)vt_backoff_fail(&db->backoff, vt_mono_ms());
 	db->fail_cat = cat;
 }
 
@@ -531,7 +471,7 @@ db_connect(struct vt_db *db, int64_t deadline, struct db_call *c)
 {
 	MYSQL		*ret = NULL;
 	unsigned int	 off = 0;
-	int64_t		 now = vt_db_now_ms();
+	int64_t		 now = vt_mono_ms();
 	int		 st;
 
 	if (now >= deadline) {
@@ -583,8 +523,7 @@ db_connect(struct vt_db *db, int64_t deadline, struct db_call *c)
 		db_fail(db, c->cat);
 		return VT_ERR;
 	}
-	db->backoff_ms = 0;
-	db->retry_at = 0;
+	vt_backoff_reset(&db->backoff);
 	db->fail_cat = VT_DB_OK;
 	return VT_OK;
 }
@@ -651,7 +590,7 @@ static int
 db_send(struct vt_db *db, const char *sql, int64_t deadline,
     struct db_call *c)
 {
-	int64_t	start = vt_db_now_ms();
+	int64_t	start = vt_mono_ms();
 	int	st, ret = 0;
 
 	st = mysql_real_query_start(&ret, db->mysql, sql,
@@ -674,7 +613,7 @@ db_rows(struct vt_db *db, int64_t deadline, vt_db_row_fn fn, void *arg,
 	MYSQL_ROW	 row = NULL;
 	unsigned int	 ncols;
 	uint64_t	 n = 0;
-	int64_t		 start = vt_db_now_ms();
+	int64_t		 start = vt_mono_ms();
 	int		 st, stop = 0, rc = VT_OK;
 
 	if (nrows != NULL)
@@ -799,7 +738,7 @@ vt_db_probe(struct vt_db *db, int timeout_ms, struct vt_db_probe *out,
 {
 	struct db_call		c = { VT_DB_OK, err, errlen };
 	struct db_probe_row	p;
-	double			t0 = db_now_exact_ms();
+	double			t0 = (double)vt_mono_us() / 1000.0;
 	int64_t			deadline = vt_db_deadline(timeout_ms);
 	int			attempt, backoff = 0, reused = 0, rc;
 
@@ -842,7 +781,7 @@ vt_db_probe(struct vt_db *db, int timeout_ms, struct vt_db_probe *out,
 			c.cat = VT_DB_OK;
 	}
 	out->status = rc == VT_OK ? VT_DB_OK : c.cat;
-	out->latency_ms = db_now_exact_ms() - t0;
+	out->latency_ms = (double)vt_mono_us() / 1000.0 - t0;
 	return out->status == VT_DB_OK ? VT_OK : VT_ERR;
 }
 
@@ -866,7 +805,7 @@ vt_db_prune(struct vt_db *db, int64_t now_epoch, unsigned int batch,
 		    db_retention[i].table,
 		    (long long)(now_epoch - db_retention[i].keep_s), batch);
 		do {
-			if (vt_db_now_ms() >= deadline)
+			if (vt_mono_ms() >= deadline)
 				goto end;	/* the next call goes on */
 			n = 0;
 			rc = vt_db_exec(db, sql, deadline, &n, cat, err,

@@ -77,8 +77,7 @@ typedef int	(*vt_db_row_fn)(void *arg, unsigned int ncols, char **row,
 /* "ok", "timeout", "unreachable", "auth", "schema" or "error". */
 const char	*vt_db_err_name(enum vt_db_err err);
 
-/* Now on CLOCK_MONOTONIC, in ms; and now plus timeout_ms, for deadlines. */
-int64_t		 vt_db_now_ms(void);
+/* Now on the monotonic clock (vt_mono_ms()) plus timeout_ms, in ms. */
 int64_t		 vt_db_deadline(int timeout_ms);
 
 /*

@@ -24,8 +24,6 @@
  */
 #include "config.h"
 
-#include <sys/prctl.h>
-
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -35,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
+#include "child.h"
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
@@ -91,9 +91,6 @@ struct vt_recorder {
 	struct vt_rec_row		rows10[VT_REC_STEP_ROWS];
 	struct vt_rec_row		rows1m[VT_REC_STEP_ROWS];
 };
-
-/* Set by TERM, INT or QUIT in the recorder process. */
-static volatile sig_atomic_t	rec_stopping;
 
 static int64_t
 rec_floor_div(int64_t a, int64_t b)
@@ -425,7 +422,7 @@ rec_write(struct vt_recorder *rec, struct vt_db *db, const char *table,
 	size_t				 i, k;
 
 	for (i = 0; i < n; i += k) {
-		if (rec_stopping) {
+		if (vt_child_stopping()) {
 			return VT_OK;
 		}
 		k = n - i < VT_REC_BATCH_ROWS ? n - i : VT_REC_BATCH_ROWS;
@@ -582,7 +579,7 @@ vt_recorder_step(struct vt_recorder *rec, struct vt_db *db,
 	if (rc == VT_ERR) {
 		goto fail;
 	}
-	if (rec->behind && !rec_stopping && next >= head &&
+	if (rec->behind && !vt_child_stopping() && next >= head &&
 	    n10 < VT_REC_STEP_ROWS && n1m < VT_REC_STEP_ROWS) {
 		vt_log_info("recorder_backfilled", "rows=%llu",
 		    (unsigned long long)rec->backfilled);
@@ -617,59 +614,11 @@ fail:
 /* The process. */
 
 static void
-rec_on_stop(int sig)
-{
-	(void)sig;
-	rec_stopping = 1;
-}
-
-static void
-rec_signals(void)
-{
-	struct sigaction	sa;
-	sigset_t		none;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = rec_on_stop;	/* no SA_RESTART: sleeps end early */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
-	/* The master blocks its signals for its signalfd: not ours. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* Nothing the master had open is ours: its socket, signalfd, memfd. */
-static void
-rec_close_fds(void)
-{
-	long	fd, max;
-
-	if (close_range(3, ~0U, 0) == 0) {
-		return;
-	}
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536) {
-		max = 65536;
-	}
-	for (fd = 3; fd < max; fd++) {
-		(void)close((int)fd);
-	}
-}
-
-static void
 rec_sleep_ms(int64_t ms)
 {
 	struct timespec	ts;
 
-	if (ms <= 0 || rec_stopping) {
+	if (ms <= 0 || vt_child_stopping()) {
 		return;
 	}
 	ts.tv_sec = (time_t)(ms / 1000);
@@ -704,7 +653,7 @@ rec_prune(struct vt_db *db)
 static void
 rec_idle_until_stopped(pid_t parent)
 {
-	while (!rec_stopping && getppid() == parent) {
+	while (!vt_child_stopping() && getppid() == parent) {
 		rec_sleep_ms(REC_TICK_MS);
 	}
 }
@@ -721,18 +670,17 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	char				 hq[2 * VT_REC_HOST_MAX + 8];
 	uint64_t			 rows;
 	int64_t				 t0, wait, next_prune, down_since = 0;
-	int				 streak = 0, rc;
+	struct vt_backoff		 retry;
+	int				 rc;
 	pid_t				 parent = getppid();
+	struct vt_child_start		 cs = {
+		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_CLOSE_ALL,
+		.parent = parent,
+		.log_level = conf->log_level,
+		.orphan_code = 0,
+	};
 
-	rec_signals();
-	/* If the master dies, finish the statement in hand and go. */
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent) {
-		_exit(0);
-	}
-	rec_close_fds();
-	vt_log_init("vitals");
-	vt_log_set_level(conf->log_level);
+	vt_child_start(&cs, NULL);
 
 	__atomic_store_n(&st->pid, (int32_t)getpid(), __ATOMIC_RELAXED);
 	__atomic_store_n(&st->db_up, 0, __ATOMIC_RELAXED);
@@ -756,46 +704,43 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	vt_log_info("recorder_start", "pid=%ld host=%s", (long)getpid(),
 	    vt_log_quote(hq, sizeof(hq), host));
 
+	vt_backoff_init(&retry, REC_TICK_MS, REC_RETRY_CAP_MS, 0);
 	next_prune = vt_mono_ms();
-	while (!rec_stopping && getppid() == parent) {
+	while (!vt_child_stopping() && getppid() == parent) {
 		t0 = vt_mono_ms();
 		rc = vt_recorder_step(rec, db, &shm->ring, VT_REC_STMT_MS,
 		    &rows, &cat, err, sizeof(err));
 		if (rc == VT_OK) {
-			if (streak > 0) {
+			if (retry.failures > 0) {
 				vt_log_info("recorder_db_up", "down_ms=%lld "
 				    "failures=%d", (long long)(t0 - down_since),
-				    streak);
+				    retry.failures);
 			}
-			streak = 0;
+			vt_backoff_reset(&retry);
 			if (rows > 0) {
 				vt_log_debug("recorder_write", "rows=%llu "
 				    "duration_ms=%lld",
 				    (unsigned long long)rows,
 				    (long long)(vt_mono_ms() - t0));
 			}
-			if (!rec_stopping && vt_mono_ms() >= next_prune) {
+			if (!vt_child_stopping() &&
+			    vt_mono_ms() >= next_prune) {
 				rec_prune(db);
 				next_prune = vt_mono_ms() + REC_PRUNE_EVERY_MS;
 			}
 			wait = REC_TICK_MS;
 		} else {
 			/* Once per outage, and when its cause changes. */
-			if (streak == 0 || cat != last_cat) {
+			if (retry.failures == 0 || cat != last_cat) {
 				vt_log_warn("recorder_db_down", "category=%s "
 				    "error=%s", vt_db_err_name(cat),
 				    vt_log_quote(q, sizeof(q), err));
 			}
-			if (streak == 0) {
+			if (retry.failures == 0) {
 				down_since = t0;
 			}
 			last_cat = cat;
-			streak++;
-			wait = (int64_t)REC_TICK_MS << (streak < 5 ?
-			    streak - 1 : 4);
-			if (wait > REC_RETRY_CAP_MS) {
-				wait = REC_RETRY_CAP_MS;
-			}
+			wait = vt_backoff_fail(&retry, t0);
 		}
 		rec_sleep_ms(t0 + wait - vt_mono_ms());
 	}

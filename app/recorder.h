@@ -54,12 +54,12 @@ struct vt_rec_row {
 
 /*
  * The master's entry point, in the child it forks for the recorder:
- * never returns.  Closes every inherited descriptor above stderr, asks for
- * SIGTERM when the master dies, ignores SIGPIPE, HUP and USR2, unblocks
- * the signals the master blocked, and writes its figures to
- * shm->recorder.  TERM (or INT, QUIT) lets the statement in flight finish
- * (at most VT_REC_STMT_MS), then it says goodbye to the server and exits
- * 0.  With no db_config it does nothing until told to stop.
+ * never returns.  Through the children's start-up (child.h): closes every
+ * inherited descriptor above stderr, asks for SIGTERM when the master
+ * dies, ignores SIGPIPE, HUP and USR2, unblocks the signals the master
+ * blocked.  Then it writes its figures to shm->recorder.  TERM (or INT,
+ * QUIT) lets the statement in flight finish (at most VT_REC_STMT_MS), then
+ * it says goodbye to the server and exits 0.  With no db_config it does nothing until told to stop.
  */
 void	vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	    __attribute__((noreturn));

@@ -31,12 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "buf.h"
+#include "child.h"
 #include "clock.h"
 #include "log.h"
 #include "reply.h"
@@ -44,43 +45,8 @@
 #include "worker.h"
 
 #define WORKER_BODY_MAX		(4u << 20)	/* largest reply body */
-
-static volatile sig_atomic_t worker_stop;
-
-static void
-worker_on_term(int sig)
-{
-	(void)sig;
-	worker_stop = 1;
-}
-
-static void
-worker_signals(sigset_t *waitmask)
-{
-	struct sigaction	sa;
-	sigset_t		block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	/* Stop signals arrive only inside epoll_pwait. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_SETMASK, &block, NULL);
-	sigemptyset(waitmask);
-}
+#define WORKER_ACCEPT_BACKOFF_MIN_MS	10
+#define WORKER_ACCEPT_BACKOFF_MAX_MS	1000
 
 static void
 worker_slot_state(struct vt_slot *s, uint32_t state)
@@ -133,7 +99,7 @@ struct worker_state {
 	struct vt_db		       *db;	/* for /health, lazily */
 	uint64_t			served;
 	uint64_t			limit;
-	int				accept_backoff_ms;
+	struct vt_backoff		accept_backoff;
 	int				streak;	/* accepts without a wait */
 };
 
@@ -269,7 +235,7 @@ worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 		fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			w->streak++;
-			w->accept_backoff_ms = 0;
+			vt_backoff_reset(&w->accept_backoff);
 			return fd;
 		}
 		if (errno != EAGAIN && errno != EINTR)
@@ -281,7 +247,7 @@ worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
 		return -1;
 	fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd >= 0) {
-		w->accept_backoff_ms = 0;
+		vt_backoff_reset(&w->accept_backoff);
 		return fd;
 	}
 	return worker_accept_failed(w);
@@ -292,6 +258,7 @@ static int
 worker_accept_failed(struct worker_state *w)
 {
 	struct timespec	ts;
+	int64_t		d;
 
 	switch (errno) {
 	case EAGAIN:
@@ -307,13 +274,11 @@ worker_accept_failed(struct worker_state *w)
 		 * `continue`s eats a core).
 		 */
 		vt_count(&w->a->shm->c.accept_errors, 1);
-		w->accept_backoff_ms = w->accept_backoff_ms == 0 ? 10 :
-		    w->accept_backoff_ms >= 1000 ? 1000 :
-		    w->accept_backoff_ms * 2;
+		d = vt_backoff_fail(&w->accept_backoff, vt_mono_ms());
 		vt_log_sys(VT_LOG_WARN, "accept_failed", "backoff_ms=%d",
-		    w->accept_backoff_ms);
-		ts.tv_sec = w->accept_backoff_ms / 1000;
-		ts.tv_nsec = (long)(w->accept_backoff_ms % 1000) * 1000000L;
+		    (int)d);
+		ts.tv_sec = (time_t)(d / 1000);
+		ts.tv_nsec = (long)(d % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 		return -1;
 	}
@@ -337,19 +302,19 @@ vt_worker_run(const struct vt_worker_args *a)
 	struct epoll_event	ev;
 	sigset_t		waitmask;
 	struct vt_limits	lim;
-	int			epfd, i, fd;
-	pid_t			parent = getppid();
+	int			epfd, fd;
+	struct vt_child_start	cs = {
+		/* Stop signals arrive only inside epoll_pwait. */
+		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_STOP_IN_WAIT,
+		.parent = getppid(),
+		.close_fds = a->close_fds,
+		.nclose = (int)(sizeof(a->close_fds) /
+		    sizeof(a->close_fds[0])),
+		.log_level = a->conf->log_level,
+		.orphan_code = VT_WORKER_EXIT_OK,
+	};
 
-	vt_log_init("vitals");
-	vt_log_set_level(a->conf->log_level);
-	worker_signals(&waitmask);
-	for (i = 0; i < 4; i++)
-		if (a->close_fds[i] >= 0)
-			close(a->close_fds[i]);
-	/* If the master dies, finish the request in hand and go. */
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(VT_WORKER_EXIT_OK);
+	vt_child_start(&cs, &waitmask);
 
 	memset(&w, 0, sizeof(w));
 	w.a = a;
@@ -359,6 +324,8 @@ vt_worker_run(const struct vt_worker_args *a)
 	w.ctx.slot = a->slot;
 	w.ctx.listen_fd = a->listen_fd;
 	w.ctx.db = &w.db;
+	vt_backoff_init(&w.accept_backoff, WORKER_ACCEPT_BACKOFF_MIN_MS,
+	    WORKER_ACCEPT_BACKOFF_MAX_MS, 0);
 
 #ifdef VT_TEST_HOOKS
 	if (getenv("VITALS_TEST_CRASH_AT_START") != NULL)
@@ -391,7 +358,7 @@ vt_worker_run(const struct vt_worker_args *a)
 	}
 
 	worker_slot_state(w.slot, VT_SLOT_IDLE);
-	while (!worker_stop) {
+	while (!vt_child_stopping()) {
 		uint64_t	busy;
 
 		if ((fd = worker_accept(&w, epfd, &waitmask)) == -1)

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "collect/procfile.h"
 #include "collect/fs_usage.h"
 
@@ -25,7 +25,6 @@ struct fs_rec {
 	uint64_t	size, free, avail, files, files_free;
 };
 
-static long	fs_ms_since(const struct timespec *start);
 static uint64_t	fs_mul(uint64_t a, uint64_t b);
 static void	fs_child(vt_statvfs_fn fn, const struct vt_proc_mounts *m,
 		    const size_t *want, size_t nwant, int wfd)
@@ -36,16 +35,6 @@ static void	fs_reap_pending(struct vt_fs_helper *h);
 static int	fs_is_hung(const struct vt_fs_helper *h, const char *mp);
 static void	fs_add_pending(struct vt_fs_helper *h, pid_t pid, int pidfd,
 		    const char *mp);
-
-static long
-fs_ms_since(const struct timespec *start)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
-}
 
 /* a * b, saturating: no filesystem is 16 EiB, but no wrap either. */
 static uint64_t
@@ -211,7 +200,7 @@ int
 vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
     int deadline_ms, char *err, size_t errlen)
 {
-	struct timespec	 start;
+	int64_t		 start = vt_mono_us();
 	struct fs_rec	 rec;
 	struct vt_mount	*mt;
 	struct pollfd	 pfd;
@@ -224,7 +213,6 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	pid_t		 pid;
 	int		 p[2], pidfd, eof = 0, saved;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	fs_reap_pending(h);
 	for (i = 0; i < m->n; i++) {
 		mt = &m->m[i];
@@ -259,7 +247,7 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	pidfd = pidfd_open(pid, 0);
 
 	while (!eof && ndone < nwant) {
-		if ((left = deadline_ms - fs_ms_since(&start)) <= 0)
+		if ((left = deadline_ms - (long)vt_mono_ms_since(start)) <= 0)
 			break;
 		pfd.fd = p[0];
 		pfd.events = POLLIN;
@@ -312,7 +300,8 @@ vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 		fs_kill(pid, pidfd);
 	}
 	/* A finished helper is exiting: give it what is left of the time. */
-	if (pidfd >= 0 && (left = deadline_ms - fs_ms_since(&start)) > 0) {
+	if (pidfd >= 0 &&
+	    (left = deadline_ms - (long)vt_mono_ms_since(start)) > 0) {
 		pfd.fd = pidfd;
 		pfd.events = POLLIN;
 		(void)poll(&pfd, 1, (int)left);

@@ -15,16 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "collect/procfile.h"
 #include "collect/proc_pid.h"
 
 static int	pid_cmp(const void *a, const void *b);
 static int	pid_read_at(int dfd, const char *rel, char *buf, size_t cap,
 		    size_t *len);
-static uint64_t	pid_us_since(const struct timespec *start);
 static void	pid_insert(struct vt_top_proc *out, size_t *n,
 		    const struct vt_pid_sample *s, double cpu, uint64_t key,
 		    uint64_t *keys);
@@ -129,21 +128,11 @@ pid_read_at(int dfd, const char *rel, char *buf, size_t cap, size_t *len)
 	return VT_OK;
 }
 
-static uint64_t
-pid_us_since(const struct timespec *start)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)((now.tv_sec - start->tv_sec) * 1000000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000);
-}
-
 int
 vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
     int budget_ms, char *err, size_t errlen)
 {
-	struct timespec		 start;
+	int64_t			 start = vt_mono_us();
 	struct vt_pid_sample	*s;
 	struct dirent		*de;
 	DIR			*dir;
@@ -153,7 +142,6 @@ vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
 	int			 dfd, stop = 0;
 	const char		*c;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	out->n = 0;
 	out->nskipped = 0;
 	out->complete = 0;
@@ -177,7 +165,7 @@ vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
 		}
 		/* The clock costs ~20 ns; checking every 16 pids is plenty. */
 		if (budget_ms > 0 && (++seen & 15) == 0 &&
-		    pid_us_since(&start) > (uint64_t)budget_ms * 1000) {
+		    vt_mono_us() - start > (int64_t)budget_ms * 1000) {
 			stop = 1;
 			out->nskipped++;
 			continue;
@@ -197,7 +185,7 @@ vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
 	closedir(dir);
 	qsort(out->p, out->n, sizeof(out->p[0]), pid_cmp);
 	out->complete = out->nskipped == 0;
-	out->scan_us = pid_us_since(&start);
+	out->scan_us = (uint64_t)(vt_mono_us() - start);
 	return VT_OK;
 }
 

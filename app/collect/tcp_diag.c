@@ -12,9 +12,9 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "collect/procfile.h"
 #include "collect/tcp_diag.h"
 
@@ -26,20 +26,9 @@
  */
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
-static long	diag_ms_since(const struct timespec *start);
 static int	diag_family(int fd, int family, unsigned seq,
-		    struct vt_tcp_counts *acc, const struct timespec *start,
+		    struct vt_tcp_counts *acc, int64_t start_us,
 		    int timeout_ms, char *err, size_t errlen);
-
-static long
-diag_ms_since(const struct timespec *start)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
-}
 
 /*
  * Dump one address family and count the states.  Returns VT_OK, VT_ERR,
@@ -47,7 +36,7 @@ diag_ms_since(const struct timespec *start)
  */
 static int
 diag_family(int fd, int family, unsigned seq, struct vt_tcp_counts *acc,
-    const struct timespec *start, int timeout_ms, char *err, size_t errlen)
+    int64_t start_us, int timeout_ms, char *err, size_t errlen)
 {
 	struct {
 		struct nlmsghdr		nlh;
@@ -84,7 +73,7 @@ diag_family(int fd, int family, unsigned seq, struct vt_tcp_counts *acc,
 		    strerror(errno));
 
 	for (;;) {
-		if ((left = timeout_ms - diag_ms_since(start)) <= 0)
+		if ((left = timeout_ms - (long)vt_mono_ms_since(start_us)) <= 0)
 			return vt_pf_err(err, errlen, "sock_diag: timed out");
 		pfd.fd = fd;
 		pfd.events = POLLIN;
@@ -156,19 +145,18 @@ int
 vt_tcp_diag_count(struct vt_tcp_states *out, int timeout_ms, char *err,
     size_t errlen)
 {
-	struct timespec	start;
+	int64_t		start = vt_mono_us();
 	int		fd, rc;
 
 	memset(out, 0, sizeof(*out));
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd == -1)
 		return vt_pf_err(err, errlen, "sock_diag socket: %s",
 		    strerror(errno));
-	if (diag_family(fd, AF_INET, 1, &out->v4, &start, timeout_ms, err,
+	if (diag_family(fd, AF_INET, 1, &out->v4, start, timeout_ms, err,
 	    errlen) != VT_OK)
 		goto fail;
-	rc = diag_family(fd, AF_INET6, 2, &out->v6, &start, timeout_ms, err,
+	rc = diag_family(fd, AF_INET6, 2, &out->v6, start, timeout_ms, err,
 	    errlen);
 	if (rc == VT_ERR)
 		goto fail;
