@@ -13,34 +13,12 @@
 #include "render/prom.h"
 #include "router.h"
 
+/* One walk of the slots: counts by state, and copies when asked. */
 static void
-pool_routes_copy(struct vt_route_stats *dst, const struct vt_route_stats *src)
+pool_walk(struct vt_poolview *v, const struct vt_shm *shm,
+    struct vt_poolview_slot *slots, size_t nslots)
 {
-	int	k;
-
-	for (k = 0; k < 6; k++)
-		dst->by_class[k] = vt_load(&src->by_class[k]);
-	for (k = 0; k <= VT_HIST_BUCKETS; k++)
-		dst->hist[k] = vt_load(&src->hist[k]);
-	dst->sum_us = vt_load(&src->sum_us);
-	dst->count = vt_load(&src->count);
-}
-
-void
-vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
-    int64_t now_mono_ms, struct vt_poolview_slot *slots, size_t nslots)
-{
-	const struct vt_counters	*c = &shm->c;
-	const struct vt_recorder_state	*rec = &shm->recorder;
-	int				 i;
-
-	memset(v, 0, sizeof(*v));
-	v->now_mono_ms = now_mono_ms;
-	v->master_pid = shm->master_pid;
-	v->generation = shm->generation;
-	v->start_ms = shm->pool_start_ms;
-	v->uptime_s = (now_mono_ms - shm->pool_start_mono_ms) / 1000;
-	vt_limits_get(shm, &v->limits);
+	int	i;
 
 	v->slots = slots;
 	for (i = 0; i < vt_slot_hwm(shm); i++) {
@@ -59,11 +37,18 @@ vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
 	}
 	v->busy = v->by_state[VT_SLOT_READING] + v->by_state[VT_SLOT_BUSY];
 	v->idle = v->by_state[VT_SLOT_IDLE];
+}
+
+static void
+pool_counters(struct vt_poolview *v, const struct vt_shm *shm)
+{
+	const struct vt_counters       *c = &shm->c;
+	size_t				i;
 
 	v->accepted = vt_load(&c->accepted);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < VT_ARRAY_LEN(v->by_class); i++)
 		v->by_class[i] = vt_load(&c->by_class[i]);
-	for (i = 0; i < VT_RESTART_MAX; i++) {
+	for (i = 0; i < VT_ARRAY_LEN(v->restarts); i++) {
 		v->restarts[i] = vt_load(&c->restarts[i]);
 		v->restarts_total += v->restarts[i];
 	}
@@ -73,25 +58,64 @@ vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
 	v->crash_backoffs = vt_load(&c->crash_backoffs);
 	v->max_busy = vt_load(&c->max_busy);
 	v->all_busy = vt_load(&c->all_busy);
-	for (i = VT_DB_OK; i <= VT_DB_ERROR; i++)
+	for (i = 0; i < VT_ARRAY_LEN(v->health_results); i++)
 		v->health_results[i] = vt_load(&shm->health.results[i]);
-
 	v->listen_queue = vt_load(&c->listen_queue);
 	v->listen_queue_max = vt_load(&c->listen_queue_max);
 	v->listen_backlog = vt_load(&c->listen_backlog);
 	v->queue_known = v->listen_backlog > 0;
+}
 
-	for (i = 0; i < VT_ROUTE_MAX; i++)
-		pool_routes_copy(&v->routes[i], &shm->routes[i]);
-	v->recorder.pid = rec->pid;
-	v->recorder.db_up = rec->db_up;
-	v->recorder.rows_written = vt_load(&rec->rows_written);
-	v->recorder.batches = vt_load(&rec->batches);
-	v->recorder.errors = vt_load(&rec->errors);
-	v->recorder.lost_points = vt_load(&rec->lost_points);
-	v->recorder.backfilled_rows = vt_load(&rec->backfilled_rows);
-	v->recorder.last_write_ms = rec->last_write_ms;
-	v->recorder.written_until_ms = rec->written_until_ms;
+static void
+pool_routes(struct vt_poolview *v, const struct vt_shm *shm)
+{
+	size_t	i, k;
+
+	for (i = 0; i < VT_ARRAY_LEN(v->routes); i++) {
+		const struct vt_route_stats    *src = &shm->routes[i];
+		struct vt_route_stats	       *dst = &v->routes[i];
+
+		for (k = 0; k < VT_ARRAY_LEN(dst->by_class); k++)
+			dst->by_class[k] = vt_load(&src->by_class[k]);
+		for (k = 0; k < VT_ARRAY_LEN(dst->hist); k++)
+			dst->hist[k] = vt_load(&src->hist[k]);
+		dst->sum_us = vt_load(&src->sum_us);
+		dst->count = vt_load(&src->count);
+	}
+}
+
+static void
+pool_recorder(struct vt_poolview *v, const struct vt_shm *shm)
+{
+	const struct vt_recorder_state *src = &shm->recorder;
+	struct vt_recorder_state       *dst = &v->recorder;
+
+	dst->pid = src->pid;
+	dst->db_up = src->db_up;
+	dst->rows_written = vt_load(&src->rows_written);
+	dst->batches = vt_load(&src->batches);
+	dst->errors = vt_load(&src->errors);
+	dst->lost_points = vt_load(&src->lost_points);
+	dst->backfilled_rows = vt_load(&src->backfilled_rows);
+	dst->last_write_ms = src->last_write_ms;
+	dst->written_until_ms = src->written_until_ms;
+}
+
+void
+vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
+    int64_t now_mono_ms, struct vt_poolview_slot *slots, size_t nslots)
+{
+	memset(v, 0, sizeof(*v));
+	v->now_mono_ms = now_mono_ms;
+	v->master_pid = shm->master_pid;
+	v->generation = shm->generation;
+	v->start_ms = shm->pool_start_ms;
+	v->uptime_s = (now_mono_ms - shm->pool_start_mono_ms) / 1000;
+	vt_limits_get(shm, &v->limits);
+	pool_walk(v, shm, slots, nslots);
+	pool_counters(v, shm);
+	pool_routes(v, shm);
+	pool_recorder(v, shm);
 }
 
 /* JSON. */
