@@ -18,7 +18,7 @@
 #include "collect/procfile.h"
 #include "derive.h"
 #include "log.h"
-#include "poolstats.h"
+#include "poolview.h"
 #include "render/json.h"
 #include "render/openmetrics.h"
 #include "render/prom.h"
@@ -290,7 +290,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	    s->json.data[s->json.len - 1] == '}') {
 		s->json.len--;
 		if (vt_buf_adds(&s->json, ",\"pool\":") == VT_OK &&
-		    vt_pool_json(shm, -1, &s->json) == VT_OK &&
+		    vt_pool_json(shm, &s->json) == VT_OK &&
 		    vt_buf_add(&s->json, "}", 1) == VT_OK)
 			(void)vt_doc_publish(&shm->metrics_json, s->json.data,
 			    s->json.len, h->ts_ms);
@@ -302,7 +302,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 		    s->json.len);
 	if (vt_render_prom(h, (enum vt_prom_names)s->opt.metric_names,
 	    &s->prom) == VT_OK &&
-	    vt_pool_prom(shm, -1, &s->prom) == VT_OK) {
+	    vt_pool_prom(shm, &s->prom) == VT_OK) {
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
 		vt_buf_reset(&s->om);
 		if (vt_render_openmetrics(s->prom.data, s->prom.len,

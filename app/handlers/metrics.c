@@ -12,7 +12,7 @@
 #include "clock.h"
 #include "handlers/handlers.h"
 #include "negotiate.h"
-#include "poolstats.h"
+#include "poolview.h"
 #include "scoreboard.h"
 
 int
@@ -77,7 +77,7 @@ vt_handle_metrics(const struct vt_request *req, struct vt_reply *r)
 	if (!gz && metrics_copy(shm, e, r->body) == VT_ERR) {
 		/* Before the first tick: the pool's families alone, as text. */
 		e = VT_EXPO_TEXT;
-		if (vt_pool_prom(shm, req->ctx->listen_fd, r->body) == VT_ERR)
+		if (vt_pool_prom(shm, r->body) == VT_ERR)
 			return vt_reply_error(r, 500, "response too large");
 	}
 	r->status = 200;

@@ -1,6 +1,6 @@
 /*
- * prom.c: the host part of /metrics in the Prometheus text format 0.0.4
- * (see prom.h for the families).
+ * prom.c: the Prometheus text format 0.0.4 writer, and with it the host
+ * part of /metrics (see prom.h for the writer and the families).
  *
  * A family's "# HELP" and "# TYPE" lines are written with its first
  * sample, so a family without samples leaves no trace.  HELP texts are
@@ -17,21 +17,6 @@
 
 #include "render/prom.h"
 #include "render/utf8.h"
-
-#define PROM_NAMELEN	128
-#define PROM_HELPLEN	192
-
-/* Writer state for the family being written. */
-struct pw {
-	struct vt_buf	*b;
-	int		 err;		/* an append failed */
-	char		 name[PROM_NAMELEN];
-	char		 help[PROM_HELPLEN];
-	const char	*type;
-	int		 started;	/* HELP and TYPE are out */
-	int		 nlabels;	/* in the sample being written */
-	enum vt_prom_names names;
-};
 
 /* How a diskstats column becomes node_exporter's value. */
 enum prom_scale {
@@ -137,32 +122,24 @@ static const struct {
 #define PROM_FS_SIZES	5
 
 static void	prom_fmt(double v, char *dst, size_t len);
-static void	prom_add(struct pw *w, const char *s, size_t n);
-static void	prom_escaped(struct pw *w, const char *s, int quote);
-static void	prom_family(struct pw *w, const char *name, const char *type,
-		    const char *help);
-static void	prom_begin(struct pw *w);
-static void	prom_label(struct pw *w, const char *k, const char *v);
-static void	prom_end_u64(struct pw *w, uint64_t v);
-static void	prom_end_dbl(struct pw *w, double v);
-static void	prom_u64(struct pw *w, uint64_t v);
-static void	prom_dbl(struct pw *w, double v);
+static void	prom_add(struct vt_prom *w, const char *s, size_t n);
+static void	prom_escaped(struct vt_prom *w, const char *s, int quote);
 static void	prom_snake_units(char *name);
 static void	prom_snake(char *name);
 static int	prom_valid_name(const char *s);
 static int	prom_have(const struct vt_host *h, enum vt_collector c);
-static void	prom_stat(struct pw *w, const struct vt_host *h);
-static void	prom_loadavg(struct pw *w, const struct vt_host *h);
-static void	prom_meminfo(struct pw *w, const struct vt_host *h);
-static void	prom_netdev(struct pw *w, const struct vt_host *h);
-static void	prom_diskstats(struct pw *w, const struct vt_host *h);
-static void	prom_filesystem(struct pw *w, const struct vt_host *h);
+static void	prom_stat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_loadavg(struct vt_prom *w, const struct vt_host *h);
+static void	prom_meminfo(struct vt_prom *w, const struct vt_host *h);
+static void	prom_netdev(struct vt_prom *w, const struct vt_host *h);
+static void	prom_diskstats(struct vt_prom *w, const struct vt_host *h);
+static void	prom_filesystem(struct vt_prom *w, const struct vt_host *h);
 static int	prom_netstat_wanted(const char *key);
-static void	prom_netstat(struct pw *w, const struct vt_host *h);
-static void	prom_tcp(struct pw *w, const struct vt_host *h);
-static void	prom_pressure(struct pw *w, const struct vt_host *h);
-static void	prom_uname_time(struct pw *w, const struct vt_host *h);
-static void	prom_sampler(struct pw *w, const struct vt_host *h);
+static void	prom_netstat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_tcp(struct vt_prom *w, const struct vt_host *h);
+static void	prom_pressure(struct vt_prom *w, const struct vt_host *h);
+static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -197,7 +174,7 @@ prom_fmt(double v, char *dst, size_t len)
 }
 
 static void
-prom_add(struct pw *w, const char *s, size_t n)
+prom_add(struct vt_prom *w, const char *s, size_t n)
 {
 	if (n > 0 && vt_buf_add(w->b, s, n) == VT_ERR)
 		w->err = 1;
@@ -208,7 +185,7 @@ prom_add(struct pw *w, const char *s, size_t n)
  * quote too when quote is set (label values; HELP texts keep it).
  */
 static void
-prom_escaped(struct pw *w, const char *s, int quote)
+prom_escaped(struct vt_prom *w, const char *s, int quote)
 {
 	char		 clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
 	const char	*p, *run;
@@ -225,9 +202,26 @@ prom_escaped(struct pw *w, const char *s, int quote)
 	prom_add(w, run, (size_t)(p - run));
 }
 
-/* Make name the current family; its header waits for its first sample. */
-static void
-prom_family(struct pw *w, const char *name, const char *type,
+void
+vt_prom_init(struct vt_prom *w, struct vt_buf *out, enum vt_prom_names names)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = out;
+	w->start = out->len;
+	w->names = names;
+}
+
+int
+vt_prom_finish(struct vt_prom *w)
+{
+	if (!w->err)
+		return VT_OK;
+	vt_buf_truncate(w->b, w->start);
+	return VT_ERR;
+}
+
+void
+vt_prom_family(struct vt_prom *w, const char *name, const char *type,
     const char *help)
 {
 	size_t	n = strlen(name), k = strlen(help);
@@ -245,30 +239,42 @@ prom_family(struct pw *w, const char *name, const char *type,
 	w->started = 0;
 }
 
-/* Start a sample line: the family header first if this is its first. */
-static void
-prom_begin(struct pw *w)
+void
+vt_prom_header(struct vt_prom *w)
 {
 	size_t	n = strlen(w->name);
 
-	if (!w->started) {
-		prom_add(w, "# HELP ", 7);
-		prom_add(w, w->name, n);
-		prom_add(w, " ", 1);
-		prom_escaped(w, w->help, 0);
-		prom_add(w, "\n# TYPE ", 8);
-		prom_add(w, w->name, n);
-		prom_add(w, " ", 1);
-		prom_add(w, w->type, strlen(w->type));
-		prom_add(w, "\n", 1);
-		w->started = 1;
-	}
+	if (w->started)
+		return;
+	prom_add(w, "# HELP ", 7);
 	prom_add(w, w->name, n);
+	prom_add(w, " ", 1);
+	prom_escaped(w, w->help, 0);
+	prom_add(w, "\n# TYPE ", 8);
+	prom_add(w, w->name, n);
+	prom_add(w, " ", 1);
+	prom_add(w, w->type, strlen(w->type));
+	prom_add(w, "\n", 1);
+	w->started = 1;
+}
+
+void
+vt_prom_begin(struct vt_prom *w)
+{
+	vt_prom_begin_sub(w, "");
+}
+
+void
+vt_prom_begin_sub(struct vt_prom *w, const char *suffix)
+{
+	vt_prom_header(w);
+	prom_add(w, w->name, strlen(w->name));
+	prom_add(w, suffix, strlen(suffix));
 	w->nlabels = 0;
 }
 
-static void
-prom_label(struct pw *w, const char *k, const char *v)
+void
+vt_prom_label(struct vt_prom *w, const char *k, const char *v)
 {
 	prom_add(w, w->nlabels++ == 0 ? "{" : ",", 1);
 	prom_add(w, k, strlen(k));
@@ -277,8 +283,17 @@ prom_label(struct pw *w, const char *k, const char *v)
 	prom_add(w, "\"", 1);
 }
 
-static void
-prom_end_u64(struct pw *w, uint64_t v)
+void
+vt_prom_label_dbl(struct vt_prom *w, const char *k, double v)
+{
+	char	num[40];
+
+	prom_fmt(v, num, sizeof(num));
+	vt_prom_label(w, k, num);
+}
+
+void
+vt_prom_end_u64(struct vt_prom *w, uint64_t v)
 {
 	char	txt[32];
 	int	n;
@@ -288,8 +303,8 @@ prom_end_u64(struct pw *w, uint64_t v)
 	prom_add(w, txt, (size_t)n);
 }
 
-static void
-prom_end_dbl(struct pw *w, double v)
+void
+vt_prom_end_dbl(struct vt_prom *w, double v)
 {
 	char	num[40], txt[48];
 	int	n;
@@ -300,19 +315,33 @@ prom_end_dbl(struct pw *w, double v)
 	prom_add(w, txt, (size_t)n);
 }
 
-/* A sample without labels. */
-static void
-prom_u64(struct pw *w, uint64_t v)
+void
+vt_prom_end_fixed(struct vt_prom *w, uint64_t v, unsigned places)
 {
-	prom_begin(w);
-	prom_end_u64(w, v);
+	char		txt[48];
+	uint64_t	scale = 1;
+	unsigned	i;
+	int		n;
+
+	for (i = 0; i < places; i++)
+		scale *= 10;
+	n = snprintf(txt, sizeof(txt), "%s %" PRIu64 ".%0*" PRIu64 "\n",
+	    w->nlabels > 0 ? "}" : "", v / scale, (int)places, v % scale);
+	prom_add(w, txt, (size_t)n);
 }
 
-static void
-prom_dbl(struct pw *w, double v)
+void
+vt_prom_u64(struct vt_prom *w, uint64_t v)
 {
-	prom_begin(w);
-	prom_end_dbl(w, v);
+	vt_prom_begin(w);
+	vt_prom_end_u64(w, v);
+}
+
+void
+vt_prom_dbl(struct vt_prom *w, double v)
+{
+	vt_prom_begin(w);
+	vt_prom_end_dbl(w, v);
 }
 
 /*
@@ -357,17 +386,17 @@ prom_snake_units(char *name)
  * letters or more (TCPSynRetrans: tcp_syn_retrans); not after a single
  * capital (SReclaimable: sreclaimable, as "s" alone would read as an
  * abbreviated unit) nor after a digit (DirectMap2M: direct_map2m).  name
- * has room for PROM_NAMELEN bytes; a name that would not fit is cut,
+ * has room for VT_PROM_NAMELEN bytes; a name that would not fit is cut,
  * which cannot happen with the kernel's field names.
  */
 static void
 prom_snake(char *name)
 {
-	char	in[PROM_NAMELEN];
+	char	in[VT_PROM_NAMELEN];
 	size_t	i, o = 0;
 
 	snprintf(in, sizeof(in), "%s", name);
-	for (i = 0; in[i] != '\0' && o < PROM_NAMELEN - 2; i++) {
+	for (i = 0; in[i] != '\0' && o < VT_PROM_NAMELEN - 2; i++) {
 		char	c = in[i], prev = i > 0 ? in[i - 1] : '_';
 		char	prev2 = i > 1 ? in[i - 2] : '_', next = in[i + 1];
 
@@ -407,7 +436,7 @@ prom_have(const struct vt_host *h, enum vt_collector c)
 }
 
 static void
-prom_stat(struct pw *w, const struct vt_host *h)
+prom_stat(struct vt_prom *w, const struct vt_host *h)
 {
 	const struct vt_proc_stat	*s = &h->stat;
 	double				 hz = h->hz > 0 ? (double)h->hz : 100.0;
@@ -417,67 +446,68 @@ prom_stat(struct pw *w, const struct vt_host *h)
 
 	if (!prom_have(h, VT_COL_STAT))
 		return;
-	prom_family(w, "node_cpu_seconds_total", "counter",
+	vt_prom_family(w, "node_cpu_seconds_total", "counter",
 	    "Seconds the CPUs spent in each mode.");
 	for (i = 0; i < s->ncpu && i < VT_MAX_CPUS; i++) {
 		snprintf(id, sizeof(id), "%d", s->cpu[i].id);
 		for (m = 0; m < PROM_CPU_MODES && m < s->cpu[i].nmodes; m++) {
-			prom_begin(w);
-			prom_label(w, "cpu", id);
-			prom_label(w, "mode", vt_cpu_mode_names[m]);
-			prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
+			vt_prom_begin(w);
+			vt_prom_label(w, "cpu", id);
+			vt_prom_label(w, "mode", vt_cpu_mode_names[m]);
+			vt_prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
 		}
 	}
-	prom_family(w, "node_cpu_guest_seconds_total", "counter",
+	vt_prom_family(w, "node_cpu_guest_seconds_total", "counter",
 	    "Seconds the CPUs spent in guests (VMs) for each mode.");
 	for (i = 0; i < s->ncpu && i < VT_MAX_CPUS; i++) {
 		snprintf(id, sizeof(id), "%d", s->cpu[i].id);
 		/* guest and guest_nice are shares of user and nice. */
 		for (m = VT_CPU_GUEST; m < VT_CPU_NMODES &&
 		    m < s->cpu[i].nmodes; m++) {
-			prom_begin(w);
-			prom_label(w, "cpu", id);
-			prom_label(w, "mode",
+			vt_prom_begin(w);
+			vt_prom_label(w, "cpu", id);
+			vt_prom_label(w, "mode",
 			    m == VT_CPU_GUEST ? "user" : "nice");
-			prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
+			vt_prom_end_dbl(w, (double)s->cpu[i].mode[m] / hz);
 		}
 	}
-	prom_family(w, "node_boot_time_seconds", "gauge",
+	vt_prom_family(w, "node_boot_time_seconds", "gauge",
 	    "Node boot time, in unixtime.");
 	if (s->has & VT_STAT_HAS_BTIME)
-		prom_u64(w, s->btime);
-	prom_family(w, "node_context_switches_total", "counter",
+		vt_prom_u64(w, s->btime);
+	vt_prom_family(w, "node_context_switches_total", "counter",
 	    "Total number of context switches.");
 	if (s->has & VT_STAT_HAS_CTXT)
-		prom_u64(w, s->ctxt);
-	prom_family(w, "node_forks_total", "counter", "Total number of forks.");
+		vt_prom_u64(w, s->ctxt);
+	vt_prom_family(w, "node_forks_total", "counter",
+	    "Total number of forks.");
 	if (s->has & VT_STAT_HAS_PROCESSES)
-		prom_u64(w, s->processes);
-	prom_family(w, "node_intr_total", "counter",
+		vt_prom_u64(w, s->processes);
+	vt_prom_family(w, "node_intr_total", "counter",
 	    "Total number of interrupts serviced.");
 	if (s->has & VT_STAT_HAS_INTR)
-		prom_u64(w, s->intr);
-	prom_family(w, "node_procs_running", "gauge",
+		vt_prom_u64(w, s->intr);
+	vt_prom_family(w, "node_procs_running", "gauge",
 	    "Number of processes in runnable state.");
 	if (s->has & VT_STAT_HAS_RUNNING)
-		prom_u64(w, s->procs_running);
-	prom_family(w, "node_procs_blocked", "gauge",
+		vt_prom_u64(w, s->procs_running);
+	vt_prom_family(w, "node_procs_blocked", "gauge",
 	    "Number of processes blocked waiting for I/O to complete.");
 	if (s->has & VT_STAT_HAS_BLOCKED)
-		prom_u64(w, s->procs_blocked);
+		vt_prom_u64(w, s->procs_blocked);
 }
 
 static void
-prom_loadavg(struct pw *w, const struct vt_host *h)
+prom_loadavg(struct vt_prom *w, const struct vt_host *h)
 {
 	if (!prom_have(h, VT_COL_LOADAVG))
 		return;
-	prom_family(w, "node_load1", "gauge", "1m load average.");
-	prom_dbl(w, h->load.load1);
-	prom_family(w, "node_load5", "gauge", "5m load average.");
-	prom_dbl(w, h->load.load5);
-	prom_family(w, "node_load15", "gauge", "15m load average.");
-	prom_dbl(w, h->load.load15);
+	vt_prom_family(w, "node_load1", "gauge", "1m load average.");
+	vt_prom_dbl(w, h->load.load1);
+	vt_prom_family(w, "node_load5", "gauge", "5m load average.");
+	vt_prom_dbl(w, h->load.load5);
+	vt_prom_family(w, "node_load15", "gauge", "15m load average.");
+	vt_prom_dbl(w, h->load.load15);
 }
 
 /*
@@ -497,12 +527,12 @@ prom_meminfo_snake(char *name, size_t len)
 }
 
 static void
-prom_meminfo(struct pw *w, const struct vt_host *h)
+prom_meminfo(struct vt_prom *w, const struct vt_host *h)
 {
 	static const char	 prefix[] = "node_memory_";
 	const struct vt_proc_meminfo *m = &h->mem;
-	char			 names[VT_MEMINFO_MAX][PROM_NAMELEN];
-	char			 help[PROM_HELPLEN];
+	char			 names[VT_MEMINFO_MAX][VT_PROM_NAMELEN];
+	char			 help[VT_PROM_HELPLEN];
 	size_t			 i, j, n;
 
 	if (!prom_have(h, VT_COL_MEMINFO))
@@ -529,15 +559,15 @@ prom_meminfo(struct pw *w, const struct vt_host *h)
 		}
 		snprintf(help, sizeof(help), "Memory information field %s.",
 		    names[i] + sizeof(prefix) - 1);
-		prom_family(w, names[i], "gauge", help);
-		prom_u64(w, m->e[i].value);
+		vt_prom_family(w, names[i], "gauge", help);
+		vt_prom_u64(w, m->e[i].value);
 	}
 }
 
 static void
-prom_netdev(struct pw *w, const struct vt_host *h)
+prom_netdev(struct vt_prom *w, const struct vt_host *h)
 {
-	char	name[PROM_NAMELEN], help[PROM_HELPLEN];
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 	size_t	i;
 	int	f;
 
@@ -548,24 +578,24 @@ prom_netdev(struct pw *w, const struct vt_host *h)
 		    vt_netdev_field_names[f]);
 		snprintf(help, sizeof(help), "Network device statistic %s.",
 		    vt_netdev_field_names[f]);
-		prom_family(w, name, "counter", help);
+		vt_prom_family(w, name, "counter", help);
 		for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
-			prom_begin(w);
-			prom_label(w, "device", h->net.iface[i].name);
-			prom_end_u64(w, h->net.iface[i].v[f]);
+			vt_prom_begin(w);
+			vt_prom_label(w, "device", h->net.iface[i].name);
+			vt_prom_end_u64(w, h->net.iface[i].v[f]);
 		}
 	}
 }
 
 static void
-prom_diskstats(struct pw *w, const struct vt_host *h)
+prom_diskstats(struct vt_prom *w, const struct vt_host *h)
 {
 	size_t	k, i;
 
 	if (!prom_have(h, VT_COL_DISKSTATS))
 		return;
 	for (k = 0; k < VT_ARRAY_LEN(prom_disk); k++) {
-		prom_family(w, prom_disk[k].name, prom_disk[k].type,
+		vt_prom_family(w, prom_disk[k].name, prom_disk[k].type,
 		    prom_disk[k].help);
 		for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
 			const struct vt_disk	*d = &h->disk.disk[i];
@@ -575,23 +605,23 @@ prom_diskstats(struct pw *w, const struct vt_host *h)
 			if ((d->flags & VT_DISK_IGNORED) ||
 			    (int)prom_disk[k].field >= d->nfields)
 				continue;
-			prom_begin(w);
-			prom_label(w, "device", d->name);
+			vt_prom_begin(w);
+			vt_prom_label(w, "device", d->name);
 			if (prom_disk[k].scale == PROM_MS)
-				prom_end_dbl(w, (double)v / 1000.0);
+				vt_prom_end_dbl(w, (double)v / 1000.0);
 			else if (prom_disk[k].scale == PROM_SECTORS &&
 			    v <= UINT64_MAX / 512)
-				prom_end_u64(w, v * 512);
+				vt_prom_end_u64(w, v * 512);
 			else if (prom_disk[k].scale == PROM_SECTORS)
-				prom_end_dbl(w, (double)v * 512.0);
+				vt_prom_end_dbl(w, (double)v * 512.0);
 			else
-				prom_end_u64(w, v);
+				vt_prom_end_u64(w, v);
 		}
 	}
 }
 
 static void
-prom_filesystem(struct pw *w, const struct vt_host *h)
+prom_filesystem(struct vt_prom *w, const struct vt_host *h)
 {
 	static const char *const	 names[][2] = {
 		{ "node_filesystem_size_bytes", "Filesystem size in bytes." },
@@ -612,7 +642,7 @@ prom_filesystem(struct pw *w, const struct vt_host *h)
 	if (!prom_have(h, VT_COL_MOUNTS))
 		return;
 	for (k = 0; k < VT_ARRAY_LEN(names); k++) {
-		prom_family(w, names[k][0], "gauge", names[k][1]);
+		vt_prom_family(w, names[k][0], "gauge", names[k][1]);
 		for (i = 0; i < h->mounts.n && i < VT_MAX_MOUNTS; i++) {
 			const struct vt_mount	*m = &h->mounts.m[i];
 			uint64_t		 v[VT_ARRAY_LEN(names)] = {
@@ -629,11 +659,11 @@ prom_filesystem(struct pw *w, const struct vt_host *h)
 			if (m->state == VT_FS_NOT_RUN ||
 			    (k < PROM_FS_SIZES && m->state != VT_FS_OK))
 				continue;
-			prom_begin(w);
-			prom_label(w, "device", m->device);
-			prom_label(w, "fstype", m->fstype);
-			prom_label(w, "mountpoint", m->mountpoint);
-			prom_end_u64(w, v[k]);
+			vt_prom_begin(w);
+			vt_prom_label(w, "device", m->device);
+			vt_prom_label(w, "fstype", m->fstype);
+			vt_prom_label(w, "mountpoint", m->mountpoint);
+			vt_prom_end_u64(w, v[k]);
 		}
 	}
 }
@@ -656,10 +686,10 @@ prom_netstat_wanted(const char *key)
 }
 
 static void
-prom_netstat(struct pw *w, const struct vt_host *h)
+prom_netstat(struct vt_prom *w, const struct vt_host *h)
 {
 	char	key[VT_NETSTAT_SECTLEN + VT_NETSTAT_NAMELEN + 2];
-	char	name[PROM_NAMELEN], help[PROM_HELPLEN];
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 	size_t	i;
 
 	if (!prom_have(h, VT_COL_NETSTAT))
@@ -679,30 +709,30 @@ prom_netstat(struct pw *w, const struct vt_host *h)
 		snprintf(help, sizeof(help), "Statistic %.*s%.*s.",
 		    VT_NETSTAT_SECTLEN, e->section, VT_NETSTAT_NAMELEN,
 		    e->name);
-		prom_family(w, name, "untyped", help);
-		prom_u64(w, e->value);
+		vt_prom_family(w, name, "untyped", help);
+		vt_prom_u64(w, e->value);
 	}
 }
 
 static void
-prom_tcp(struct pw *w, const struct vt_host *h)
+prom_tcp(struct vt_prom *w, const struct vt_host *h)
 {
 	int	s;
 
 	if (!prom_have(h, VT_COL_TCP))
 		return;
-	prom_family(w, "node_tcp_connection_states", "gauge",
+	vt_prom_family(w, "node_tcp_connection_states", "gauge",
 	    "Number of connection states.");
 	for (s = VT_TCP_ESTABLISHED; s < VT_TCP_NSTATES; s++) {
-		prom_begin(w);
-		prom_label(w, "state", vt_tcp_state_names[s]);
-		prom_end_u64(w, vt_tcp_states_total(&h->tcp,
+		vt_prom_begin(w);
+		vt_prom_label(w, "state", vt_tcp_state_names[s]);
+		vt_prom_end_u64(w, vt_tcp_states_total(&h->tcp,
 		    (enum vt_tcp_state)s));
 	}
 }
 
 static void
-prom_pressure(struct pw *w, const struct vt_host *h)
+prom_pressure(struct vt_prom *w, const struct vt_host *h)
 {
 	size_t	k;
 
@@ -713,85 +743,82 @@ prom_pressure(struct pw *w, const struct vt_host *h)
 
 		if (!p->available)
 			continue;
-		prom_family(w, prom_psi[k].waiting, "counter",
+		vt_prom_family(w, prom_psi[k].waiting, "counter",
 		    prom_psi[k].waiting_help);
 		if (p->some.present)
-			prom_dbl(w, (double)p->some.total_us / 1e6);
+			vt_prom_dbl(w, (double)p->some.total_us / 1e6);
 		/* "full" for cpu: 5.13+ (always 0 system-wide, but shown). */
-		prom_family(w, prom_psi[k].stalled, "counter",
+		vt_prom_family(w, prom_psi[k].stalled, "counter",
 		    prom_psi[k].stalled_help);
 		if (p->full.present)
-			prom_dbl(w, (double)p->full.total_us / 1e6);
+			vt_prom_dbl(w, (double)p->full.total_us / 1e6);
 	}
 }
 
 static void
-prom_uname_time(struct pw *w, const struct vt_host *h)
+prom_uname_time(struct vt_prom *w, const struct vt_host *h)
 {
-	prom_family(w, "node_uname_info", "gauge",
+	vt_prom_family(w, "node_uname_info", "gauge",
 	    "Labeled system information as provided by the uname system "
 	    "call.");
-	prom_begin(w);
-	prom_label(w, "nodename", h->hostname);
-	prom_label(w, "release", h->kernel);
-	prom_label(w, "sysname", "Linux");
-	prom_end_u64(w, 1);
-	prom_family(w, "node_time_seconds", "gauge",
+	vt_prom_begin(w);
+	vt_prom_label(w, "nodename", h->hostname);
+	vt_prom_label(w, "release", h->kernel);
+	vt_prom_label(w, "sysname", "Linux");
+	vt_prom_end_u64(w, 1);
+	vt_prom_family(w, "node_time_seconds", "gauge",
 	    "System time in seconds since epoch (1970).");
-	prom_dbl(w, (double)h->ts_ms / 1000.0);
+	vt_prom_dbl(w, (double)h->ts_ms / 1000.0);
 }
 
 static void
-prom_sampler(struct pw *w, const struct vt_host *h)
+prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
 	int	c;
 
-	prom_family(w, "vitals_sampler_duration_seconds", "gauge",
+	vt_prom_family(w, "vitals_sampler_duration_seconds", "gauge",
 	    "Wall time the latest host sample took to collect.");
-	prom_dbl(w, h->st.duration_s);
-	prom_family(w, "vitals_sampler_samples_total", "counter",
+	vt_prom_dbl(w, h->st.duration_s);
+	vt_prom_family(w, "vitals_sampler_samples_total", "counter",
 	    "Host samples taken since the pool started.");
-	prom_u64(w, h->st.samples);
-	prom_family(w, "vitals_sampler_cpu_seconds_total", "counter",
+	vt_prom_u64(w, h->st.samples);
+	vt_prom_family(w, "vitals_sampler_cpu_seconds_total", "counter",
 	    "CPU time used by the master process, which runs the sampler.");
-	prom_dbl(w, (double)h->st.cpu_time_us / 1e6);
-	prom_family(w, "vitals_collector_success", "gauge",
+	vt_prom_dbl(w, (double)h->st.cpu_time_us / 1e6);
+	vt_prom_family(w, "vitals_collector_success", "gauge",
 	    "Whether each host collector succeeded in the latest sample.");
 	for (c = 0; c < VT_COL_N; c++) {
-		prom_begin(w);
-		prom_label(w, "collector", vt_collector_names[c]);
-		prom_end_u64(w, prom_have(h, (enum vt_collector)c));
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		vt_prom_end_u64(w, prom_have(h, (enum vt_collector)c));
 	}
-	prom_family(w, "vitals_collector_duration_seconds", "gauge",
+	vt_prom_family(w, "vitals_collector_duration_seconds", "gauge",
 	    "Wall time each host collector took in the latest sample.");
 	for (c = 0; c < VT_COL_N; c++) {
-		prom_begin(w);
-		prom_label(w, "collector", vt_collector_names[c]);
-		prom_end_dbl(w, h->st.col_duration_s[c]);
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		vt_prom_end_dbl(w, h->st.col_duration_s[c]);
 	}
-	prom_family(w, "vitals_collector_errors_total", "counter",
+	vt_prom_family(w, "vitals_collector_errors_total", "counter",
 	    "Failures of each host collector since the pool started.");
 	for (c = 0; c < VT_COL_N; c++) {
-		prom_begin(w);
-		prom_label(w, "collector", vt_collector_names[c]);
-		prom_end_u64(w, h->st.col_errors[c]);
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		vt_prom_end_u64(w, h->st.col_errors[c]);
 	}
-	prom_family(w, "vitals_filesystem_statvfs_timeouts_total", "counter",
+	vt_prom_family(w, "vitals_filesystem_statvfs_timeouts_total", "counter",
 	    "Filesystems whose statvfs missed the deadline, since the pool "
 	    "started.");
-	prom_u64(w, h->st.fs_timeouts);
+	vt_prom_u64(w, h->st.fs_timeouts);
 }
 
 int
 vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
     struct vt_buf *out)
 {
-	struct pw	w;
-	size_t		start = out->len;
+	struct vt_prom	w;
 
-	memset(&w, 0, sizeof(w));
-	w.b = out;
-	w.names = names;
+	vt_prom_init(&w, out, names);
 	prom_stat(&w, h);
 	prom_loadavg(&w, h);
 	prom_meminfo(&w, h);
@@ -803,9 +830,5 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_pressure(&w, h);
 	prom_uname_time(&w, h);
 	prom_sampler(&w, h);
-	if (w.err) {
-		vt_buf_truncate(out, start);
-		return VT_ERR;
-	}
-	return VT_OK;
+	return vt_prom_finish(&w);
 }

@@ -23,7 +23,8 @@
  * vitals_collector_duration_seconds{collector},
  * vitals_collector_errors_total{collector} and
  * vitals_filesystem_statvfs_timeouts_total.  The pool's vitals_* families
- * are rendered per request elsewhere and do not overlap these.
+ * are rendered by poolview.c through the writer below and do not overlap
+ * these.
  *
  * Every family appears once, as "# HELP", "# TYPE", then its samples;
  * a family without samples (a collector that failed, a column the kernel
@@ -47,6 +48,9 @@
 #ifndef VT_RENDER_PROM_H
 #define VT_RENDER_PROM_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "buf.h"
 #include "host.h"
 
@@ -55,6 +59,78 @@ enum vt_prom_names {
 	VT_PROM_NAMES_NODE = 0,		/* "node_exporter" */
 	VT_PROM_NAMES_SNAKE		/* "snake_case" */
 };
+
+#define VT_PROM_NAMELEN	128
+#define VT_PROM_HELPLEN	192
+
+/*
+ * The writer: one family at a time, its samples, their labels.  The
+ * caller owns the struct (on its stack) and the buffer; the writer only
+ * appends to it.  An append that does not fit is remembered, and every
+ * later call is harmless, so a renderer checks once, at vt_prom_finish().
+ * Numbers are written exactly (integers) or in the shortest form that
+ * reads back as the same double, with '.' whatever the locale.
+ */
+struct vt_prom {
+	struct vt_buf	*b;
+	size_t		 start;		/* b->len when the writer began */
+	int		 err;		/* an append failed */
+	char		 name[VT_PROM_NAMELEN];
+	char		 help[VT_PROM_HELPLEN];
+	const char	*type;
+	int		 started;	/* HELP and TYPE are out */
+	int		 nlabels;	/* in the sample being written */
+	enum vt_prom_names names;
+};
+
+/* Start writing to out, after what it holds. */
+void	vt_prom_init(struct vt_prom *w, struct vt_buf *out,
+	    enum vt_prom_names names);
+
+/*
+ * VT_OK when everything fit; VT_ERR when an append did not, and out is
+ * then as it was at vt_prom_init().
+ */
+int	vt_prom_finish(struct vt_prom *w);
+
+/*
+ * Make name (of type "counter", "gauge", "histogram" or "untyped") the
+ * current family.  Its HELP and TYPE lines wait for its first sample, so
+ * a family without samples leaves no trace unless vt_prom_header() asks
+ * for them.  name and help are copied (cut at VT_PROM_NAMELEN and
+ * VT_PROM_HELPLEN).
+ */
+void	vt_prom_family(struct vt_prom *w, const char *name, const char *type,
+	    const char *help);
+
+/* Write the current family's HELP and TYPE now, if they are not out. */
+void	vt_prom_header(struct vt_prom *w);
+
+/*
+ * A sample line: vt_prom_begin() (or vt_prom_begin_sub() for a sample
+ * named after the family plus suffix, a histogram's "_bucket", "_sum" and
+ * "_count"), then any vt_prom_label*(), then one vt_prom_end_*() with the
+ * value.  Label values are written as valid UTF-8 with \, " and newline
+ * escaped; vt_prom_label_dbl() writes a number as a label value (a
+ * histogram's "le").
+ */
+void	vt_prom_begin(struct vt_prom *w);
+void	vt_prom_begin_sub(struct vt_prom *w, const char *suffix);
+void	vt_prom_label(struct vt_prom *w, const char *k, const char *v);
+void	vt_prom_label_dbl(struct vt_prom *w, const char *k, double v);
+void	vt_prom_end_u64(struct vt_prom *w, uint64_t v);
+void	vt_prom_end_dbl(struct vt_prom *w, double v);
+
+/*
+ * End the sample with v / 10^places written exactly, with places (1 to
+ * 18) decimals: a count of microseconds as seconds, say, with no
+ * rounding through a double.
+ */
+void	vt_prom_end_fixed(struct vt_prom *w, uint64_t v, unsigned places);
+
+/* A sample without labels: vt_prom_begin() and vt_prom_end_*(). */
+void	vt_prom_u64(struct vt_prom *w, uint64_t v);
+void	vt_prom_dbl(struct vt_prom *w, double v);
 
 /*
  * Append the exposition text for h to out.  Returns VT_OK, or VT_ERR
