@@ -492,16 +492,7 @@ vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
 	return vt_prom_finish(&w);
 }
 
-/* A view taken now, for the callers that render one document from it. */
-
-int
-vt_pool_json(const struct vt_shm *shm, struct vt_buf *out)
-{
-	struct vt_poolview	v;
-
-	vt_poolview_fill(&v, shm, vt_mono_ms(), NULL, 0);
-	return vt_poolview_json(&v, out);
-}
+/* A view taken now, for /metrics before the master's first tick. */
 
 int
 vt_pool_prom(const struct vt_shm *shm, struct vt_buf *out)

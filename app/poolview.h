@@ -113,10 +113,9 @@ struct json_object *vt_poolview_status(const struct vt_poolview *v);
 int	vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out);
 
 /*
- * A view taken now, rendered as vt_poolview_json() or vt_poolview_prom()
- * do: for the master's tick and the worker's fallback before it.
+ * A view taken now, rendered as vt_poolview_prom() does: for /metrics
+ * before the master's first tick.
  */
-int	vt_pool_json(const struct vt_shm *shm, struct vt_buf *out);
 int	vt_pool_prom(const struct vt_shm *shm, struct vt_buf *out);
 
 #endif /* VT_POOLVIEW_H */

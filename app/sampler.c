@@ -282,15 +282,16 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	vt_buf_reset(&s->json);
 	vt_buf_reset(&s->prom);
 	/*
-	 * The pool's figures go in with the host's, once a tick: a request
-	 * then only copies bytes.  They are at most one interval old, finer
-	 * than any scrape interval.
+	 * The pool's figures go in with the host's, once a tick, from one
+	 * view of the scoreboard: a request then only copies bytes.  They are
+	 * at most one interval old, finer than any scrape interval.
 	 */
+	vt_poolview_fill(&s->pool, shm, vt_mono_ms(), NULL, 0);
 	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
 	    s->json.data[s->json.len - 1] == '}') {
 		s->json.len--;
 		if (vt_buf_adds(&s->json, ",\"pool\":") == VT_OK &&
-		    vt_pool_json(shm, &s->json) == VT_OK &&
+		    vt_poolview_json(&s->pool, &s->json) == VT_OK &&
 		    vt_buf_add(&s->json, "}", 1) == VT_OK)
 			(void)vt_doc_publish(&shm->metrics_json, s->json.data,
 			    s->json.len, h->ts_ms);
@@ -302,7 +303,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 		    s->json.len);
 	if (vt_render_prom(h, (enum vt_prom_names)s->opt.metric_names,
 	    &s->prom) == VT_OK &&
-	    vt_pool_prom(shm, &s->prom) == VT_OK) {
+	    vt_poolview_prom(&s->pool, &s->prom) == VT_OK) {
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
 		vt_buf_reset(&s->om);
 		if (vt_render_openmetrics(s->prom.data, s->prom.len,

@@ -19,6 +19,7 @@
 #include "gzip.h"
 #include "collect/fs_usage.h"
 #include "host.h"
+#include "poolview.h"
 
 struct vt_shm;
 
@@ -48,6 +49,7 @@ struct vt_sampler {
 	struct vt_buf		om;		/* OpenMetrics of prom */
 	struct vt_buf		gz;		/* either, gzipped */
 	struct vt_gzip		gzip;
+	struct vt_poolview	pool;		/* the tick's view of the pool */
 	uint64_t		samples;
 	int64_t			last_mono_us;
 	double			duration_sum_s;
