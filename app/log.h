@@ -6,9 +6,16 @@
  * When stderr is the journal (JOURNAL_STREAM matches it), the line starts
  * with the sd-daemon priority prefix "<N>" and carries no timestamp (the
  * journal adds one); otherwise it starts with ts=... in UTC.
+ *
+ * Logging never blocks the caller: a line the reader has no room for is
+ * dropped and counted, and an event logged more than a burst of times is
+ * rate-limited (counted too; its next line written carries
+ * suppressed_before=N).  See log.c.
  */
 #ifndef VT_LOG_H
 #define VT_LOG_H
+
+#include <stdint.h>
 
 enum vt_log_level {
 	VT_LOG_ERR = 3,
@@ -21,6 +28,15 @@ enum vt_log_level {
 void	vt_log_init(const char *ident);
 void	vt_log_set_level(enum vt_log_level level);
 int	vt_log_level_parse(const char *s, enum vt_log_level *out);
+
+/*
+ * Count dropped and suppressed lines in these (shared, updated
+ * atomically; NULL: process-local counters).  The master points them at
+ * the scoreboard before the first fork.
+ */
+void	vt_log_set_counters(uint64_t *dropped, uint64_t *suppressed);
+uint64_t vt_log_dropped(void);
+uint64_t vt_log_suppressed(void);
 
 /*
  * Log an event: "event" is one word, "fmt" the key=value pairs after it
