@@ -364,13 +364,31 @@ master_watchdog(struct master *m)
 	}
 }
 
+/*
+ * The listen queue, ten times a second.  A read that fails (sock_diag
+ * refused: a unit without AF_NETLINK, a seccomp filter) makes the gauge
+ * unknown (backlog 0: /status says null, /metrics leaves the series out)
+ * instead of a false 0; it is counted, and logged once per outage.
+ */
 static void
 master_gauge_queue(struct master *m)
 {
 	uint32_t	q, b;
 
-	if (vt_qlen_read(m->l.fd, &q, &b) == VT_ERR)
+	if (vt_qlen_read(m->l.fd, &q, &b) == VT_ERR) {
+		if (!m->qlen_failing)
+			vt_log_sys(VT_LOG_WARN, "collector_failed",
+			    "collector=listen_queue");
+		m->qlen_failing = 1;
+		vt_count(&m->shm->c.listen_queue_errors, 1);
+		__atomic_store_n(&m->shm->c.listen_queue, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&m->shm->c.listen_backlog, 0,
+		    __ATOMIC_RELAXED);
 		return;
+	}
+	if (m->qlen_failing)
+		vt_log_info("collector_recovered", "collector=listen_queue");
+	m->qlen_failing = 0;
 	__atomic_store_n(&m->shm->c.listen_queue, q, __ATOMIC_RELAXED);
 	__atomic_store_n(&m->shm->c.listen_backlog, b, __ATOMIC_RELAXED);
 	vt_count_max(&m->shm->c.listen_queue_max, q);
@@ -503,6 +521,8 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 		    vt_log_quote(q, sizeof(q), err));
 		return VT_EX_OSERR;
 	}
+	/* Every process of the pool counts its lost log lines here. */
+	vt_log_set_counters(&m->shm->c.log_dropped, &m->shm->c.log_suppressed);
 	m->generation = m->shm->generation + (inherit >= 0 ? 1 : 0);
 	m->shm->generation = m->generation;
 	m->shm->master_pid = getpid();

@@ -54,6 +54,7 @@ struct master {
 	int			target;		/* workers wanted */
 	uint32_t		generation;
 	int			stopping;
+	int			qlen_failing;	/* the queue's last read failed */
 	int64_t			stop_deadline;
 	struct vt_reload	reload;
 	struct vt_upgrade	up;

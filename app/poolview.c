@@ -56,10 +56,13 @@ pool_counters(struct vt_poolview *v, const struct vt_shm *shm)
 	v->accept_errors = vt_load(&c->accept_errors);
 	v->bad_requests = vt_load(&c->bad_requests);
 	v->crash_backoffs = vt_load(&c->crash_backoffs);
+	v->log_dropped = vt_load(&c->log_dropped);
+	v->log_suppressed = vt_load(&c->log_suppressed);
 	v->max_busy = vt_load(&c->max_busy);
 	v->all_busy = vt_load(&c->all_busy);
 	for (i = 0; i < VT_ARRAY_LEN(v->health_results); i++)
 		v->health_results[i] = vt_load(&shm->health.results[i]);
+	v->listen_queue_errors = vt_load(&c->listen_queue_errors);
 	v->listen_queue = vt_load(&c->listen_queue);
 	v->listen_queue_max = vt_load(&c->listen_queue_max);
 	v->listen_backlog = vt_load(&c->listen_backlog);
@@ -282,6 +285,11 @@ pool_status_counters(const struct vt_poolview *v)
 	json_object_object_add(x, "bad_requests", pool_u64(v->bad_requests));
 	json_object_object_add(x, "crash_backoffs",
 	    pool_u64(v->crash_backoffs));
+	json_object_object_add(x, "listen_queue_errors",
+	    pool_u64(v->listen_queue_errors));
+	json_object_object_add(x, "log_dropped", pool_u64(v->log_dropped));
+	json_object_object_add(x, "log_suppressed",
+	    pool_u64(v->log_suppressed));
 	return x;
 }
 
@@ -411,9 +419,12 @@ struct pool_scalar {
 	const char     *type;
 	const char     *help;
 	size_t		off;	/* of a uint64_t in struct vt_poolview */
+	int		queue;	/* a reading of the queue: left out unknown */
 };
 
-#define VIEW_OFF(field)	offsetof(struct vt_poolview, field)
+/* A field of the view; VIEW_QUEUE: a reading of the queue. */
+#define VIEW_OFF(field)		offsetof(struct vt_poolview, field), 0
+#define VIEW_QUEUE(field)	offsetof(struct vt_poolview, field), 1
 
 static const struct pool_scalar pool_scalars[] = {
 	{ "vitals_workers_max_busy", "gauge",
@@ -431,11 +442,21 @@ static const struct pool_scalar pool_scalars[] = {
 	  VIEW_OFF(accept_errors) },
 	{ "vitals_listen_queue", "gauge",
 	  "Connections waiting in the listening socket's queue.",
-	  VIEW_OFF(listen_queue) },
+	  VIEW_QUEUE(listen_queue) },
 	{ "vitals_listen_queue_max", "gauge", "Longest listen queue seen.",
 	  VIEW_OFF(listen_queue_max) },
 	{ "vitals_listen_backlog", "gauge",
-	  "Size of the listening socket's queue.", VIEW_OFF(listen_backlog) },
+	  "Size of the listening socket's queue.",
+	  VIEW_QUEUE(listen_backlog) },
+	{ "vitals_listen_queue_errors_total", "counter",
+	  "Failed reads of the listening socket's queue (sock_diag).",
+	  VIEW_OFF(listen_queue_errors) },
+	{ "vitals_log_lines_dropped_total", "counter",
+	  "Log lines dropped because the log's reader had no room for them.",
+	  VIEW_OFF(log_dropped) },
+	{ "vitals_log_lines_suppressed_total", "counter",
+	  "Log lines held back by the per-event rate limit.",
+	  VIEW_OFF(log_suppressed) },
 	{ "vitals_recorder_rows_written_total", "counter",
 	  "History rows the recorder wrote to MariaDB.",
 	  VIEW_OFF(recorder.rows_written) },
@@ -447,6 +468,7 @@ static const struct pool_scalar pool_scalars[] = {
 };
 
 #undef VIEW_OFF
+#undef VIEW_QUEUE
 
 int
 vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
@@ -481,6 +503,8 @@ vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
 	for (k = 0; k < VT_ARRAY_LEN(pool_scalars); k++) {
 		const struct pool_scalar       *p = &pool_scalars[k];
 
+		if (p->queue && !v->queue_known)
+			continue;
 		vt_prom_family(&w, p->name, p->type, p->help);
 		vt_prom_u64(&w, *(const uint64_t *)(const void *)
 		    ((const char *)v + p->off));

@@ -58,6 +58,8 @@ struct vt_poolview {
 	uint64_t	accept_errors;
 	uint64_t	bad_requests;
 	uint64_t	crash_backoffs;
+	uint64_t	log_dropped;
+	uint64_t	log_suppressed;
 	uint64_t	max_busy;
 	uint64_t	all_busy;
 	uint64_t	health_results[VT_DB_ERROR + 1];
@@ -69,6 +71,7 @@ struct vt_poolview {
 	 * listening socket never has at 0).
 	 */
 	int		queue_known;
+	uint64_t	listen_queue_errors;
 	uint64_t	listen_queue;
 	uint64_t	listen_queue_max;
 	uint64_t	listen_backlog;

@@ -23,7 +23,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	4
+#define VT_SHM_VERSION	5
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
@@ -95,6 +95,9 @@ struct vt_counters {
 	uint64_t	listen_queue_max;
 	uint64_t	listen_backlog;
 	uint64_t	crash_backoffs;
+	uint64_t	listen_queue_errors;	/* failed reads of the queue */
+	uint64_t	log_dropped;	/* lines the log reader had no room for */
+	uint64_t	log_suppressed;	/* lines held back by the rate limit */
 };
 
 struct vt_limits {

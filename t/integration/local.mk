@@ -47,3 +47,13 @@ VT_DB_TESTS = t/integration/health-db.t t/integration/health-db-faults.t \
 	t/integration/recorder.t
 TESTS += $(VT_DB_TESTS)
 EXTRA_DIST += $(VT_DB_TESTS)
+
+# Reliability (issue 17): a stalled log reader, the unit's address
+# families under seccomp, the unit's systemd-analyze exposure.
+VT_RELIABILITY_TESTS = \
+	t/integration/log-stall.t \
+	t/integration/unit-families.t \
+	t/integration/unit-security.t
+
+TESTS += $(VT_RELIABILITY_TESTS)
+EXTRA_DIST += $(VT_RELIABILITY_TESTS)

@@ -6,7 +6,8 @@
 # host, so systemd-run cannot be relied on).  Under the shipped list the
 # listen-queue gauge must work: connections queued behind busy workers show
 # in /status and /metrics.  Under the old list (no AF_NETLINK) the gauge is
-# blind; that it says so is checked too.
+# blind: it must say so (null in /status, no series in /metrics, the failed
+# reads counted, one log line), not report a false 0.
 use strict;
 use warnings;
 use File::Basename qw(dirname);
@@ -80,5 +81,13 @@ ok($t->stop, './stack down leaves no process');
 ok(!defined $s->{listen_queue}{current},
     'without AF_NETLINK: listen_queue.current is null, not a false 0');
 is($s->{listen_queue}{max} // 0, 0, 'and no maximum was seen');
+ok(($s->{counters}{listen_queue_errors} // 0) > 0,
+    'the failed reads are counted: '
+    . ($s->{counters}{listen_queue_errors} // 'none'));
+unlike($m, qr/^vitals_listen_queue /m, '/metrics leaves the unknown gauge out');
+like($m, qr/^vitals_listen_queue_errors_total [1-9]/m,
+    '/metrics has the failed reads');
+my @said = $t->log_text('vitals.log') =~ /event=collector_failed collector=listen_queue/g;
+is(scalar(@said), 1, 'the failure is logged once, not ten times a second');
 ok($t->stop, './stack down leaves no process');
 done_testing();

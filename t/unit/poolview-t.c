@@ -114,6 +114,9 @@ build(struct vt_shm *shm)
 	shm->c.all_busy = 7;
 	shm->c.listen_queue = 4;
 	shm->c.listen_queue_max = 9;
+	shm->c.listen_queue_errors = 5;
+	shm->c.log_dropped = 7;
+	shm->c.log_suppressed = 11;
 	shm->c.listen_backlog = 128;
 	shm->health.results[VT_DB_OK] = 10;
 	shm->health.results[VT_DB_TIMEOUT] = 2;
@@ -339,7 +342,24 @@ check_status(struct vt_shm *shm, const struct vt_poolview *v)
 	is_int(json_object_get_int(get(o, "limits.backlog")), 511,
 	    "status: limits.backlog is the configured one");
 	ok(get(o, "slots") == NULL, "status: no slots without ?full");
+	is_int(json_object_get_int64(get(o, "counters.listen_queue_errors")), 5,
+	    "status: counters.listen_queue_errors");
+	is_int(json_object_get_int64(get(o, "counters.log_dropped")), 7,
+	    "status: counters.log_dropped");
+	is_int(json_object_get_int64(get(o, "counters.log_suppressed")), 11,
+	    "status: counters.log_suppressed");
 	json_object_put(o);
+	{
+		struct vt_buf	b;
+
+		vt_buf_init(&b, 1024, 1 << 20);
+		ok(vt_poolview_prom(&w, &b) == VT_OK &&
+		    strstr(b.data, "\nvitals_listen_queue ") == NULL &&
+		    strstr(b.data, "\nvitals_listen_backlog ") == NULL &&
+		    strstr(b.data, "\nvitals_listen_queue_max 9\n") != NULL,
+		    "prom: an unknown queue is left out, not a false 0");
+		vt_buf_free(&b);
+	}
 	shm->c.listen_queue = 4;
 	shm->c.listen_backlog = 128;
 }
@@ -408,8 +428,12 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	    "prom: the counters");
 	ok(has_line(b.data, "vitals_start_time_seconds 1700000000.123"),
 	    "prom: start time in seconds, milliseconds exact");
-	is_int(count_prefix(b.data, "# TYPE "), 17, "prom: 17 families");
-	is_int(count_prefix(b.data, "# HELP "), 17, "prom: each with HELP");
+	ok(has_line(b.data, "vitals_listen_queue_errors_total 5") &&
+	    has_line(b.data, "vitals_log_lines_dropped_total 7") &&
+	    has_line(b.data, "vitals_log_lines_suppressed_total 11"),
+	    "prom: queue read errors, dropped and suppressed log lines");
+	is_int(count_prefix(b.data, "# TYPE "), 20, "prom: 20 families");
+	is_int(count_prefix(b.data, "# HELP "), 20, "prom: each with HELP");
 	r = promtool(b.data, b.len, why, sizeof(why));
 	if (r == -1)
 		skip(1, "promtool is not on PATH");
