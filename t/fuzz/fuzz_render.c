@@ -4,12 +4,14 @@
  *
  * The input's first line names what to drive, the rest is its input:
  *
- *	escape		bytes (a hostname, an interface or process name) through
- *			vt_utf8_clean() and vt_html_escape(): the results
- *			must be valid UTF-8, with no markup character left
- *	page		an /api/metrics document (JSON) through vt_html_page():
- *			every '<' of the page must open or close one of the
- *			template's own tags, and the page must be valid UTF-8
+ *	escape		bytes (a hostname, an interface or process
+ *			name) through vt_utf8_clean() and vt_html_escape():
+ *			the results must be valid UTF-8, with no markup
+ *			character left
+ *	page		an /api/metrics document (JSON) through
+ *			vt_html_page(): every '<' of the page must open or
+ *			close one of the template's own tags, and the page
+ *			must be valid UTF-8
  *	openmetrics	text 0.0.4 through vt_render_openmetrics()
  *
  * An unknown name is ignored.
@@ -141,7 +143,8 @@ markup(const char *p, size_t len)
 			    strncasecmp(tags[i], name, n) == 0)
 				known = 1;
 		if (!known)
-			fprintf(stderr, "unknown markup: <%.*s\n", (int)n, name);
+			fprintf(stderr, "unknown markup: <%.*s\n", (int)n,
+			    name);
 		FUZZ_CHECK(known);
 	}
 }
