@@ -197,6 +197,9 @@ vt_log_quote(char *dst, size_t dstlen, const char *s)
 			dst[n++] = '\\';
 			dst[n++] = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
+			/* Four bytes, then room for the quote and the NUL. */
+			if (n + 4 + 2 > dstlen)
+				break;
 			n += (size_t)snprintf(dst + n, dstlen - n, "\\x%02x", c);
 		} else
 			dst[n++] = (char)c;

@@ -1,0 +1,254 @@
+/*
+ * fuzz_proc.c: every pure parser of a kernel file (app/collect/proc_*.c)
+ * and the device-name rules that stand in for /sys/block, in one target.
+ *
+ * The input's first line names the file, as its path under /proc (the
+ * table below: "stat", "net/dev", "pid/stat" for /proc/<pid>/stat ...);
+ * the rest is the file's text, handed to the parser as a span that ends
+ * exactly where libFuzzer's buffer ends, so a read past the length is
+ * caught.  An unknown name is ignored.  After a parse that succeeds, the
+ * strings a renderer would print are checked for their terminator and
+ * passed through vt_utf8_clean(), as the renderers do.
+ *
+ * The seeds in t/fuzz/corpus/fuzz_proc/ are fixture files under
+ * t/fixtures/proc/ with their name line added in front.
+ */
+#include "config.h"
+
+#include "collect/proc_diskstats.h"
+#include "collect/proc_loadavg.h"
+#include "collect/proc_meminfo.h"
+#include "collect/proc_mounts.h"
+#include "collect/proc_net_dev.h"
+#include "collect/proc_net_netstat.h"
+#include "collect/proc_net_tcp.h"
+#include "collect/proc_pid.h"
+#include "collect/proc_pressure.h"
+#include "collect/proc_stat.h"
+#include "collect/proc_uptime.h"
+#include "render/utf8.h"
+#include "fuzz.h"
+
+static char	clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
+
+/* A kernel string, as a renderer would print it. */
+static void
+text(const char *s, size_t arrlen)
+{
+	size_t	n;
+
+	FUZZ_CHECK(FUZZ_TERMINATED(s, arrlen));
+	n = vt_utf8_clean(s, clean, sizeof(clean));
+	FUZZ_CHECK(n < sizeof(clean) && clean[n] == '\0');
+	/* A result that fits is cut nowhere: each byte is 1 to 3 bytes. */
+	FUZZ_CHECK(n >= strlen(s));
+}
+
+static int
+f_stat(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_stat	s;
+
+	memset(&s, 0, sizeof(s));
+	return vt_proc_stat_parse(b, n, &s, err, errlen);
+}
+
+static int
+f_meminfo(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_meminfo	m;
+	char				name[128];
+	uint64_t			v;
+	size_t				i;
+
+	memset(&m, 0, sizeof(m));
+	if (vt_proc_meminfo_parse(b, n, &m, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(m.n <= VT_MEMINFO_MAX);
+	for (i = 0; i < m.n; i++) {
+		text(m.e[i].name, sizeof(m.e[i].name));
+		FUZZ_CHECK(vt_proc_meminfo_get(&m, m.e[i].name, &v) == VT_OK);
+		(void)vt_proc_meminfo_metric_name(&m.e[i], name, sizeof(name));
+	}
+	return VT_OK;
+}
+
+static int
+f_loadavg(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_proc_loadavg	l;
+
+	return vt_proc_loadavg_parse(b, n, &l, err, errlen);
+}
+
+static int
+f_uptime(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_proc_uptime	u;
+
+	return vt_proc_uptime_parse(b, n, &u, err, errlen);
+}
+
+static int
+f_net_dev(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_dev	d;
+	size_t				i;
+
+	memset(&d, 0, sizeof(d));
+	if (vt_proc_net_dev_parse(b, n, &d, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(d.n <= VT_MAX_IFACES);
+	for (i = 0; i < d.n; i++)
+		text(d.iface[i].name, sizeof(d.iface[i].name));
+	return VT_OK;
+}
+
+static int
+f_diskstats(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_diskstats	d;
+	size_t				i;
+
+	memset(&d, 0, sizeof(d));
+	if (vt_proc_diskstats_parse(b, n, &d, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(d.n <= VT_DISKSTATS_MAX);
+	for (i = 0; i < d.n; i++) {
+		text(d.disk[i].name, sizeof(d.disk[i].name));
+		(void)vt_diskstats_ignored(d.disk[i].name);
+		(void)vt_diskstats_is_partition(d.disk[i].name);
+		(void)vt_diskstats_selected(&d.disk[i]);
+	}
+	return VT_OK;
+}
+
+static int
+f_mounts(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_mounts	m;
+	size_t				i;
+
+	memset(&m, 0, sizeof(m));
+	if (vt_proc_mounts_parse(b, n, NULL, &m, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(m.n <= VT_MAX_MOUNTS);
+	for (i = 0; i < m.n; i++) {
+		text(m.m[i].device, sizeof(m.m[i].device));
+		text(m.m[i].mountpoint, sizeof(m.m[i].mountpoint));
+		text(m.m[i].fstype, sizeof(m.m[i].fstype));
+	}
+	return VT_OK;
+}
+
+static int
+f_net_tcp(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_tcp_counts	c, acc;
+	const char	       *nl;
+	int			rc;
+
+	rc = vt_proc_net_tcp_parse(b, n, &c, err, errlen);
+	/* The streaming reader hands over whole lines after the header. */
+	if ((nl = memchr(b, '\n', n)) != NULL) {
+		memset(&acc, 0, sizeof(acc));
+		(void)vt_proc_net_tcp_add_lines(nl + 1,
+		    n - (size_t)(nl + 1 - b), &acc, err, errlen);
+	}
+	return rc;
+}
+
+static int
+f_net_netstat(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_netstat	s;
+	uint64_t				v;
+	size_t					i;
+
+	memset(&s, 0, sizeof(s));
+	if (vt_proc_net_netstat_parse(b, n, &s, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(s.n <= VT_NETSTAT_MAX);
+	for (i = 0; i < s.n; i++) {
+		text(s.e[i].section, sizeof(s.e[i].section));
+		text(s.e[i].name, sizeof(s.e[i].name));
+		FUZZ_CHECK(vt_proc_net_netstat_get(&s, s.e[i].section,
+		    s.e[i].name, &v) == VT_OK);
+	}
+	return VT_OK;
+}
+
+static int
+f_pressure(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_psi	p;
+
+	memset(&p, 0, sizeof(p));
+	return vt_proc_pressure_parse(b, n, &p, err, errlen);
+}
+
+static int
+f_pid_stat(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_pid_sample	s;
+
+	memset(&s, 0, sizeof(s));
+	if (vt_proc_pid_stat_parse(b, n, &s, err, errlen) != VT_OK)
+		return VT_ERR;
+	text(s.comm, sizeof(s.comm));
+	return VT_OK;
+}
+
+static int
+f_pid_statm(const char *b, size_t n, char *err, size_t errlen)
+{
+	uint64_t	rss;
+
+	return vt_proc_pid_statm_parse(b, n, 4096, &rss, err, errlen);
+}
+
+static const struct {
+	const char     *name;
+	int		(*parse)(const char *, size_t, char *, size_t);
+} files[] = {
+	{ "stat", f_stat },
+	{ "meminfo", f_meminfo },
+	{ "loadavg", f_loadavg },
+	{ "uptime", f_uptime },
+	{ "net/dev", f_net_dev },
+	{ "diskstats", f_diskstats },
+	{ "self/mounts", f_mounts },
+	{ "net/tcp", f_net_tcp },
+	{ "net/tcp6", f_net_tcp },
+	{ "net/netstat", f_net_netstat },
+	{ "pressure/cpu", f_pressure },
+	{ "pressure/memory", f_pressure },
+	{ "pressure/io", f_pressure },
+	{ "pid/stat", f_pid_stat },
+	{ "pid/statm", f_pid_statm },
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char     *in = (const char *)data, *nl;
+	char		err[VT_ERRLEN];
+	size_t		i, namelen;
+
+	if ((nl = memchr(in, '\n', size)) == NULL)
+		return 0;
+	namelen = (size_t)(nl - in);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (strlen(files[i].name) != namelen ||
+		    memcmp(files[i].name, in, namelen) != 0)
+			continue;
+		err[0] = '\0';
+		if (files[i].parse(nl + 1, size - namelen - 1, err,
+		    sizeof(err)) != VT_OK) {
+			FUZZ_CHECK(err[0] != '\0');
+			FUZZ_CHECK(FUZZ_TERMINATED(err, sizeof(err)));
+		}
+		return 0;
+	}
+	return 0;
+}
