@@ -55,13 +55,11 @@ vt_history_db_range(const char *range)
 {
 	size_t	i;
 
-	if (range == NULL) {
+	if (range == NULL)
 		return -1;
-	}
 	for (i = 0; i < VT_ARRAY_LEN(hdb_ranges); i++) {
-		if (strcmp(range, hdb_ranges[i].name) == 0) {
+		if (strcmp(range, hdb_ranges[i].name) == 0)
 			return hdb_ranges[i].seconds;
-		}
 	}
 	return -1;
 }
@@ -72,9 +70,8 @@ hdb_known(int range_s)
 	size_t	i;
 
 	for (i = 0; i < VT_ARRAY_LEN(hdb_ranges); i++) {
-		if (hdb_ranges[i].seconds == range_s) {
+		if (hdb_ranges[i].seconds == range_s)
 			return 1;
-		}
 	}
 	return 0;
 }
@@ -85,9 +82,8 @@ vt_history_db_step(int range_s)
 	int	res;
 	size_t	i;
 
-	if (!hdb_known(range_s)) {
+	if (!hdb_known(range_s))
 		return -1;
-	}
 	res = range_s <= HDB_SPLIT_S ? VT_REC_10S : VT_REC_1M;
 	for (i = 0; i < VT_ARRAY_LEN(hdb_steps); i++) {
 		if (hdb_steps[i] % res == 0 &&
@@ -120,9 +116,8 @@ hdb_row(void *arg, unsigned int ncols, char **row, const unsigned long *lens)
 	for (s = 0; s < VT_S_COUNT; s++) {
 		r->null[r->n][s] = row[1 + s] == NULL;
 		r->v[r->n][s] = 0;
-		if (row[1 + s] == NULL) {
+		if (row[1 + s] == NULL)
 			continue;
-		}
 		r->v[r->n][s] = strtod(row[1 + s], &end);
 		if (*end != '\0' || !isfinite(r->v[r->n][s])) {
 			r->bad = 1;
@@ -141,25 +136,22 @@ hdb_sql(char *sql, size_t len, const char *table, const char *host_hex,
 	int	s, n;
 
 	n = snprintf(sql, len, "SELECT FLOOR(ts / %d) * %d AS t", step, step);
-	if (n < 0 || (size_t)n >= len) {
+	if (n < 0 || (size_t)n >= len)
 		return VT_ERR;
-	}
 	off = (size_t)n;
 	for (s = 0; s < VT_S_COUNT; s++) {
 		n = snprintf(sql + off, len - off, ", SUM(%s_avg * samples) / "
 		    "SUM(samples)", vt_series_names[s]);
-		if (n < 0 || (size_t)n >= len - off) {
+		if (n < 0 || (size_t)n >= len - off)
 			return VT_ERR;
-		}
 		off += (size_t)n;
 	}
 	n = snprintf(sql + off, len - off, " FROM %s WHERE host = X'%s' AND "
 	    "ts >= %lld AND ts <= %lld AND samples > 0 GROUP BY t ORDER BY t "
 	    "LIMIT %d", table, host_hex, (long long)from, (long long)to,
 	    HDB_MAX_ROWS);
-	if (n < 0 || (size_t)n >= len - off) {
+	if (n < 0 || (size_t)n >= len - off)
 		return VT_ERR;
-	}
 	return VT_OK;
 }
 
@@ -262,19 +254,16 @@ vt_history_db(struct vt_db *db, const char *host, const char *range,
 		goto fail;
 	}
 	free(r);
-	if (cat != NULL) {
+	if (cat != NULL)
 		*cat = VT_DB_OK;
-	}
 	return VT_OK;
 
 fail:
 	free(r);
 	vt_buf_reset(out);
-	if (c == VT_DB_OK) {
+	if (c == VT_DB_OK)
 		c = VT_DB_ERROR;
-	}
-	if (cat != NULL) {
+	if (cat != NULL)
 		*cat = c;
-	}
 	return VT_ERR;
 }

@@ -97,9 +97,8 @@ rec_floor_div(int64_t a, int64_t b)
 {
 	int64_t	q = a / b;
 
-	if ((a % b != 0) && ((a < 0) != (b < 0))) {
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
 		q--;
-	}
 	return q;
 }
 
@@ -128,9 +127,8 @@ rec_bucket_end(struct vt_rec_row *r)
 {
 	int	s;
 
-	for (s = 0; s < VT_S_COUNT; s++) {
+	for (s = 0; s < VT_S_COUNT; s++)
 		r->avg[s] /= (double)r->samples;
-	}
 }
 
 size_t
@@ -154,9 +152,8 @@ vt_rec_aggregate(const struct vt_point *pts, size_t n, int width_s,
 		}
 		if (open && b > cur.ts) {
 			/* A point past its end: the bucket is complete. */
-			if (nrows == max) {
+			if (nrows == max)
 				break;
-			}
 			rec_bucket_end(&cur);
 			rows[nrows++] = cur;
 			*until_s = b;
@@ -169,12 +166,10 @@ vt_rec_aggregate(const struct vt_point *pts, size_t n, int width_s,
 		}
 		rec_bucket_add(&cur, &pts[i]);
 	}
-	if (open) {
+	if (open)
 		*until_s = cur.ts;
-	}
-	if (skipped != NULL) {
+	if (skipped != NULL)
 		*skipped = skip;
-	}
 	return nrows;
 }
 
@@ -196,13 +191,11 @@ vt_rec_hostname(char *dst, size_t len)
 {
 	char	name[VT_REC_HOST_MAX + 2];
 
-	if (gethostname(name, sizeof(name)) == -1 && errno != ENAMETOOLONG) {
+	if (gethostname(name, sizeof(name)) == -1 && errno != ENAMETOOLONG)
 		return VT_ERR;
-	}
 	name[VT_REC_HOST_MAX] = '\0';
-	if ((size_t)snprintf(dst, len, "%s", name) >= len) {
+	if ((size_t)snprintf(dst, len, "%s", name) >= len)
 		return VT_ERR;
-	}
 	return VT_OK;
 }
 
@@ -216,9 +209,8 @@ rec_peak_name(int s)
 static int
 rec_sql_value(struct vt_buf *b, double v, double int_max)
 {
-	if (!isfinite(v)) {
+	if (!isfinite(v))
 		v = 0;
-	}
 	if (int_max > 0) {
 		v = round(v);
 		if (v < 0) {
@@ -277,9 +269,8 @@ vt_recorder_new(const char *host, struct vt_recorder_state *st)
 {
 	struct vt_recorder	*rec;
 
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
 		return NULL;
-	}
 	if (vt_buf_init(&rec->sql, REC_SQL_INITIAL, REC_SQL_MAX) == VT_ERR) {
 		free(rec);
 		return NULL;
@@ -292,9 +283,8 @@ vt_recorder_new(const char *host, struct vt_recorder_state *st)
 void
 vt_recorder_free(struct vt_recorder *rec)
 {
-	if (rec == NULL) {
+	if (rec == NULL)
 		return;
-	}
 	vt_buf_free(&rec->sql);
 	free(rec);
 }
@@ -325,19 +315,16 @@ rec_newest_row(void *arg, unsigned int ncols, char **row,
 	char			*end;
 
 	(void)lens;
-	if (ncols != 2) {
+	if (ncols != 2)
 		return 1;
-	}
 	for (i = 0; i < 2; i++) {
 		nw->ts[i] = -1;
-		if (row[i] == NULL) {
+		if (row[i] == NULL)
 			continue;
-		}
 		errno = 0;
 		nw->ts[i] = strtoll(row[i], &end, 10);
-		if (errno != 0 || *end != '\0' || nw->ts[i] < 0) {
+		if (errno != 0 || *end != '\0' || nw->ts[i] < 0)
 			return 1;
-		}
 	}
 	nw->seen = 1;
 	return 0;
@@ -388,9 +375,8 @@ rec_resume(struct vt_recorder *rec, struct vt_db *db,
 			est = (uint64_t)((rec->pts[0].ts_ms - until_ms) /
 			    step_ms);
 		}
-		if (est > dropped) {
+		if (est > dropped)
 			est = dropped;
-		}
 	}
 	if (est > 0) {
 		vt_count(&rec->st->lost_points, est);
@@ -422,9 +408,8 @@ rec_write(struct vt_recorder *rec, struct vt_db *db, const char *table,
 	size_t				 i, k;
 
 	for (i = 0; i < n; i += k) {
-		if (vt_child_stopping()) {
+		if (vt_child_stopping())
 			return VT_OK;
-		}
 		k = n - i < VT_REC_BATCH_ROWS ? n - i : VT_REC_BATCH_ROWS;
 		vt_buf_reset(&rec->sql);
 		if (vt_rec_sql_insert(&rec->sql, table, rec->host_hex,
@@ -466,15 +451,12 @@ rec_advance(struct vt_recorder *rec, uint64_t start, size_t n)
 	size_t		i, i10 = n, iall = n;
 
 	for (i = 0; i < n; i++) {
-		if (i10 == n && rec->pts[i].ts_ms >= lim10) {
+		if (i10 == n && rec->pts[i].ts_ms >= lim10)
 			i10 = i;
-		}
-		if (iall == n && rec->pts[i].ts_ms >= lim) {
+		if (iall == n && rec->pts[i].ts_ms >= lim)
 			iall = i;
-		}
-		if (i10 < n && iall < n) {
+		if (i10 < n && iall < n)
 			break;
-		}
 	}
 	rec->pos10 = start + i10;
 	rec->pos = start + iall;
@@ -494,12 +476,10 @@ rec_clock_back(struct vt_recorder *rec, uint64_t *start, size_t *n)
 	int64_t		stored = rec->until10 * 1000, from;
 	size_t		j;
 
-	if (*n == 0 || rec->pts[*n - 1].ts_ms >= stored - REC_CLOCK_BACK_MS) {
+	if (*n == 0 || rec->pts[*n - 1].ts_ms >= stored - REC_CLOCK_BACK_MS)
 		return;
-	}
-	for (j = *n; j > 0 && rec->pts[j - 1].ts_ms < stored; j--) {
+	for (j = *n; j > 0 && rec->pts[j - 1].ts_ms < stored; j--)
 		continue;
-	}
 	memmove(rec->pts, rec->pts + j, (*n - j) * sizeof(rec->pts[0]));
 	*start += j;
 	*n -= j;
@@ -555,13 +535,11 @@ vt_recorder_step(struct vt_recorder *rec, struct vt_db *db,
 			    "answered\"", (unsigned long long)gone);
 		}
 		rec->pos = start;
-		if (rec->pos10 < start) {
+		if (rec->pos10 < start)
 			rec->pos10 = start;
-		}
 	}
-	if (n == 0) {
+	if (n == 0)
 		goto done;
-	}
 	start = next - n;
 	rec_clock_back(rec, &start, &n);
 	n10 = vt_rec_aggregate(rec->pts, n, VT_REC_10S, rec->until10,
@@ -576,9 +554,8 @@ vt_recorder_step(struct vt_recorder *rec, struct vt_db *db,
 		    &rec->until1m, stmt_timeout_ms, &written, &c, err, errlen);
 	}
 	rec_advance(rec, start, n);
-	if (rc == VT_ERR) {
+	if (rc == VT_ERR)
 		goto fail;
-	}
 	if (rec->behind && !vt_child_stopping() && next >= head &&
 	    n10 < VT_REC_STEP_ROWS && n1m < VT_REC_STEP_ROWS) {
 		vt_log_info("recorder_backfilled", "rows=%llu",
@@ -587,27 +564,22 @@ vt_recorder_step(struct vt_recorder *rec, struct vt_db *db,
 		rec->backfilled = 0;
 	}
 done:
-	if (cat != NULL) {
+	if (cat != NULL)
 		*cat = VT_DB_OK;
-	}
-	if (rowsp != NULL) {
+	if (rowsp != NULL)
 		*rowsp = written;
-	}
 	return VT_OK;
 
 fail:
-	if (c == VT_DB_OK) {
+	if (c == VT_DB_OK)
 		c = VT_DB_ERROR;
-	}
 	rec->behind = 1;
 	vt_count(&st->errors, 1);
 	__atomic_store_n(&st->db_up, 0, __ATOMIC_RELAXED);
-	if (cat != NULL) {
+	if (cat != NULL)
 		*cat = c;
-	}
-	if (rowsp != NULL) {
+	if (rowsp != NULL)
 		*rowsp = written;
-	}
 	return VT_ERR;
 }
 
@@ -618,9 +590,8 @@ rec_sleep_ms(int64_t ms)
 {
 	struct timespec	ts;
 
-	if (ms <= 0 || vt_child_stopping()) {
+	if (ms <= 0 || vt_child_stopping())
 		return;
-	}
 	ts.tv_sec = (time_t)(ms / 1000);
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
 	(void)nanosleep(&ts, NULL);	/* a stop signal cuts it short */
@@ -653,9 +624,8 @@ rec_prune(struct vt_db *db)
 static void
 rec_idle_until_stopped(pid_t parent)
 {
-	while (!vt_child_stopping() && getppid() == parent) {
+	while (!vt_child_stopping() && getppid() == parent)
 		rec_sleep_ms(REC_TICK_MS);
-	}
 }
 
 void
@@ -736,9 +706,8 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 				    "error=%s", vt_db_err_name(cat),
 				    vt_log_quote(q, sizeof(q), err));
 			}
-			if (retry.failures == 0) {
+			if (retry.failures == 0)
 				down_since = t0;
-			}
 			last_cat = cat;
 			wait = vt_backoff_fail(&retry, t0);
 		}
@@ -750,9 +719,8 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	vt_recorder_free(rec);
 	vt_db_close(db);
 	/* After an upgrade the new master's recorder may own these now. */
-	if (__atomic_load_n(&st->pid, __ATOMIC_RELAXED) == (int32_t)getpid()) {
+	if (__atomic_load_n(&st->pid, __ATOMIC_RELAXED) == (int32_t)getpid())
 		__atomic_store_n(&st->db_up, 0, __ATOMIC_RELAXED);
-	}
 	_exit(0);
 
 fail:
