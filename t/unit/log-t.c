@@ -233,6 +233,29 @@ main(void)
 	} else
 		ok(0, "the debug scenario ran");
 
+	/*
+	 * vt_log_quote(): an escape that ends at the buffer's last bytes
+	 * leaves room for the quote and the NUL (the fuzzer found it writing
+	 * the NUL one byte past).  Every size from 3 to 40, every position.
+	 */
+	{
+		char	in[64], out[48];
+		size_t	len, k;
+		int	bad = 0;
+
+		memset(in, '\001', 31);
+		memcpy(in + 31, "ab\002", 4);
+		for (len = 3; len <= 40; len++) {
+			memset(out, 'Z', sizeof(out));
+			(void)vt_log_quote(out, len, in);
+			k = strnlen(out, len);
+			if (k >= len || out[k - 1] != '"' || out[len] != 'Z')
+				bad++;
+		}
+		is_int(bad, 0, "vt_log_quote stays within its buffer, quoted, "
+		    "at every size");
+	}
+
 	done_testing();
 	return tap_exit_status();
 }
