@@ -23,6 +23,7 @@
 #include "poolview.h"
 #include "router.h"
 #include "scoreboard.h"
+#include "expo.h"
 #include "tap.h"
 
 #define NOW_MONO	5000000		/* the views' clock, ms */
@@ -31,11 +32,8 @@ static void	set_slot(struct vt_shm *shm, int i, uint32_t state, int pid,
 		    const char *path);
 static int	route_id(const char *name);
 static void	build(struct vt_shm *shm);
-static int	has_line(const char *text, const char *line);
 static int	count_prefix(const char *text, const char *prefix);
 static struct json_object *get(struct json_object *o, const char *path);
-static int	promtool(const char *text, size_t len, char *why,
-		    size_t wlen);
 static void	check_view(const struct vt_poolview *v);
 static void	check_json(const struct vt_poolview *v);
 static void	check_status(struct vt_shm *shm, const struct vt_poolview *v);
@@ -135,21 +133,6 @@ build(struct vt_shm *shm)
 	vt_route_record(shm, VT_ROUTE_UNMATCHED, 404, 50);
 }
 
-/* 1 when text has line as a whole line. */
-static int
-has_line(const char *text, const char *line)
-{
-	const char	*p = text;
-	size_t		 n = strlen(line);
-
-	while ((p = strstr(p, line)) != NULL) {
-		if ((p == text || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 /* How many lines of text start with prefix. */
 static int
 count_prefix(const char *text, const char *prefix)
@@ -182,41 +165,6 @@ get(struct json_object *o, const char *path)
 			return NULL;
 	}
 	return o;
-}
-
-/*
- * Run `promtool check metrics` on text: 1 when it found nothing, 0 with
- * the reason in why, -1 when promtool is not on PATH.
- */
-static int
-promtool(const char *text, size_t len, char *why, size_t wlen)
-{
-	char	 in[] = "/tmp/poolview-t.XXXXXX", cmd[256], line[512];
-	FILE	*p;
-	int	 fd, st, good = 1;
-
-	if (system("command -v promtool >/dev/null 2>&1") != 0)
-		return -1;
-	if ((fd = mkstemp(in)) == -1)
-		bail("mkstemp: %s", strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len)
-		bail("write: %s", strerror(errno));
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", in);
-	if ((p = popen(cmd, "r")) == NULL)
-		bail("popen: %s", strerror(errno));
-	while (fgets(line, sizeof(line), p) != NULL) {
-		if (good)
-			snprintf(why, wlen, "promtool: %.400s", line);
-		good = 0;
-	}
-	st = pclose(p);
-	unlink(in);
-	if (good && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-		snprintf(why, wlen, "promtool exited with status %d", st);
-		good = 0;
-	}
-	return good;
 }
 
 static void
@@ -377,64 +325,64 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	ok(vt_poolview_prom(v, &b) == VT_OK && vt_buf_add(&b, "", 1) == VT_OK,
 	    "prom renders");
 	b.len--;
-	ok(has_line(b.data, "vitals_http_requests_total{endpoint=\"status\","
+	ok(expo_has_line(b.data, "vitals_http_requests_total{endpoint=\"status\","
 	    "code=\"2xx\"} 2"), "prom: requests by endpoint and class");
-	ok(has_line(b.data, "vitals_http_requests_total{endpoint=\"status\","
+	ok(expo_has_line(b.data, "vitals_http_requests_total{endpoint=\"status\","
 	    "code=\"5xx\"} 1"), "prom: 5xx too");
-	ok(has_line(b.data, "vitals_http_requests_total{endpoint=\"metrics\","
+	ok(expo_has_line(b.data, "vitals_http_requests_total{endpoint=\"metrics\","
 	    "code=\"2xx\"} 0"), "prom: 2xx of a quiet route, as 0");
-	ok(!has_line(b.data, "vitals_http_requests_total{endpoint=\"metrics\","
+	ok(!expo_has_line(b.data, "vitals_http_requests_total{endpoint=\"metrics\","
 	    "code=\"4xx\"} 0"), "prom: no other zero class");
-	ok(has_line(b.data, "vitals_http_requests_total{endpoint="
+	ok(expo_has_line(b.data, "vitals_http_requests_total{endpoint="
 	    "\"unmatched\",code=\"4xx\"} 1"), "prom: unmatched");
 	snprintf(line, sizeof(line), "%s_bucket{endpoint=\"status\","
 	    "le=\"0.00025\"} 0", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_bucket{endpoint=\"status\","
 	    "le=\"0.0005\"} 1", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_bucket{endpoint=\"status\","
 	    "le=\"0.0025\"} 2", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_bucket{endpoint=\"status\","
 	    "le=\"5\"} 2", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_bucket{endpoint=\"status\","
 	    "le=\"+Inf\"} 3", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_sum{endpoint=\"status\"} 7.002300", h);
-	ok(has_line(b.data, line), "prom: %s (exact microseconds)", line);
+	ok(expo_has_line(b.data, line), "prom: %s (exact microseconds)", line);
 	snprintf(line, sizeof(line), "%s_count{endpoint=\"status\"} 3", h);
-	ok(has_line(b.data, line), "prom: %s", line);
+	ok(expo_has_line(b.data, line), "prom: %s", line);
 	snprintf(line, sizeof(line), "%s_count{endpoint=\"metrics\"}", h);
 	ok(strstr(b.data, line) == NULL, "prom: no series for a route never "
 	    "asked for");
 	is_int(count_prefix(b.data, h), 2 * (VT_HIST_BUCKETS + 3),
 	    "prom: histogram lines for the two routes asked for");
-	ok(has_line(b.data, "vitals_workers{state=\"idle\"} 2") &&
-	    has_line(b.data, "vitals_workers{state=\"reading\"} 1") &&
-	    has_line(b.data, "vitals_workers{state=\"busy\"} 1"),
+	ok(expo_has_line(b.data, "vitals_workers{state=\"idle\"} 2") &&
+	    expo_has_line(b.data, "vitals_workers{state=\"reading\"} 1") &&
+	    expo_has_line(b.data, "vitals_workers{state=\"busy\"} 1"),
 	    "prom: workers by state");
-	ok(has_line(b.data, "vitals_worker_restarts_total{cause=\"watchdog\"} "
+	ok(expo_has_line(b.data, "vitals_worker_restarts_total{cause=\"watchdog\"} "
 	    "3"), "prom: restarts by cause");
-	ok(has_line(b.data, "vitals_health_probes_total{result=\"timeout\"} 2"),
+	ok(expo_has_line(b.data, "vitals_health_probes_total{result=\"timeout\"} 2"),
 	    "prom: health probes by result");
-	ok(has_line(b.data, "vitals_listen_queue 4") &&
-	    has_line(b.data, "vitals_listen_queue_max 9") &&
-	    has_line(b.data, "vitals_listen_backlog 128"),
+	ok(expo_has_line(b.data, "vitals_listen_queue 4") &&
+	    expo_has_line(b.data, "vitals_listen_queue_max 9") &&
+	    expo_has_line(b.data, "vitals_listen_backlog 128"),
 	    "prom: the listen queue gauges");
-	ok(has_line(b.data, "vitals_connections_accepted_total 98765") &&
-	    has_line(b.data, "vitals_recorder_lost_points_total 2"),
+	ok(expo_has_line(b.data, "vitals_connections_accepted_total 98765") &&
+	    expo_has_line(b.data, "vitals_recorder_lost_points_total 2"),
 	    "prom: the counters");
-	ok(has_line(b.data, "vitals_start_time_seconds 1700000000.123"),
+	ok(expo_has_line(b.data, "vitals_start_time_seconds 1700000000.123"),
 	    "prom: start time in seconds, milliseconds exact");
-	ok(has_line(b.data, "vitals_listen_queue_errors_total 5") &&
-	    has_line(b.data, "vitals_log_lines_dropped_total 7") &&
-	    has_line(b.data, "vitals_log_lines_suppressed_total 11"),
+	ok(expo_has_line(b.data, "vitals_listen_queue_errors_total 5") &&
+	    expo_has_line(b.data, "vitals_log_lines_dropped_total 7") &&
+	    expo_has_line(b.data, "vitals_log_lines_suppressed_total 11"),
 	    "prom: queue read errors, dropped and suppressed log lines");
 	is_int(count_prefix(b.data, "# TYPE "), 20, "prom: 20 families");
 	is_int(count_prefix(b.data, "# HELP "), 20, "prom: each with HELP");
-	r = promtool(b.data, b.len, why, sizeof(why));
+	r = expo_promtool(b.data, b.len, 1, why, sizeof(why));
 	if (r == -1)
 		skip(1, "promtool is not on PATH");
 	else if (!ok(r == 1, "prom: promtool check metrics finds nothing"))
@@ -466,7 +414,7 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	ok(vt_poolview_prom(&empty, &b) == VT_OK &&
 	    vt_buf_add(&b, "", 1) == VT_OK, "prom renders with no requests");
 	snprintf(line, sizeof(line), "# TYPE %s histogram", h);
-	ok(has_line(b.data, line) && count_prefix(b.data, h) == 0,
+	ok(expo_has_line(b.data, line) && count_prefix(b.data, h) == 0,
 	    "prom: the histogram's header alone");
 	vt_buf_free(&b);
 }

@@ -33,7 +33,8 @@
 
 #include <json-c/json.h>
 
-#include "../tap.h"
+#include "expo.h"
+#include "tap.h"
 #include "buf.h"
 #include "derive.h"
 #include "host.h"
@@ -92,9 +93,6 @@ static double	 jdbl(struct json_object *root, const char *path);
 static const char *jstr(struct json_object *root, const char *path);
 static int	 lint_prom(const char *s, size_t len, char *why, size_t wlen,
 		    int *nfam);
-static int	 has_line(const char *text, const char *line);
-static int	 promtool(const char *text, size_t len, int strict, char *why,
-		    size_t wlen);
 static int	 lint_om(const char *text, const char *s, size_t len, char *why,
 		    size_t wlen);
 static void	 check_case(const struct rcase *c, int *skipped_promtool);
@@ -641,73 +639,6 @@ lint_prom(const char *s, size_t len, char *why, size_t wlen, int *nfam)
 	return 1;
 }
 
-/* 1 when text has line as a whole line. */
-static int
-has_line(const char *text, const char *line)
-{
-	const char	*p = text;
-	size_t		 n = strlen(line);
-
-	while ((p = strstr(p, line)) != NULL) {
-		if ((p == text || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
-/*
- * Run `promtool check metrics` on text.  Returns 1 when it reported
- * nothing (strict), or nothing but the camelCase lint on node_memory_*
- * and node_netstat_* (node_exporter's own names, kept on purpose), 0
- * otherwise with the reason in why, -1 when promtool is not on PATH.
- */
-static int
-promtool(const char *text, size_t len, int strict, char *why, size_t wlen)
-{
-	static const char	 camel[] =
-	    " metric names should be written in 'snake_case' not 'camelCase'";
-	char			 in[] = "/tmp/render-t.XXXXXX", cmd[256];
-	char			 line[1024];
-	FILE			*p;
-	int			 fd, st, good = 1;
-
-	if (system("command -v promtool >/dev/null 2>&1") != 0)
-		return -1;
-	if ((fd = mkstemp(in)) == -1)
-		bail("mkstemp: %s", strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len)
-		bail("write: %s", strerror(errno));
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", in);
-	if ((p = popen(cmd, "r")) == NULL)
-		bail("popen: %s", strerror(errno));
-	while (fgets(line, sizeof(line), p) != NULL) {
-		size_t	l = strlen(line);
-		char	*sp;
-
-		if (l > 0 && line[l - 1] == '\n')
-			line[--l] = '\0';
-		sp = strchr(line, ' ');
-		if (!strict && sp != NULL && strcmp(sp, camel) == 0 &&
-		    (strncmp(line, "node_memory_", 12) == 0 ||
-		    strncmp(line, "node_netstat_", 13) == 0))
-			continue;
-		if (good)
-			snprintf(why, wlen, "promtool: %.400s", line);
-		good = 0;
-	}
-	st = pclose(p);
-	unlink(in);
-	/* 0: clean; 3: lint findings only (checked above). */
-	if (good && !(WIFEXITED(st) && (WEXITSTATUS(st) == 0 ||
-	    (!strict && WEXITSTATUS(st) == 3)))) {
-		snprintf(why, wlen, "promtool exited with status %d", st);
-		good = 0;
-	}
-	return good;
-}
-
 /*
  * Check OpenMetrics s against the text it was made from: every sample
  * line of text is in s, in order, and nothing else is; a counter's
@@ -774,7 +705,7 @@ lint_om(const char *text, const char *s, size_t len, char *why, size_t wlen)
 	return 1;
 }
 
-/* One test: promtool on text (see promtool()), or a skip without it. */
+/* One test: promtool on text (see expo_promtool()), or a skip without it. */
 static void
 check_promtool(const struct vt_buf *text, int strict, int *skipped,
     const char *fmt, ...)
@@ -786,7 +717,7 @@ check_promtool(const struct vt_buf *text, int strict, int *skipped,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	rc = promtool(text->data, text->len, strict, why, sizeof(why));
+	rc = expo_promtool(text->data, text->len, strict, why, sizeof(why));
 	if (rc == -1) {
 		skip(1, "promtool is not on PATH");
 		(*skipped)++;
@@ -894,45 +825,45 @@ check_values(void)
 	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
 		bail("vm2: prom failed");
 	/* /proc/stat "cpu0 1144 0 1222 ...": 1144 jiffies at 100 Hz. */
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 11.44"),
 	    "cpu0 user: 1144 jiffies / 100 = 11.44 s");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_cpu_seconds_total{cpu=\"1\",mode=\"idle\"} 784.04"),
 	    "cpu1 idle: 78404 / 100 = 784.04 s");
-	ok(has_line(out.data, "node_memory_MemTotal_bytes 25276502016"),
+	ok(expo_has_line(out.data, "node_memory_MemTotal_bytes 25276502016"),
 	    "MemTotal: 24684084 kB * 1024");
-	ok(has_line(out.data, "node_memory_Active_anon_bytes 1568768"),
+	ok(expo_has_line(out.data, "node_memory_Active_anon_bytes 1568768"),
 	    "Active(anon): 1532 kB, node_exporter's name");
-	ok(has_line(out.data, "node_memory_HugePages_Total 0"),
+	ok(expo_has_line(out.data, "node_memory_HugePages_Total 0"),
 	    "HugePages_Total: a count, no _bytes");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_disk_read_bytes_total{device=\"vda\"} 2056807424"),
 	    "vda: 4017202 sectors * 512 bytes");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_disk_read_time_seconds_total{device=\"vda\"} 23.947"),
 	    "vda: 23947 ms read time");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_disk_flush_requests_total{device=\"vda\"} 4712"),
 	    "vda: flush column (kernel 5.5+)");
 	ok(strstr(out.data, "device=\"loop0\"") == NULL &&
 	    strstr(out.data, "device=\"zram0\"") == NULL,
 	    "loop and zram devices left out, as node_exporter does");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_network_receive_bytes_total{device=\"eth0\"} 26966244"),
 	    "eth0 receive bytes: the raw counter");
-	ok(has_line(out.data, "node_pressure_io_stalled_seconds_total 4.43129"),
+	ok(expo_has_line(out.data, "node_pressure_io_stalled_seconds_total 4.43129"),
 	    "io full total=4431290 us");
-	ok(has_line(out.data, "node_boot_time_seconds 1795366400"),
+	ok(expo_has_line(out.data, "node_boot_time_seconds 1795366400"),
 	    "btime");
-	ok(has_line(out.data, "node_netstat_TcpExt_ListenOverflows 0") &&
-	    has_line(out.data, "node_netstat_TcpExt_ListenDrops 0"),
+	ok(expo_has_line(out.data, "node_netstat_TcpExt_ListenOverflows 0") &&
+	    expo_has_line(out.data, "node_netstat_TcpExt_ListenDrops 0"),
 	    "ListenOverflows and ListenDrops");
 	ok(strstr(out.data, "node_netstat_TcpExt_TW ") == NULL,
 	    "netstat: only node_exporter's default fields");
-	ok(has_line(out.data, "node_time_seconds 1795367230.59"),
+	ok(expo_has_line(out.data, "node_time_seconds 1795367230.59"),
 	    "node_time_seconds from ts_ms");
-	ok(has_line(out.data, "node_filesystem_size_bytes{device=\"/dev/vda\","
+	ok(expo_has_line(out.data, "node_filesystem_size_bytes{device=\"/dev/vda\","
 	    "fstype=\"ext4\",mountpoint=\"/\"} 10737418240"),
 	    "filesystem labels: device, fstype, mountpoint");
 
@@ -1046,7 +977,7 @@ check_escaping(void)
 	vt_buf_reset(&out);
 	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
 		bail("escaping: prom failed");
-	ok(has_line(out.data,
+	ok(expo_has_line(out.data,
 	    "node_network_receive_bytes_total{device=\"we\\\"ird\\\\if\"} 0"),
 	    "label value: quote and backslash escaped");
 	ok(strstr(out.data, "mountpoint=\"/mnt/a\\\"b\\\\c\\nd\"") != NULL,
@@ -1056,7 +987,7 @@ check_escaping(void)
 	if (!ok(lint_prom(out.data, out.len, why, sizeof(why), &nfam),
 	    "escaped text keeps its structure"))
 		diag("%s", why);
-	rc = promtool(out.data, out.len, 0, why, sizeof(why));
+	rc = expo_promtool(out.data, out.len, 0, why, sizeof(why));
 	if (rc == -1)
 		skip(1, "promtool is not on PATH");
 	else if (!ok(rc == 1, "promtool accepts the escaped labels"))
@@ -1109,10 +1040,10 @@ check_failed_collectors(void)
 		diag("%s", why);
 	ok(strstr(out.data, "node_cpu_seconds_total") == NULL &&
 	    strstr(out.data, "node_memory_") == NULL &&
-	    has_line(out.data,
+	    expo_has_line(out.data,
 	    "vitals_collector_success{collector=\"stat\"} 0"),
 	    "nothing collected: no node_* families, collector_success 0");
-	rc = promtool(out.data, out.len, 0, why, sizeof(why));
+	rc = expo_promtool(out.data, out.len, 0, why, sizeof(why));
 	if (rc == -1)
 		skip(1, "promtool is not on PATH");
 	else if (!ok(rc == 1, "nothing collected: promtool clean"))
