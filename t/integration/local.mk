@@ -57,3 +57,9 @@ VT_RELIABILITY_TESTS = \
 
 TESTS += $(VT_RELIABILITY_TESTS)
 EXTRA_DIST += $(VT_RELIABILITY_TESTS)
+
+# The edge (issue 17, item 8): ./stack's daemons inherit none of the
+# caller's descriptors.
+VT_EDGE_TESTS = t/integration/stack-fds.t
+TESTS += $(VT_EDGE_TESTS)
+EXTRA_DIST += $(VT_EDGE_TESTS)

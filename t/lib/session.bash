@@ -16,6 +16,7 @@
 #   say, warn, die, show_tail     messages
 #   now_ms                        the clock, for deadlines
 #   start_session, stop_session   start and stop one daemon by pid file
+#   close_inherited_fds           close what a daemon must not inherit
 #   running, leader_pid, read_pid, session_pids
 #                                 what runs
 #   without_services CMD...       apt-get without starting the packages'
@@ -103,17 +104,37 @@ leader_pid() {
 	return 0
 }
 
+# close_inherited_fds: close every descriptor above 2 of the shell that
+# runs it, as /proc/self/fd lists them.  Run in the child that then execs a
+# daemon (a subshell, or the shell of start_session): a caller's open files
+# (a test's fd 7, a CI's pipes, ./stack's lock on fd 9) must not stay open
+# in MariaDB, nginx or the pool for their whole life.  The descriptor of
+# the listing itself is gone when the loop runs, hence the check.
+close_inherited_fds() {
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd=${fd##*/}
+		if ((fd > 2)) && [[ -e /proc/self/fd/$fd ]]; then
+			exec {fd}>&-
+		fi
+	done
+	return 0
+}
+
 # start_session PIDFILE LOGFILE CMD...: run CMD in the background in a new
-# session, stdin from /dev/null, stdout and stderr appended to LOGFILE, and
-# record its pid (written by the process itself, after setsid, so it is
-# right whatever setsid has to do).
+# session, stdin from /dev/null, stdout and stderr appended to LOGFILE, no
+# other descriptor inherited (close_inherited_fds), and record its pid
+# (written by the process itself, after setsid, so it is right whatever
+# setsid has to do).
 start_session() {
 	local pidfile=$1 logfile=$2
 	shift 2
 	rm -f "$pidfile"
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" \
-		</dev/null >>"$logfile" 2>&1 8>&- 9>&- &
+	setsid bash -c "$(declare -f close_inherited_fds)"'
+		close_inherited_fds
+		echo $$ >"$0"
+		exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
 	local deadline=$(($(now_ms) + 5000))
 	until [[ -s $pidfile ]]; do
 		(($(now_ms) < deadline)) || die "no pid file $pidfile after 5 s"
