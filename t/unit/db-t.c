@@ -38,6 +38,13 @@
 
 #define TIMEOUT_MS	300
 #define SLACK_MS	100
+/*
+ * "Unreachable at once" is asserted as "before the deadline": the defect
+ * it guards against is a probe that waits its whole deadline on a server
+ * that is not there.  A fixed 100 ms bound also measured the machine: the
+ * first connect of the process under ASan took 150-175 ms with the load
+ * at 8-18 on two cores.
+ */
 
 static char	tmpdir[VT_PATH_LEN];
 static int	accepted;	/* connections the hung server took */
@@ -194,7 +201,8 @@ test_unreachable(void)
 	t = mono_ms() - t;
 	is_str(vt_db_err_name(pr.status), "unreachable",
 	    "no socket file: unreachable");
-	ok(t < SLACK_MS, "no socket file: answered in %.1f ms", t);
+	ok(t < TIMEOUT_MS, "no socket file: answered before the deadline, "
+	    "in %.1f ms", t);
 	is_int(pr.backoff, 0, "no socket file: a real attempt");
 	ok(strstr(err, "absent.sock") != NULL, "the driver's text is in err");
 	diag("err: %s", err);
@@ -223,7 +231,8 @@ test_unreachable(void)
 	t = mono_ms() - t;
 	is_str(vt_db_err_name(pr.status), "unreachable",
 	    "dead socket: unreachable");
-	ok(t < SLACK_MS, "dead socket: answered in %.1f ms", t);
+	ok(t < TIMEOUT_MS, "dead socket: answered before the deadline, "
+	    "in %.1f ms", t);
 	vt_db_close(db);
 
 	/* A TCP port on loopback where nothing listens. */
@@ -246,7 +255,8 @@ test_unreachable(void)
 	t = mono_ms() - t;
 	is_str(vt_db_err_name(pr.status), "unreachable",
 	    "closed TCP port: unreachable");
-	ok(t < SLACK_MS, "closed TCP port: answered in %.1f ms", t);
+	ok(t < TIMEOUT_MS, "closed TCP port: answered before the deadline, "
+	    "in %.1f ms", t);
 	vt_db_close(db);
 
 	/* An option file that cannot be read is our error, not the DB's. */
