@@ -362,7 +362,8 @@ test_slot_race(void)
 	    "before it");
 	is_int((long long)dirty, 0, "slot race: a read that gave up is "
 	    "marked empty");
-	ok(failed < reads, "slot race: reads succeed although the writer never pauses");
+	ok(failed < reads, "slot race: reads succeed although the writer "
+	    "never pauses");
 	munmap(rep, sizeof(*rep));
 	munmap(shm, sizeof(*shm));
 	close(fd);
