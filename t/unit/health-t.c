@@ -35,7 +35,7 @@
 #include "tap.h"
 
 #define TIMEOUT_MS	300		/* the probe's deadline */
-#define SLACK_MS	150		/* scheduling on a loaded machine */
+#define SLACK_MS	200		/* scheduling on a loaded machine */
 #define RIVALS		8		/* workers wanting a probe at once */
 #define HAMMERS		4		/* workers asking for a while */
 #define HAMMER_MS	600
