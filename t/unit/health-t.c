@@ -473,6 +473,38 @@ test_crashed(void)
 }
 
 /*
+ * A prober stopped past two deadlines (SIGSTOP, a debugger, a machine
+ * that swaps) has its claim taken over.  When it resumes and ends, it
+ * must not free the claim of the worker whose probe is now in flight.
+ */
+static void
+test_stopped(void)
+{
+	pid_t	p, q;
+	int64_t	since;
+	int	before;
+
+	state_reset();
+	before = accepts();
+	p = hung_prober();
+	since = __atomic_load_n(&h->owner_since_mono_ms, __ATOMIC_ACQUIRE);
+	/* Stop it inside its probe, its deadline running. */
+	while (accepts() == before && vt_mono_ms() - since < REAP_MS)
+		;
+	kill(p, SIGSTOP);
+	while (vt_mono_ms() - since <= 2 * TIMEOUT_MS)
+		usleep(5 * 1000);
+	q = hung_prober();
+	ok(h->owner == q, "stopped prober: its claim is taken over");
+	kill(p, SIGCONT);
+	ok(reap(p), "stopped prober: it resumes and ends");
+	ok(h->owner == q, "stopped prober: it leaves the new claim alone");
+	ok(reap(q), "stopped prober: the worker that took over ends");
+	ok(h->owner == 0 && h->probes == 2, "stopped prober: the claim is "
+	    "free, two probes counted");
+}
+
+/*
  * HAMMERS workers ask for health without pause for HAMMER_MS: a probe
  * starts only when the shared result is older than health_cache, so the
  * probes are at most one per period, plus the first.
@@ -562,6 +594,7 @@ main(void)
 	test_single_flight();
 	test_in_flight();
 	test_crashed();
+	test_stopped();
 	test_periods();
 
 	kill(server, SIGKILL);
