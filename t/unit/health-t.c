@@ -204,12 +204,18 @@ state_reset(void)
 	memset(sh, 0, sizeof(*sh));
 }
 
-/* A worker that probes the hung server and stays in its probe. */
+/*
+ * A worker that probes the hung server and stays in its probe: returned
+ * once it holds the claim and the server has its connection, so its
+ * probe is counted and its deadline running.
+ */
 static pid_t
 hung_prober(void)
 {
 	struct vt_health_result	 r;
 	struct vt_db		*db = NULL;
+	int64_t			 t0 = vt_mono_ms();
+	int			 before = accepts();
 	pid_t			 pid;
 
 	if ((pid = spawn()) == 0) {
@@ -218,6 +224,9 @@ hung_prober(void)
 	}
 	if (!await_owner(pid))
 		bail("the prober %d never claimed the probe", (int)pid);
+	while (accepts() == before)
+		if (vt_mono_ms() - t0 > REAP_MS)
+			bail("the prober %d never reached the server", (int)pid);
 	return pid;
 }
 
@@ -482,15 +491,10 @@ test_stopped(void)
 {
 	pid_t	p, q;
 	int64_t	since;
-	int	before;
 
 	state_reset();
-	before = accepts();
 	p = hung_prober();
 	since = __atomic_load_n(&h->owner_since_mono_ms, __ATOMIC_ACQUIRE);
-	/* Stop it inside its probe, its deadline running. */
-	while (accepts() == before && vt_mono_ms() - since < REAP_MS)
-		;
 	kill(p, SIGSTOP);
 	while (vt_mono_ms() - since <= 2 * TIMEOUT_MS)
 		usleep(5 * 1000);
