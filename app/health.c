@@ -61,16 +61,11 @@ health_claim(struct vt_health_state *h, int timeout_ms, int64_t now)
 	/* A prober that outlived two deadlines is gone or stuck: take over. */
 	if (owner != 0 && now - since <= 2 * (int64_t)timeout_ms)
 		return 0;
-	/*
-	 * Stamp before taking the claim, so a rival that sees the new owner
-	 * sees its stamp too, not the last claim's (which would look stale
-	 * and be taken over while this probe runs).  A stamp left by a
-	 * claimer that loses the race is as fresh as the winner's.
-	 */
-	__atomic_store_n(&h->owner_since_mono_ms, vt_mono_ms(),
-	    __ATOMIC_RELEASE);
-	return __atomic_compare_exchange_n(&h->owner, &owner,
-	    (int32_t)getpid(), 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (!__atomic_compare_exchange_n(&h->owner, &owner, (int32_t)getpid(),
+	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return 0;
+	__atomic_store_n(&h->owner_since_mono_ms, now, __ATOMIC_RELEASE);
+	return 1;
 }
 
 static void
