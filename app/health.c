@@ -118,7 +118,11 @@ vt_health_get(struct vt_health_state *h, struct vt_db **db,
 		return VT_HEALTH_CACHED;
 	if (health_claim(h, timeout_ms, now)) {
 		health_probe(h, db, option_file, group, timeout_ms, out);
-		__atomic_store_n(&h->owner, 0, __ATOMIC_RELEASE);
+		/*
+		 * Free the claim, unless a rival took it over because this
+		 * probe outlived two deadlines (a stopped process).
+		 */
+		vt_health_release(h, getpid());
 		return VT_HEALTH_PROBED;
 	}
 	/*
