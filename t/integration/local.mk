@@ -57,3 +57,8 @@ VT_RELIABILITY_TESTS = \
 
 TESTS += $(VT_RELIABILITY_TESTS)
 EXTRA_DIST += $(VT_RELIABILITY_TESTS)
+
+# USR2 to another scoreboard layout: history and counters migrate (issue 17).
+VT_UPGRADE_MIGRATE_TESTS = t/integration/pool-upgrade-migrate.t
+TESTS += $(VT_UPGRADE_MIGRATE_TESTS)
+EXTRA_DIST += $(VT_UPGRADE_MIGRATE_TESTS)
