@@ -26,7 +26,7 @@
  *   prefix of each element; what the old one lacks reads as zero);
  * - counters are matched by their name in counter_names, so renaming one
  *   starts it from zero, and a new one needs a row in scoreboard.c's
- *   table (a compile-time check says so);
+ *   table (a compile-time count and t/unit/shm_migrate-t check it);
  * - a change that breaks a part's meaning (other histogram buckets, a
  *   series in the middle of a point) takes a new part id: the old part is
  *   then left behind, and the log line of the upgrade says so;
@@ -202,8 +202,9 @@ struct vt_shm {
 
 /*
  * Create the mapping, or adopt the one behind "fd" (from an upgrade) when
- * it has our magic, version and size.  Returns the mapping or NULL; *fdp
- * gets the memfd (kept open by the master, close-on-exec).
+ * it has our magic, version and size; one of another layout is migrated
+ * (see vt_shm_take).  Returns the mapping or NULL; *fdp gets the memfd
+ * (kept open by the master, close-on-exec).
  */
 struct vt_shm	*vt_shm_create(int inherit_fd, int *fdp, char *err,
 		    size_t errlen);

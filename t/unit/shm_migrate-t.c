@@ -367,9 +367,31 @@ check_take(void)
 	close(fd2);
 }
 
+/* Every counter has a name, and no two the same. */
+static void
+check_names(void)
+{
+	struct vt_shm  *shm = fresh();
+	size_t		i, j, named = 0, dup = 0;
+
+	for (i = 0; i < VT_COUNTERS_N; i++) {
+		named += shm->counter_names[i][0] != '\0';
+		for (j = 0; j < i; j++)
+			dup += strcmp(shm->counter_names[i],
+			    shm->counter_names[j]) == 0;
+	}
+	is_int((long long)named, (long long)VT_COUNTERS_N,
+	    "every field of struct vt_counters has a name");
+	is_int((long long)dup, 0, "no two the same");
+	is_str(shm->counter_names[offsetof(struct vt_counters, restarts) / 8 +
+	    VT_RESTART_WATCHDOG], "restarts.2", "an array's element: name.i");
+	munmap(shm, sizeof(*shm));
+}
+
 int
 main(void)
 {
+	check_names();
 	check_same_layout();
 	check_other_layout();
 	check_refused();
