@@ -494,9 +494,9 @@ master_signals(struct master *m)
 static int
 master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 {
-	char		err[VT_ERRLEN], q[VT_ERRLEN + 8];
+	char		err[VT_ERRLEN], q[VT_ERRLEN + 8], note[512];
 	sigset_t	mask;
-	int		inherit;
+	int		inherit, kept;
 
 	memset(m, 0, sizeof(*m));
 	m->conf = *conf;
@@ -515,12 +515,17 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 	if (m->l.path[0] != '\0')
 		snprintf(m->listen_path, sizeof(m->listen_path), "%s",
 		    m->l.path);
-	if ((m->shm = vt_shm_create(inherit, &m->shm_fd, err, sizeof(err)))
-	    == NULL) {
+	if ((m->shm = vt_shm_take(inherit, &m->shm_fd, &kept, note,
+	    sizeof(note), err, sizeof(err))) == NULL) {
 		vt_log_err("scoreboard_failed", "error=%s",
 		    vt_log_quote(q, sizeof(q), err));
 		return VT_EX_OSERR;
 	}
+	/* An upgrade from another layout: what was kept, what was not. */
+	if (note[0] != '\0' && kept)
+		vt_log_info("scoreboard_migrated", "%s", note);
+	else if (note[0] != '\0')
+		vt_log_warn("scoreboard_not_migrated", "%s", note);
 	/* Every process of the pool counts its lost log lines here. */
 	vt_log_set_counters(&m->shm->c.log_dropped, &m->shm->c.log_suppressed);
 	m->generation = m->shm->generation + (inherit >= 0 ? 1 : 0);

@@ -9,7 +9,28 @@
  * dead worker could hold.  Counters are plain 64-bit atomics.
  *
  * The mapping is a memfd, so a SIGUSR2 upgrade hands it to the new master
- * (VITALS_SHM_FD): counters and the pool's start survive a binary upgrade.
+ * (VITALS_SHM_FD).  A new master of the same layout adopts it as it is.
+ * One of another layout (another version or size) migrates instead: since
+ * version 6 the mapping describes itself (struct vt_shm_desc, right after
+ * magic, version and size), and the new master copies through that
+ * description what an operator expects to keep: the pool's start and
+ * generation, the counters (by name), the per-route counts and
+ * histograms, and the sample ring (the history).  Gauges, worker slots,
+ * health, the recorder's figures and the published documents are rebuilt.
+ *
+ * The compatibility rule, for whoever changes this layout:
+ * - magic, version, size and desc stay first and never move; the
+ *   description only gains parts (new ids), it never reuses an id;
+ * - struct vt_counters, struct vt_route_stats and struct vt_point only
+ *   grow by fields appended at their end (a migration copies the common
+ *   prefix of each element; what the old one lacks reads as zero);
+ * - counters are matched by their name in counter_names, so renaming one
+ *   starts it from zero, and a new one needs a row in scoreboard.c's
+ *   table (a compile-time count and t/unit/shm_migrate-t check it);
+ * - a change that breaks a part's meaning (other histogram buckets, a
+ *   series in the middle of a point) takes a new part id: the old part is
+ *   then left behind, and the log line of the upgrade says so;
+ * - bump VT_SHM_VERSION with every change of the layout.
  */
 #ifndef VT_SCOREBOARD_H
 #define VT_SCOREBOARD_H
@@ -23,7 +44,10 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	5
+#define VT_SHM_VERSION	6
+#define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
+#define VT_SHM_PARTS_MAX 16
+#define VT_SHM_NAME_LEN	32
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
@@ -123,10 +147,39 @@ struct vt_recorder_state {
 	int64_t		written_until_ms;	/* buckets before this are stored */
 };
 
+#define VT_COUNTERS_N	(sizeof(struct vt_counters) / sizeof(uint64_t))
+
+/* The parts a mapping describes; an id is never reused. */
+enum vt_shm_part_id {
+	VT_PART_POOL_START = 1,	/* int64 x 2: wall and monotonic ms */
+	VT_PART_GENERATION,	/* uint32 x 1 */
+	VT_PART_COUNTERS,	/* uint64 x N: struct vt_counters */
+	VT_PART_COUNTER_NAMES,	/* char[VT_SHM_NAME_LEN] x N, the same order */
+	VT_PART_ROUTES,		/* vt_route_stats by route id, 14+1 buckets */
+	VT_PART_RING_HEAD,	/* uint64 x 1: points ever written */
+	VT_PART_RING_POINTS	/* struct vt_point x ring capacity */
+};
+
+/* One part: count elements of elem_size bytes at offset from the start. */
+struct vt_shm_part {
+	uint32_t	id;
+	uint32_t	elem_size;
+	uint64_t	offset;
+	uint64_t	count;
+};
+
+/* The self-description; entries are part_size bytes apart. */
+struct vt_shm_desc {
+	uint32_t		nparts;
+	uint32_t		part_size;
+	struct vt_shm_part	part[VT_SHM_PARTS_MAX];
+};
+
 struct vt_shm {
 	uint32_t		magic;
 	uint32_t		version;
 	uint64_t		size;
+	struct vt_shm_desc	desc;
 	int64_t			pool_start_ms;		/* wall clock */
 	int64_t			pool_start_mono_ms;
 	uint32_t		generation;
@@ -144,15 +197,41 @@ struct vt_shm {
 	struct vt_doc		metrics_prom[VT_EXPO_N];
 	struct vt_recorder_state recorder;
 	struct vt_ring		ring;
+	char			counter_names[VT_COUNTERS_N][VT_SHM_NAME_LEN];
 };
 
 /*
  * Create the mapping, or adopt the one behind "fd" (from an upgrade) when
- * it has our magic, version and size.  Returns the mapping or NULL; *fdp
- * gets the memfd (kept open by the master, close-on-exec).
+ * it has our magic, version and size; one of another layout is migrated
+ * (see vt_shm_take).  Returns the mapping or NULL; *fdp gets the memfd
+ * (kept open by the master, close-on-exec).
  */
 struct vt_shm	*vt_shm_create(int inherit_fd, int *fdp, char *err,
 		    size_t errlen);
+
+/*
+ * vt_shm_create for the master: when the inherited mapping has another
+ * layout, migrate what it describes into the new one (vt_shm_migrate) and
+ * put one log line's fields into note (what was kept, what was not; empty
+ * when the mapping was adopted as it is, or none was inherited).  The
+ * inherited fd is closed then.  *kept gets 1 when the mapping was adopted
+ * or something of it migrated, else 0.
+ */
+struct vt_shm	*vt_shm_take(int inherit_fd, int *fdp, int *kept, char *note,
+		    size_t notelen, char *err, size_t errlen);
+
+/*
+ * Copy from old (a mapping of oldsize bytes, of any layout, read only)
+ * into dst (this layout) what an operator expects to keep across an
+ * upgrade, through old's self-description.  note gets log fields naming
+ * what was kept and what was not.  Returns 0 when something was kept, -1
+ * when old is not a scoreboard or too old to describe itself.
+ */
+int	vt_shm_migrate(struct vt_shm *dst, const void *old, size_t oldsize,
+	    char *note, size_t notelen);
+
+/* Write this layout's self-description into a fresh mapping. */
+void	vt_shm_describe(struct vt_shm *shm);
 
 /* Writer side: the owner of slot i. */
 void	vt_slot_write_begin(struct vt_slot *s);

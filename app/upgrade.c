@@ -61,18 +61,26 @@ upgrade_exec(void *arg)
 		.log_level = m->conf.log_level,
 	};
 	char			 num[32];
+	int			 shm_fd = m->shm_fd;
 
 	vt_child_start(&cs, NULL);
+	/*
+	 * fd 3 is the socket's place; a master that got its socket on stdin
+	 * made its memfd there.  Move the memfd first, or dup2 closes it and
+	 * the new master starts from an empty scoreboard.
+	 */
+	if (shm_fd == 3 && (shm_fd = fcntl(3, F_DUPFD, 4)) == -1)
+		_exit(127);
 	/* fd 3 and LISTEN_*: the socket-activation hand-over. */
 	if (m->l.fd != 3 && dup2(m->l.fd, 3) == -1)
 		_exit(127);
 	if (m->l.fd == 3)
 		(void)fcntl(3, F_SETFD, 0);
-	(void)fcntl(m->shm_fd, F_SETFD, 0);
+	(void)fcntl(shm_fd, F_SETFD, 0);
 	snprintf(num, sizeof(num), "%ld", (long)getpid());
 	setenv("LISTEN_PID", num, 1);
 	setenv("LISTEN_FDS", "1", 1);
-	snprintf(num, sizeof(num), "%d", m->shm_fd);
+	snprintf(num, sizeof(num), "%d", shm_fd);
 	setenv("VITALS_SHM_FD", num, 1);
 	snprintf(num, sizeof(num), "%ld", (long)getppid());
 	setenv("VITALS_UPGRADE_FROM", num, 1);

@@ -63,3 +63,8 @@ EXTRA_DIST += $(VT_RELIABILITY_TESTS)
 VT_EDGE_TESTS = t/integration/stack-fds.t
 TESTS += $(VT_EDGE_TESTS)
 EXTRA_DIST += $(VT_EDGE_TESTS)
+
+# USR2 to another scoreboard layout: history and counters migrate (issue 17).
+VT_UPGRADE_MIGRATE_TESTS = t/integration/pool-upgrade-migrate.t
+TESTS += $(VT_UPGRADE_MIGRATE_TESTS)
+EXTRA_DIST += $(VT_UPGRADE_MIGRATE_TESTS)
