@@ -188,13 +188,21 @@ test_create(void)
 		close(fd2);
 	}
 
-	/* Another layout (an older binary): start afresh. */
+	/*
+	 * Another layout (another binary): not adopted, a mapping of this
+	 * layout is made and the counts migrate into it (shm_migrate-t tests
+	 * the migration itself).
+	 */
 	shm->version = VT_SHM_VERSION + 1;
 	fresh = vt_shm_create(dup(fd), &fd3, err, sizeof(err));
 	ok(fresh != NULL && fresh->version == VT_SHM_VERSION &&
-	    vt_load(&fresh->c.accepted) == 0,
-	    "adopt: another version is not adopted, a fresh mapping is made");
+	    vt_load(&fresh->c.accepted) == 43,
+	    "adopt: another version is not adopted; a new mapping, counts "
+	    "migrated");
 	if (fresh != NULL) {
+		vt_count(&fresh->c.accepted, 1);
+		is_int((long long)vt_load(&shm->c.accepted), 43,
+		    "adopt: the new mapping is memory of its own");
 		munmap(fresh, sizeof(*fresh));
 		close(fd3);
 	}
