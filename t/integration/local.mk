@@ -57,3 +57,8 @@ VT_RELIABILITY_TESTS = \
 
 TESTS += $(VT_RELIABILITY_TESTS)
 EXTRA_DIST += $(VT_RELIABILITY_TESTS)
+
+# Reliability (issue 17, item 5): the micro-cache never hides a dead pool.
+VT_CACHE_STALE_TESTS = t/integration/micro-cache-stale.t
+TESTS += $(VT_CACHE_STALE_TESTS)
+EXTRA_DIST += $(VT_CACHE_STALE_TESTS)
