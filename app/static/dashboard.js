@@ -22,7 +22,15 @@
 	var POLL_MAX_MS = 10000;
 	var REQUEST_TIMEOUT_MS = 5000;
 	var HISTORY_REFRESH_MS = 60000;
+	/*
+	 * A sample older than this (judged in the browser, see sampleAge())
+	 * makes the header say Stale: a sample a second, the micro-cache's
+	 * two seconds at most and a poll a second stay well below it.
+	 */
 	var STALE_AGE_MS = 5000;
+	/* How many new samples the clock offset is taken from. */
+	var OFFSET_SAMPLES = 30;
+	var AGE_TICK_MS = 1000;
 	var CHART_HEIGHT = 180;
 	/* The ranges the sample ring answers; longer ones come from the DB. */
 	var RANGES = {
@@ -89,6 +97,8 @@
 		historySeq: 0,
 		historyTimer: null,
 		lastTs: 0,
+		sampleTs: 0,		/* the latest answer's timestamp_ms */
+		offsets: [],		/* receipt - timestamp_ms, new samples */
 		failures: 0,
 		pollTimer: null,
 		polling: false,
@@ -488,16 +498,67 @@
 
 	/* --- The live figures ------------------------------------------------ */
 
-	function onMetrics(m) {
-		var age = num(m.sample_age_ms);
+	/*
+	 * The age of the latest sample, judged here rather than read from
+	 * the answer: its sample_age_ms is frozen in whatever copy a cache
+	 * serves (nginx's micro-cache kept a dead pool's last answer "live"
+	 * that way).  The age is the browser's clock less the sample's own
+	 * timestamp_ms (the server's clock when it was taken), less the
+	 * offset between the two clocks.  The offset is the smallest
+	 * (receipt - timestamp_ms) over the last OFFSET_SAMPLES new samples:
+	 * a fresh sample arrives within a second or so of being taken, so
+	 * the smallest is the clocks' difference give or take that second,
+	 * however far apart the two clocks are.  Only a timestamp not
+	 * seen just before counts, so a cache repeating an old body cannot
+	 * move it; a clock stepped back on either side reads as an older
+	 * sample until OFFSET_SAMPLES new ones have come.  (The HTTP Date
+	 * header would do as well, but in whole seconds.)  Returns ms, or
+	 * null before the first sample.
+	 */
+	function sampleAge() {
+		if (state.offsets.length === 0)
+			return null;
+		return Math.max(0, Date.now() - state.sampleTs -
+		    Math.min.apply(null, state.offsets));
+	}
 
-		bindFigures(m);
-		renderTables(m);
-		if (age !== null && age > STALE_AGE_MS)
+	/* Note an answer's sample for sampleAge(). */
+	function noteSample(ts) {
+		if (ts === state.sampleTs)
+			return;
+		state.sampleTs = ts;
+		state.offsets.push(Date.now() - ts);
+		if (state.offsets.length > OFFSET_SAMPLES)
+			state.offsets.shift();
+	}
+
+	/*
+	 * Live or Stale, from the judged age; a failing poll has said Not
+	 * updating already, and that stays until an answer comes.
+	 */
+	function judgeAge() {
+		var age = sampleAge(), els, i;
+
+		if (age === null)
+			return;
+		els = document.querySelectorAll('[data-k="sample_age_ms"]');
+		for (i = 0; i < els.length; i++)
+			setText(els[i], fmt(age, 'age'));
+		if (state.failures > 0)
+			return;
+		if (age > STALE_AGE_MS)
 			setLive('stale', 'Stale: the last sample is ' +
 			    fmt(age, 'age') + ' old');
 		else
 			setLive('ok', 'Live');
+	}
+
+	function onMetrics(m) {
+		bindFigures(m);
+		renderTables(m);
+		if (num(m.timestamp_ms) !== null)
+			noteSample(m.timestamp_ms);
+		judgeAge();
 		if (num(m.timestamp_ms) !== null && m.timestamp_ms > state.lastTs) {
 			state.lastTs = m.timestamp_ms;
 			appendPoint(m.timestamp_ms, livePoint(m));
@@ -858,12 +919,18 @@
 			    !state.polling)
 				poll();
 		});
+		/* The age grows while no answer comes (a hung server). */
+		setInterval(function () {
+			if (!document.hidden)
+				judgeAge();
+		}, AGE_TICK_MS);
 		poll();
 	}
 
 	/* For the console and the browser test (t/browser/dashboard.js). */
 	window.vitals = Object.freeze({
 		fmt: fmt,
+		sampleAge: sampleAge,
 		historyPoints: function () {
 			return state.history === null ? 0 : state.history.ts.length;
 		},

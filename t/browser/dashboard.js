@@ -346,6 +346,80 @@ async function run(context) {
 	    first);
 	await nojs.close();
 
+	// The sample's age is judged from its own timestamp, not from the
+	// sample_age_ms of the answer: a cache repeating an old body (here
+	// the route, answering with one captured answer whose sample_age_ms
+	// says 0.3 s) makes the header say Stale within a few seconds.
+	const frozen = await page.evaluate(() => fetch('/api/metrics',
+	    { cache: 'no-store' }).then((r) => r.text()));
+	const frozenBody = frozen.replace(/"sample_age_ms":\d+/,
+	    '"sample_age_ms":300');
+	await page.route('**/api/metrics', (route) => route.fulfill({
+		status: 200, contentType: 'application/json', body: frozenBody,
+	}));
+	const t0 = Date.now();
+	const staleText = await page.waitForFunction(() => {
+		const s = document.getElementById('live-state').textContent;
+		return /^Stale: the last sample is /.test(s) && s;
+	}, null, { timeout: 12000 }).then((h) => h.jsonValue(), () => null);
+	const frozenSecs = (Date.now() - t0) / 1000;
+	report(staleText !== null && frozenSecs < 9 &&
+	    await page.evaluate(() => document.body.classList.contains(
+	    'is-stale')), 'an answer repeated from a cache: the header says ' +
+	    'Stale after ' + frozenSecs.toFixed(1) + ' s (' + staleText + ')',
+	    { staleText, frozenSecs, live: await page.locator('#live-state')
+	    .textContent() });
+	await page.unroute('**/api/metrics');
+	report(await page.waitForFunction(() =>
+	    document.getElementById('live-state').textContent === 'Live',
+	    null, { timeout: 10000 }).then(() => true, () => false),
+	    'fresh answers again: Live');
+
+	// The pool stopped (SIGSTOP on its master and workers, pids from
+	// dashboard.t): the header leaves Live within a few seconds, Stale
+	// while the request waits, Not updating when it gives up.
+	const pool = (process.env.VT_POOL_PIDS || '').split(' ')
+	    .filter((p) => /^\d+$/.test(p)).map(Number);
+	if (pool.length > 0) {
+		const mark = failed.length;
+		const markProblems = problems.length;
+		pool.forEach((p) => process.kill(p, 'SIGSTOP'));
+		const s0 = Date.now();
+		let left = null;
+		try {
+			left = await page.waitForFunction(() => {
+				const s = document.getElementById('live-state')
+				    .textContent;
+				return s !== 'Live' && document.body.classList
+				    .contains('is-stale') && s;
+			}, null, { timeout: 15000 }).then((h) => h.jsonValue(),
+			    () => null);
+		} finally {
+			pool.forEach((p) => process.kill(p, 'SIGCONT'));
+		}
+		const stopSecs = (Date.now() - s0) / 1000;
+		report(left !== null && stopSecs < 9, 'the pool stopped: the ' +
+		    'header leaves Live after ' + stopSecs.toFixed(1) + ' s (' +
+		    left + ')', { left, stopSecs });
+		report(await page.waitForFunction(() =>
+		    document.getElementById('live-state').textContent === 'Live',
+		    null, { timeout: 30000 }).then(() => true, () => false),
+		    'the pool resumed: Live again');
+		// What the stop provoked: /api/metrics requests given up or
+		// answered 504, and Chromium's lines about them.
+		const provoked = failed.splice(mark);
+		report(provoked.every((f) => /\/api\/metrics /.test(f)),
+		    'only /api/metrics failed while the pool was stopped',
+		    provoked);
+		problems.splice(markProblems).forEach((s) => {
+			if (!/Failed to load resource/.test(s))
+				problems.push(s);
+		});
+	} else {
+		report(false, 'VT_POOL_PIDS names the pool', process.env
+		    .VT_POOL_PIDS);
+	}
+
 	// Nothing went wrong on the way.
 	const csps = await page.evaluate(() => window.__csp);
 	report(csps.length === 0, 'no CSP violation', csps);

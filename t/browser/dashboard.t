@@ -4,7 +4,9 @@
 # headless Chromium as a person sees it: the host name, live figures,
 # six charts with a size, the range selector (a range without history
 # explains itself), a phone's width, the dark scheme, the page without
-# JavaScript, and no console error or CSP violation on the way.
+# JavaScript, the header leaving Live when the sample grows old (an answer
+# repeated from a cache, then the pool SIGSTOPped by the driver), and no
+# console error or CSP violation on the way.
 #
 # The browser part is t/browser/dashboard.js (playwright-core, from
 # `npm ci`, driving Debian's chromium); it prints one JSON result a line.
@@ -99,10 +101,14 @@ my $pid = $t->spawn(['node', "$src/t/browser/dashboard.js"],
 	VT_HOSTNAME => $hostname,
 	VT_OUT      => $out,
 	VT_CHROMIUM => $chromium,
+	# The driver stops and resumes the pool (SIGSTOP, SIGCONT).
+	VT_POOL_PIDS => join(' ', $t->session_pids('vitals')),
     });
-my $status = $t->reap($pid, timeout => 150);
+my $status = $t->reap($pid, timeout => 180);
+# Resumed whatever became of the driver.
+kill('CONT', $t->session_pids('vitals'));
 ok(defined $status && $status == 0, 'the browser driver ran to the end')
-    or diag('exit status: ' . ($status // 'killed after 150 s'));
+    or diag('exit status: ' . ($status // 'killed after 180 s'));
 
 my $n = 0;
 open(my $fh, '<', $log) or die "$log: $!";

@@ -68,3 +68,8 @@ EXTRA_DIST += $(VT_EDGE_TESTS)
 VT_UPGRADE_MIGRATE_TESTS = t/integration/pool-upgrade-migrate.t
 TESTS += $(VT_UPGRADE_MIGRATE_TESTS)
 EXTRA_DIST += $(VT_UPGRADE_MIGRATE_TESTS)
+
+# Reliability (issue 17, item 5): the micro-cache never hides a dead pool.
+VT_CACHE_STALE_TESTS = t/integration/micro-cache-stale.t
+TESTS += $(VT_CACHE_STALE_TESTS)
+EXTRA_DIST += $(VT_CACHE_STALE_TESTS)
