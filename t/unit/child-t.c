@@ -100,8 +100,8 @@ run_stop_in_wait(void *arg)
 
 /*
  * Starts as the statvfs helper does: every descriptor above stderr closed
- * but the one it keeps (its socket).  0 when only fd 20 is left of 3, 20
- * and 21.
+ * but the one it keeps (its socket).  0 when only fd 20 is left of 19, 20
+ * and 21 (the lowest free one may be the log's own, log.c).
  */
 static void
 run_keep_fd(void *arg)
@@ -116,7 +116,7 @@ run_keep_fd(void *arg)
 	(void)arg;
 	vt_child_start(&cs, NULL);
 	_exit(fcntl(20, F_GETFD) != -1 && fcntl(21, F_GETFD) == -1 &&
-	    fcntl(3, F_GETFD) == -1 ? 0 : 1);
+	    fcntl(19, F_GETFD) == -1 ? 0 : 1);
 }
 
 /* A parent that is not ours: the chain exits with orphan_code. */
@@ -238,17 +238,15 @@ main(void)
 	ok(c != NULL && reap_one(&t, &r) && WIFEXITED(r.status) &&
 	    WEXITSTATUS(r.status) == 0, "a worker's start keeps TERM blocked "
 	    "for its wait");
-	fd = open("/dev/null", O_RDONLY);
-	if (fd != -1 && fd != 3 && dup2(fd, 3) == -1)
-		bail("dup2: %s", strerror(errno));
-	if (fd == -1 || dup2(3, 20) == -1 || dup2(3, 21) == -1)
-		bail("cannot open /dev/null as fds 3, 20 and 21");
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 19) == -1 ||
+	    dup2(fd, 20) == -1 || dup2(fd, 21) == -1)
+		bail("cannot open /dev/null as fds 19, 20 and 21");
 	c = vt_child_spawn(&t, VT_CHILD_WORKER, 1, 1, run_keep_fd, NULL);
 	ok(c != NULL && reap_one(&t, &r) && WIFEXITED(r.status) &&
 	    WEXITSTATUS(r.status) == 0, "CLOSE_ALL spares keep_fd, and only "
 	    "it");
-	if (fd != 3)
-		close(fd);
+	close(fd);
+	close(19);
 	close(20);
 	close(21);
 	c = vt_child_spawn(&t, VT_CHILD_WORKER, 1, 1, run_orphan, NULL);
