@@ -24,8 +24,12 @@
 #define FS_BACKOFF_MIN_MS	1000
 #define FS_BACKOFF_MAX_MS	60000
 
-/* At shutdown, how long to wait for a killed helper to be gone. */
-#define FS_CLEANUP_WAIT_MS	100
+/*
+ * At shutdown, how long to wait for the killed helpers to be gone: a
+ * SIGKILL takes well under a millisecond here, but tearing down a large
+ * address space (ASan's shadow) can take a good part of a second.
+ */
+#define FS_CLEANUP_WAIT_MS	1000
 
 /*
  * A request: a struct fs_req_head, then per mount its index (uint32_t)
@@ -388,18 +392,23 @@ vt_fs_helper_init(struct vt_fs_helper *h)
 size_t
 vt_fs_helper_cleanup(struct vt_fs_helper *h)
 {
+	int64_t	start = vt_mono_us();
 	size_t	i;
 
+	/* The live one joins the pending ones: all killed, then waited. */
 	if (h->pid > 0) {
 		fs_kill(h->pid, h->pidfd);
-		fs_wait_gone(h->pidfd, FS_CLEANUP_WAIT_MS);
 		fs_drop(h, 0);
 	}
-	for (i = 0; i < h->npending; i++) {
+	for (i = 0; i < h->npending; i++)
 		fs_kill(h->pending[i].pid, h->pending[i].pidfd);
-		fs_wait_gone(h->pending[i].pidfd, FS_CLEANUP_WAIT_MS);
-	}
 	fs_reap_pending(h);
+	while (h->npending > 0 &&
+	    (int64_t)vt_mono_ms_since(start) < FS_CLEANUP_WAIT_MS) {
+		fs_wait_gone(h->pending[0].pidfd, FS_CLEANUP_WAIT_MS -
+		    (int)vt_mono_ms_since(start));
+		fs_reap_pending(h);
+	}
 	return h->npending;
 }
 

@@ -20,8 +20,8 @@
  * next pass, at once if it had answered a pass, else after a back-off
  * (1 s doubling to 60 s) while it keeps dying.
  *
- * Cost in the steady state: one sendmsg and one record read per mount a
- * pass; no fork, no pipe, no socket (t/unit/proc_live-t prints the time
+ * Cost in the steady state: one send a pass, one poll and one recv per
+ * mount; no fork, no pipe, no socket (t/unit/proc_live-t prints the time
  * of a pass).
  *
  * Why the helper is not in the master's child table (child.h): it is the
@@ -95,8 +95,9 @@ int	vt_fs_usage(struct vt_fs_helper *h, struct vt_proc_mounts *m,
 	    int deadline_ms, char *err, size_t errlen);
 
 /*
- * Stop the live helper and kill the pending ones, waiting at most about
- * 100 ms for each (at shutdown).  Returns the number still not reaped.
+ * Kill the live helper and the pending ones, and reap them, waiting at
+ * most about a second in all (at shutdown).  Returns the number still not
+ * reaped.
  */
 size_t	vt_fs_helper_cleanup(struct vt_fs_helper *h);
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static long	ms_since(const struct timespec *t0);
 static void	table(struct vt_proc_mounts *m);
 static int	leftover_children(void);
 static int	zombies(void);
+static void	wait_gone(int pidfd);
+static void	wait_pending(const struct vt_fs_helper *h);
 
 /*
  * "/slow" sleeps 10 s, "/denied" fails with EACCES, "/crash" ends the
@@ -113,6 +116,29 @@ zombies(void)
 	return si.si_pid != 0;
 }
 
+/*
+ * Wait (at most 5 s) until the process of pidfd has exited: a killed
+ * process under ASan can take a good part of a second to go.
+ */
+static void
+wait_gone(int pidfd)
+{
+	struct pollfd	pfd = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd >= 0)
+		(void)poll(&pfd, 1, 5000);
+}
+
+/* The same for every helper that a pass left pending. */
+static void
+wait_pending(const struct vt_fs_helper *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->npending; i++)
+		wait_gone(h->pending[i].pidfd);
+}
+
 int
 main(void)
 {
@@ -125,7 +151,7 @@ main(void)
 	long			 ms;
 	size_t			 i;
 	pid_t			 sleeper, helper;
-	int			 rc, k, good;
+	int			 rc, k, good, pidfd;
 
 	/* The real statvfs on this machine's real mounts. */
 	vt_fs_helper_init(&h);
@@ -181,10 +207,10 @@ main(void)
 	is_int(h.pid, 0, "the stuck helper is no longer the live one");
 
 	/*
-	 * The next pass, once the killed helper is gone (100 ms): a new
+	 * The next pass, once the killed helper is gone: a new
 	 * helper, the mount that hung skipped for its back-off all the same.
 	 */
-	nanosleep(&pause, NULL);
+	wait_pending(&h);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
 	ms = ms_since(&t0);
@@ -221,8 +247,11 @@ main(void)
 
 	/* A helper killed from outside is replaced on the next pass. */
 	helper = h.pid;
+	pidfd = helper > 0 ? pidfd_open(helper, 0) : -1;
 	ok(helper > 0 && kill(helper, SIGKILL) == 0, "helper killed (SIGKILL)");
-	nanosleep(&pause, NULL);
+	wait_gone(pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
 	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
 	is_int(rc, VT_OK, "after the kill: the pass runs");
 	ok(h.pid > 0 && h.pid != helper, "... in a new helper");
