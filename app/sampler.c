@@ -221,7 +221,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		for (i = 0; i < h->mounts.n; i++)
 			if (h->mounts.m[i].state == VT_FS_TIMEOUT)
 				s->fs_timeouts++;
-		/* The helper is replaced on the next pass: say why. */
+		/* A lost helper is replaced (now, or after its back-off). */
 		if (s->fs.deaths != deaths || s->fs.timeouts != timeouts)
 			vt_log_warn("statvfs_helper_lost", "reason=%s "
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
