@@ -177,19 +177,27 @@ child_on_stop(int sig)
 	child_stop = 1;
 }
 
-/* Nothing the master had open is ours: its socket, signalfd, memfd. */
+/*
+ * Nothing the master had open is ours (its socket, signalfd, memfd) but
+ * keep, when it is above stderr.
+ */
 static void
-child_close_all(void)
+child_close_all(int keep)
 {
 	long	fd, max;
 
-	if (close_range(3, ~0U, 0) == 0)
+	if (keep <= STDERR_FILENO) {
+		if (close_range(3, ~0U, 0) == 0)
+			return;
+	} else if ((keep == 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
 		return;
 	max = sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (fd = 3; fd < max; fd++)
-		(void)close((int)fd);
+		if (fd != keep)
+			(void)close((int)fd);
 }
 
 void
@@ -228,7 +236,7 @@ vt_child_start(const struct vt_child_start *s, sigset_t *waitmask)
 		if (s->close_fds[i] >= 0)
 			close(s->close_fds[i]);
 	if (s->flags & VT_CHILD_CLOSE_ALL)
-		child_close_all();
+		child_close_all(s->keep_fd);
 
 	/* If the master dies, finish what is in hand and go. */
 	if (s->flags & VT_CHILD_DIE_WITH_PARENT) {

@@ -8,9 +8,16 @@
  * does on exit is the caller's, what it waits before it is replaced is
  * vt_child_respawn_delay()'s, with the kind's back-off (backoff.h).  A
  * new kind (a publisher, a notifier) is one more enum value, one row of
- * child.c's policy table and one case of the master's reap.  The statvfs
- * helper of collect/fs_usage.c is not one: the sampler forks it and
- * reaps it itself (through a pidfd) within one tick, under a deadline.
+ * child.c's policy table and one case of the master's reap.
+ *
+ * The statvfs helper of collect/fs_usage.c is not a kind: it is the
+ * sampler's, long-lived, killed and replaced by the sampler within one
+ * pass under a deadline, and a killed one stuck in the kernel is tracked
+ * with its mount beside its replacement, where this table has one entry
+ * per kind; the sampler also runs without a master (unit tests).  It
+ * starts through vt_child_start() all the same (VT_CHILD_CLOSE_ALL with
+ * its socket as keep_fd), and vt_child_reap() skips its pid silently when
+ * it collects it first (fs_usage.h says more).
  *
  * In the child, vt_child_start() is the start-up every kind goes through,
  * in this order: signals (the kind's stop handler, the rest ignored or
@@ -132,6 +139,7 @@ struct vt_child_start {
 	pid_t			parent;		/* getppid() on entry */
 	const int	       *close_fds;	/* -1 entries are skipped */
 	int			nclose;
+	int			keep_fd;	/* CLOSE_ALL spares it */
 	enum vt_log_level	log_level;
 	int			orphan_code;	/* exit status if parent gone */
 };
@@ -143,7 +151,9 @@ struct vt_child_start {
  * VT_CHILD_STOP_IN_WAIT the stop signals stay blocked and *waitmask (if
  * not NULL) is the empty mask to wait with; else nothing is blocked.
  * With VT_CHILD_EXEC only the mask is cleared: the program exec'd sets its
- * own.  Exits with s->orphan_code when the parent is already gone.
+ * own.  VT_CHILD_CLOSE_ALL closes every descriptor above stderr but
+ * s->keep_fd (when it is above stderr: 0 keeps none).  Exits with
+ * s->orphan_code when the parent is already gone.
  */
 void	vt_child_start(const struct vt_child_start *s, sigset_t *waitmask);
 

@@ -175,6 +175,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	const struct vt_host   *p = s->h[s->cur];
 	char			err[VT_ERRLEN];
 	double			interval_s;
+	unsigned long		deaths, timeouts;
 	int64_t			t0, start = vt_mono_us();
 	int			rc;
 	size_t			i;
@@ -213,11 +214,18 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_read(s->root, &s->filter,
 	    &h->mounts, err, sizeof(err)));
 	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS))) {
+		deaths = s->fs.deaths;
+		timeouts = s->fs.timeouts;
 		COLLECT(VT_COL_FILESYSTEM, vt_fs_usage(&s->fs, &h->mounts,
 		    s->opt.fs_deadline_ms, err, sizeof(err)));
 		for (i = 0; i < h->mounts.n; i++)
 			if (h->mounts.m[i].state == VT_FS_TIMEOUT)
 				s->fs_timeouts++;
+		/* A lost helper is replaced (now, or after its back-off). */
+		if (s->fs.deaths != deaths || s->fs.timeouts != timeouts)
+			vt_log_warn("statvfs_helper_lost", "reason=%s "
+			    "helper_starts=%lu", s->fs.deaths != deaths ?
+			    "exited" : "deadline", s->fs.starts);
 	}
 	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &h->tcp, err,
 	    sizeof(err)));

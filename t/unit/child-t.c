@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -97,6 +98,27 @@ run_stop_in_wait(void *arg)
 	    sigismember(&wait, SIGTERM) == 0 ? 0 : 1);
 }
 
+/*
+ * Starts as the statvfs helper does: every descriptor above stderr closed
+ * but the one it keeps (its socket).  0 when only fd 20 is left of 19, 20
+ * and 21 (the lowest free one may be the log's own, log.c).
+ */
+static void
+run_keep_fd(void *arg)
+{
+	struct vt_child_start	cs = {
+		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_CLOSE_ALL,
+		.parent = getppid(),
+		.keep_fd = 20,
+		.log_level = VT_LOG_ERR,
+	};
+
+	(void)arg;
+	vt_child_start(&cs, NULL);
+	_exit(fcntl(20, F_GETFD) != -1 && fcntl(21, F_GETFD) == -1 &&
+	    fcntl(19, F_GETFD) == -1 ? 0 : 1);
+}
+
 /* A parent that is not ours: the chain exits with orphan_code. */
 static void
 run_orphan(void *arg)
@@ -150,8 +172,9 @@ main(void)
 	struct reaped		r;
 	sigset_t		block;
 	char			how[64];
+	int			fd;
 
-	plan(33);
+	plan(34);
 	policies();
 
 	vt_child_exit_text(3 << 8, how, sizeof(how));
@@ -215,6 +238,17 @@ main(void)
 	ok(c != NULL && reap_one(&t, &r) && WIFEXITED(r.status) &&
 	    WEXITSTATUS(r.status) == 0, "a worker's start keeps TERM blocked "
 	    "for its wait");
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 19) == -1 ||
+	    dup2(fd, 20) == -1 || dup2(fd, 21) == -1)
+		bail("cannot open /dev/null as fds 19, 20 and 21");
+	c = vt_child_spawn(&t, VT_CHILD_WORKER, 1, 1, run_keep_fd, NULL);
+	ok(c != NULL && reap_one(&t, &r) && WIFEXITED(r.status) &&
+	    WEXITSTATUS(r.status) == 0, "CLOSE_ALL spares keep_fd, and only "
+	    "it");
+	close(fd);
+	close(19);
+	close(20);
+	close(21);
 	c = vt_child_spawn(&t, VT_CHILD_WORKER, 1, 1, run_orphan, NULL);
 	ok(c != NULL && reap_one(&t, &r) && WIFEXITED(r.status) &&
 	    WEXITSTATUS(r.status) == 9, "a child whose parent is gone exits "

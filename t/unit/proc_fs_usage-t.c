@@ -1,13 +1,18 @@
 /*
- * proc_fs_usage-t.c: statvfs in a helper child under a deadline.  The
- * deadline test injects a statvfs that sleeps for 10 s on one mount: the
- * call must come back within the deadline (plus slack), with that mount
- * (and the ones after it) timed out and the ones before it measured.
+ * proc_fs_usage-t.c: statvfs in a long-lived helper under a deadline.
+ * The deadline test injects a statvfs that sleeps for 10 s on one mount:
+ * the call must come back within the deadline (plus slack), with that
+ * mount (and the ones after it) timed out and the ones before it
+ * measured; the next pass runs in a new helper and skips the hung mount.
  * Were the deadline not enforced, the call would take 10 s and fail.
+ * The helper is started once and kept: many passes, one start; one
+ * killed from outside is replaced; one that keeps dying waits out a
+ * back-off instead of being forked again on every pass.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +33,14 @@ static int	fake_statvfs(const char *path, struct statvfs *st);
 static long	ms_since(const struct timespec *t0);
 static void	table(struct vt_proc_mounts *m);
 static int	leftover_children(void);
+static int	zombies(void);
+static void	wait_gone(int pidfd);
+static void	wait_pending(const struct vt_fs_helper *h);
 
-/* "/slow" sleeps 10 s, "/denied" fails with EACCES, the rest are fake. */
+/*
+ * "/slow" sleeps 10 s, "/denied" fails with EACCES, "/crash" ends the
+ * helper, the rest are fake.
+ */
 static int
 fake_statvfs(const char *path, struct statvfs *st)
 {
@@ -39,6 +50,8 @@ fake_statvfs(const char *path, struct statvfs *st)
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			continue;
 	}
+	if (strcmp(path, "/crash") == 0)
+		_exit(3);
 	if (strcmp(path, "/denied") == 0) {
 		errno = EACCES;
 		return -1;
@@ -91,6 +104,41 @@ leftover_children(void)
 	return 1;	/* a child exists (alive, or exited and unreaped) */
 }
 
+/* 1 when a child of ours has exited and is not reaped. */
+static int
+zombies(void)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return 0;
+	return si.si_pid != 0;
+}
+
+/*
+ * Wait (at most 5 s) until the process of pidfd has exited: a killed
+ * process under ASan can take a good part of a second to go.
+ */
+static void
+wait_gone(int pidfd)
+{
+	struct pollfd	pfd = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd >= 0)
+		(void)poll(&pfd, 1, 5000);
+}
+
+/* The same for every helper that a pass left pending. */
+static void
+wait_pending(const struct vt_fs_helper *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->npending; i++)
+		wait_gone(h->pending[i].pidfd);
+}
+
 int
 main(void)
 {
@@ -102,8 +150,8 @@ main(void)
 	char			 err[VT_ERRLEN];
 	long			 ms;
 	size_t			 i;
-	pid_t			 sleeper;
-	int			 rc;
+	pid_t			 sleeper, helper;
+	int			 rc, k, good, pidfd;
 
 	/* The real statvfs on this machine's real mounts. */
 	vt_fs_helper_init(&h);
@@ -129,7 +177,12 @@ main(void)
 	} else {
 		skip(4, "no / among the mounts here");
 	}
-	is_int((long long)h.npending, 0, "real mounts: no helper left");
+	is_int((long long)h.npending, 0, "real mounts: no helper pending");
+	ok(h.pid > 0 && kill(h.pid, 0) == 0,
+	    "real mounts: the helper stays, waiting for the next pass");
+	is_int((long long)vt_fs_helper_cleanup(&h), 0,
+	    "cleanup: the helper is gone");
+	is_int(leftover_children(), 0, "cleanup: no child left");
 
 	/* The deadline. */
 	vt_fs_helper_init(&h);
@@ -150,10 +203,29 @@ main(void)
 	is_int(m.m[2].state, VT_FS_TIMEOUT,
 	    "the one after it never ran: timed out too");
 	is_int((long long)h.timeouts, 1, "one timeout counted");
+	is_int((long long)h.starts, 1, "one helper started");
+	is_int(h.pid, 0, "the stuck helper is no longer the live one");
 
-	/* The killed helper is reaped on the next pass, not left behind. */
+	/*
+	 * The next pass, once the killed helper is gone: a new
+	 * helper, the mount that hung skipped for its back-off all the same.
+	 */
+	wait_pending(&h);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	ms = ms_since(&t0);
+	ok(rc == VT_OK && ms < 100, "after a timeout: the next pass is quick "
+	    "(%ld ms)", ms);
+	is_int((long long)h.starts, 2, "... in a new helper");
+	is_int(m.m[1].state, VT_FS_HUNG, "... the hung mount is skipped");
+	is_int(m.m[0].state, VT_FS_OK, "... the mount before it is measured");
+	is_int((long long)m.m[0].size_bytes, 4096000, "... with its size");
+	is_int(m.m[2].state, VT_FS_ERROR, "... and the one after it is tried");
+	is_int((long long)h.timeouts, 1, "... no new timeout");
+	is_int((long long)h.npending, 0, "... the killed helper was reaped");
+
+	/* The killed helper is reaped on a later pass, not left behind. */
 	nanosleep(&pause, NULL);
-	h.statvfs_fn = fake_statvfs;
 	snprintf(m.m[1].mountpoint, sizeof(m.m[1].mountpoint), "/quick");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
@@ -163,7 +235,31 @@ main(void)
 	is_int(m.m[2].state, VT_FS_ERROR, "a failing statvfs: error");
 	is_int(m.m[2].error, EACCES, "... with its errno");
 	is_int((long long)h.npending, 0, "no helper pending");
-	is_int(leftover_children(), 0, "no child left, not even a zombie");
+	is_int(zombies(), 0, "no zombie left");
+
+	/* Many passes, one helper. */
+	for (good = 0, k = 0; k < 50; k++)
+		good += vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err)) ==
+		    VT_OK && m.m[0].state == VT_FS_OK &&
+		    m.m[1].state == VT_FS_OK;
+	is_int(good, 50, "50 more passes: every one measured");
+	is_int((long long)h.starts, 2, "... all in the same helper");
+
+	/* A helper killed from outside is replaced on the next pass. */
+	helper = h.pid;
+	pidfd = helper > 0 ? pidfd_open(helper, 0) : -1;
+	ok(helper > 0 && kill(helper, SIGKILL) == 0, "helper killed (SIGKILL)");
+	wait_gone(pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	is_int(rc, VT_OK, "after the kill: the pass runs");
+	ok(h.pid > 0 && h.pid != helper, "... in a new helper");
+	is_int((long long)h.starts, 3, "... started once more");
+	is_int((long long)h.deaths, 1, "... the death counted");
+	is_int(m.m[0].state, VT_FS_OK, "... and the mounts have sizes");
+	is_int((long long)m.m[1].size_bytes, 4096000, "... all of them");
+	is_int(zombies(), 0, "... the dead one reaped");
 
 	/*
 	 * A helper that could not be reaped (stuck in the kernel) keeps
@@ -188,13 +284,32 @@ main(void)
 	is_int(m.m[1].state, VT_FS_OK,
 	    "once the stuck helper is gone the mount is tried again");
 	is_int((long long)h.npending, 0, "... and it was reaped");
-	is_int(leftover_children(), 0, "no child left");
+	is_int(zombies(), 0, "no zombie left");
 
-	/* Nothing to do, and cleanup with nothing pending. */
+	/* Nothing to do, and cleanup. */
 	m.n = 0;
 	is_int(vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err)), VT_OK,
 	    "no mounts: fine");
 	is_int((long long)vt_fs_helper_cleanup(&h), 0, "cleanup: none left");
+	is_int(leftover_children(), 0, "no child left");
+
+	/* A helper that keeps dying is not forked again on every pass. */
+	vt_fs_helper_init(&h);
+	h.statvfs_fn = fake_statvfs;
+	table(&m);
+	snprintf(m.m[1].mountpoint, sizeof(m.m[1].mountpoint), "/crash");
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	is_int(rc, VT_OK, "a helper that dies: the pass runs");
+	is_int(m.m[0].state, VT_FS_OK, "... what it answered is kept");
+	is_int(m.m[1].state, VT_FS_ERROR, "... the rest failed");
+	is_int((long long)h.deaths, 1, "... its death counted");
+	rc = vt_fs_usage(&h, &m, DEADLINE_MS, err, sizeof(err));
+	is_int(rc, VT_ERR, "died before answering a pass: the next pass "
+	    "fails (%s)", err);
+	is_int((long long)h.starts, 1, "... without a new helper (back-off)");
+	is_int(m.m[0].state, VT_FS_ERROR, "... every mount an error");
+	is_int((long long)vt_fs_helper_cleanup(&h), 0, "cleanup: none left");
+	is_int(leftover_children(), 0, "no child left");
 
 	done_testing();
 	return tap_exit_status();
