@@ -176,7 +176,9 @@ vt_master_spawn_worker(struct master *m)
 	a.generation = m->generation;
 	a.close_fds[0] = m->sfd;
 	a.close_fds[1] = m->shm_fd;
-	a.close_fds[2] = a.close_fds[3] = -1;
+	/* The statvfs helper's socket and pidfd are the sampler's, not ours. */
+	a.close_fds[2] = m->sched.on ? m->sched.sampler.fs.sock : -1;
+	a.close_fds[3] = m->sched.on ? m->sched.sampler.fs.pidfd : -1;
 
 	if ((c = vt_child_spawn(&m->kids, VT_CHILD_WORKER, i, m->generation,
 	    master_worker_main, &a)) == NULL) {
