@@ -23,7 +23,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	5
+#define VT_SHM_VERSION	6
 #define VT_MAX_SLOTS	(2 * VT_MAX_WORKERS)	/* room for a rolling restart */
 #define VT_ROUTE_MAX	16
 #define VT_HIST_BUCKETS	14		/* plus +Inf */
@@ -64,6 +64,9 @@ struct vt_slot {
 	char		method[8];
 	char		path[96];
 	char		request_id[40];
+	int64_t		unhealthy_since_ms;	/* monotonic; 0: healthy */
+	int32_t		accept_errno;	/* of the last failed accept */
+	uint32_t	accept_failures;	/* failed accepts in a row */
 };
 
 enum vt_restart_cause {

@@ -57,3 +57,13 @@ VT_RELIABILITY_TESTS = \
 
 TESTS += $(VT_RELIABILITY_TESTS)
 EXTRA_DIST += $(VT_RELIABILITY_TESTS)
+
+# Reliability (issue 17): the worker's accept and read path: out of file
+# descriptors, malformed FastCGI records, stalled clients.
+VT_POOL_INPUT_TESTS = \
+	t/integration/pool-emfile.t \
+	t/integration/pool-badrecord.t \
+	t/integration/pool-stall.t
+
+TESTS += $(VT_POOL_INPUT_TESTS)
+EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
