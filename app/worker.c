@@ -64,6 +64,7 @@
 struct worker_conn {
 	int		fd;
 	int		ready;		/* a whole, checked request */
+	int		polled;		/* in the epoll set */
 	int64_t		deadline_ms;	/* monotonic */
 };
 
@@ -380,24 +381,31 @@ worker_accept_some(struct worker_state *w)
 			worker_slot_health(w, 0, 0);
 		}
 		vt_backoff_reset(&w->accept_backoff);
-		memset(&ev, 0, sizeof(ev));
-		/* Edge-triggered: an event for each arrival, not each wait. */
-		ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-		ev.data.fd = fd;
-		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
-			vt_log_sys(VT_LOG_WARN, "epoll_ctl_failed", "slot=%d",
-			    w->a->slot);
-			close(fd);
-			return;
-		}
 		i = w->npending++;
 		w->pending[i].fd = fd;
 		w->pending[i].ready = 0;
+		w->pending[i].polled = 0;
 		w->pending[i].deadline_ms = vt_mono_ms() +
 		    (int64_t)(w->a->conf->read_timeout * 1000);
+		/* Under load nginx has sent it all by now: no epoll at all. */
 		worker_conn_check(w, i);
-		if (i < w->npending && w->pending[i].ready)
+		if (i >= w->npending)
+			continue;	/* dropped */
+		if (w->pending[i].ready)
 			return;
+		memset(&ev, 0, sizeof(ev));
+		/*
+		 * Edge-triggered: an event for each arrival, not each wait
+		 * (what has arrived stays queued: we only peek).  Adding a
+		 * socket that is readable already reports it at once.
+		 */
+		ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+		ev.data.fd = fd;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+			worker_conn_drop(w, i, "epoll_failed", strerror(errno));
+			return;
+		}
+		w->pending[i].polled = 1;
 	}
 }
 
@@ -411,7 +419,8 @@ worker_take_ready(struct worker_state *w)
 		if (!w->pending[i].ready)
 			continue;
 		fd = w->pending[i].fd;
-		(void)epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL);
+		if (w->pending[i].polled)
+			(void)epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL);
 		w->pending[i] = w->pending[--w->npending];
 		return fd;
 	}
@@ -443,11 +452,10 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 	int			i, n, fd;
 	int			stopping = vt_child_stopping() || w->draining;
 
-	if (w->streak < WORKER_ACCEPT_STREAK) {
-		if ((fd = worker_take_ready(w)) >= 0) {
-			w->streak++;
-			return fd;
-		}
+	if ((fd = worker_take_ready(w)) >= 0)
+		return fd;
+	/* Nothing else waits for an event: try the queue first. */
+	if (w->streak < WORKER_ACCEPT_STREAK && w->npending == 0) {
 		now = vt_mono_ms();
 		if (!stopping && now >= w->accept_after_ms) {
 			worker_accept_some(w);
@@ -487,8 +495,11 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 	for (i = 0; i < n; i++) {
 		int	k;
 
-		if (ev[i].data.fd == w->a->listen_fd)
-			continue;	/* accepted on the next call */
+		if (ev[i].data.fd == w->a->listen_fd) {
+			if (!stopping)
+				worker_accept_some(w);
+			continue;
+		}
 		if ((k = worker_conn_find(w, ev[i].data.fd)) >= 0 &&
 		    !w->pending[k].ready)
 			worker_conn_check(w, k);
