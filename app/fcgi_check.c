@@ -42,7 +42,8 @@ static int
 pairs_feed(struct pairs *p, const unsigned char *c, size_t n, size_t cap,
     uint64_t seen)
 {
-	size_t	i = 0, k;
+	size_t		i = 0, k;
+	unsigned	b;
 
 	while (i < n) {
 		if (p->skip > 0) {
@@ -51,17 +52,14 @@ pairs_feed(struct pairs *p, const unsigned char *c, size_t n, size_t cap,
 			i += k;
 			continue;
 		}
-		if (p->got == 0 && c[i] < 0x80) {
-			p->len[p->field] = c[i++];
-		} else {
-			if (p->got == 0)
-				p->len[p->field] = c[i] & 0x7f;
-			else
-				p->len[p->field] = p->len[p->field] << 8 | c[i];
-			i++;
-			if (++p->got < 4)
-				continue;
-		}
+		b = c[i++];
+		if (p->got == 0)
+			p->len[p->field] = b & 0x7f;
+		else
+			p->len[p->field] = p->len[p->field] << 8 | b;
+		/* A first byte with the top bit set starts a 4-byte length. */
+		if ((p->got > 0 || b >= 0x80) && ++p->got < 4)
+			continue;
 		p->got = 0;
 		if (p->field == 0) {
 			p->field = 1;
@@ -100,7 +98,8 @@ vt_fcgi_check(const void *buf, size_t len, size_t params_max, int *in_stdin,
 			return VT_FCGI_BAD;
 		}
 		if (stage == STAGE_BEGIN) {
-			if (type != FCGI_BEGIN_REQUEST || rid == 0 || clen != 8) {
+			if (type != FCGI_BEGIN_REQUEST || rid == 0 ||
+			    clen != 8) {
 				snprintf(err, errlen, "first record: type %u "
 				    "id %u length %u, not BEGIN_REQUEST",
 				    type, rid, clen);

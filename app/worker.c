@@ -604,7 +604,7 @@ vt_worker_run(const struct vt_worker_args *a)
 		w.fcgx.ipcFd = fd;
 		w.fcgx.keepConnection = 1;
 		if (FCGX_Accept_r(&w.fcgx) < 0) {
-			/* libfcgi closed it: not a FastCGI request, or it stalled. */
+			/* libfcgi refused what the check let through. */
 			vt_count(&a->shm->c.bad_requests, 1);
 		} else {
 			worker_serve(&w);
