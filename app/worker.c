@@ -65,6 +65,7 @@ struct worker_conn {
 	int		fd;
 	int		ready;		/* a whole, checked request */
 	int		polled;		/* in the epoll set */
+	int64_t		fresh_ms;	/* monotonic: until then, no accept */
 	int64_t		deadline_ms;	/* monotonic */
 };
 
@@ -360,53 +361,64 @@ worker_accept_failed(struct worker_state *w, int err)
 		w->listening = 0;
 }
 
-/* Accept what is queued, up to the pending limit, and peek at each. */
+/*
+ * Accept one connection, if the pending set has room, and peek at it.
+ * One at a time: a connection whose request has not arrived yet is
+ * "fresh" for WORKER_FRESH_MS, and the worker accepts no other until it
+ * is ready or stale (worker_next), so two requests that are about to
+ * arrive do not both land on one worker that will then serve them in
+ * turn.  nginx writes its request right after connecting, so only a
+ * client that stalls outlives its freshness.
+ */
+#define WORKER_FRESH_MS	20
+
 static void
-worker_accept_some(struct worker_state *w)
+worker_accept_one(struct worker_state *w)
 {
 	struct epoll_event	ev;
 	int			fd, i;
 
-	while (w->npending < WORKER_PENDING_MAX) {
-		fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd == -1) {
-			worker_accept_failed(w, errno);
-			return;
-		}
-		vt_count(&w->a->shm->c.accepted, 1);
-		if (w->accept_failures > 0) {
-			vt_log_info("accept_recovered", "slot=%d failures=%u",
-			    w->a->slot, w->accept_failures);
-			w->accept_failures = 0;
-			worker_slot_health(w, 0, 0);
-		}
-		vt_backoff_reset(&w->accept_backoff);
-		i = w->npending++;
-		w->pending[i].fd = fd;
-		w->pending[i].ready = 0;
-		w->pending[i].polled = 0;
-		w->pending[i].deadline_ms = vt_mono_ms() +
-		    (int64_t)(w->a->conf->read_timeout * 1000);
-		/* Under load nginx has sent it all by now: no epoll at all. */
-		worker_conn_check(w, i);
-		if (i >= w->npending)
-			continue;	/* dropped */
-		if (w->pending[i].ready)
-			return;
-		memset(&ev, 0, sizeof(ev));
-		/*
-		 * Edge-triggered: an event for each arrival, not each wait
-		 * (what has arrived stays queued: we only peek).  Adding a
-		 * socket that is readable already reports it at once.
-		 */
-		ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-		ev.data.fd = fd;
-		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
-			worker_conn_drop(w, i, "epoll_failed", strerror(errno));
-			return;
-		}
-		w->pending[i].polled = 1;
+	if (w->npending >= WORKER_PENDING_MAX)
+		return;
+	fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd == -1) {
+		worker_accept_failed(w, errno);
+		return;
 	}
+	vt_count(&w->a->shm->c.accepted, 1);
+	if (w->accept_failures > 0) {
+		vt_log_info("accept_recovered", "slot=%d failures=%u",
+		    w->a->slot, w->accept_failures);
+		w->accept_failures = 0;
+		worker_slot_health(w, 0, 0);
+	}
+	vt_backoff_reset(&w->accept_backoff);
+	i = w->npending++;
+	w->pending[i].fd = fd;
+	w->pending[i].ready = 0;
+	w->pending[i].polled = 0;
+	w->pending[i].fresh_ms = vt_mono_ms() + WORKER_FRESH_MS;
+	w->pending[i].deadline_ms = vt_mono_ms() +
+	    (int64_t)(w->a->conf->read_timeout * 1000);
+	/* Under load nginx has sent it all by now: no epoll at all. */
+	worker_conn_check(w, i);
+	if (i >= w->npending)
+		return;	/* dropped */
+	if (w->pending[i].ready)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	/*
+	 * Edge-triggered: an event for each arrival, not each wait
+	 * (what has arrived stays queued: we only peek).  Adding a
+	 * socket that is readable already reports it at once.
+	 */
+	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+	ev.data.fd = fd;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		worker_conn_drop(w, i, "epoll_failed", strerror(errno));
+		return;
+	}
+	w->pending[i].polled = 1;
 }
 
 /* Hand over a ready connection: its fd, taken out of the pending set. */
@@ -448,8 +460,8 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 {
 	struct epoll_event	ev[WORKER_EVENTS];
 	struct epoll_event	lev;
-	int64_t			now, timeout;
-	int			i, n, fd;
+	int64_t			now, timeout, fresh;
+	int			i, n, fd, full;
 	int			stopping = vt_child_stopping() || w->draining;
 
 	if ((fd = worker_take_ready(w)) >= 0)
@@ -458,7 +470,7 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 	if (w->streak < WORKER_ACCEPT_STREAK && w->npending == 0) {
 		now = vt_mono_ms();
 		if (!stopping && now >= w->accept_after_ms) {
-			worker_accept_some(w);
+			worker_accept_one(w);
 			if ((fd = worker_take_ready(w)) >= 0) {
 				w->streak++;
 				return fd;
@@ -473,7 +485,23 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 			    "request within read_timeout");
 	if (stopping && w->npending == 0)
 		return -1;
-	if (!w->listening && !stopping && now >= w->accept_after_ms) {
+	fresh = 0;
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].fresh_ms > now &&
+		    (fresh == 0 || w->pending[i].fresh_ms < fresh))
+			fresh = w->pending[i].fresh_ms;
+	/*
+	 * While a fresh connection's request is on its way, the listening
+	 * socket leaves the epoll set (and while the pending set is full):
+	 * EPOLLEXCLUSIVE then wakes another worker for the next connection,
+	 * and this one does not spin on a queue it will not take from.
+	 */
+	full = w->npending >= WORKER_PENDING_MAX;
+	if (w->listening && (fresh > 0 || stopping || full) &&
+	    epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->a->listen_fd, NULL) == 0)
+		w->listening = 0;
+	if (!w->listening && !stopping && fresh == 0 && !full &&
+	    now >= w->accept_after_ms) {
 		memset(&lev, 0, sizeof(lev));
 		lev.events = EPOLLIN | EPOLLEXCLUSIVE;
 		lev.data.fd = w->a->listen_fd;
@@ -485,6 +513,8 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 	timeout = w->streak >= WORKER_ACCEPT_STREAK ? 0 : 1000;
 	if (!w->listening && w->accept_after_ms - now < timeout)
 		timeout = w->accept_after_ms - now;
+	if (fresh > 0 && fresh - now < timeout)
+		timeout = fresh - now;
 	for (i = 0; i < w->npending; i++)
 		if (w->pending[i].deadline_ms - now < timeout)
 			timeout = w->pending[i].deadline_ms - now;
@@ -496,8 +526,8 @@ worker_next(struct worker_state *w, const sigset_t *waitmask)
 		int	k;
 
 		if (ev[i].data.fd == w->a->listen_fd) {
-			if (!stopping)
-				worker_accept_some(w);
+			if (!stopping && w->listening)
+				worker_accept_one(w);
 			continue;
 		}
 		if ((k = worker_conn_find(w, ev[i].data.fd)) >= 0 &&
