@@ -59,7 +59,8 @@ static const struct conf_key conf_keys[] = {
 	{ "shutdown_timeout", CONF_DBL, F(shutdown_timeout), 0, 0, 3600, "S",
 	  "how long a graceful stop waits for requests (default 10)", NULL },
 	{ "read_timeout", CONF_DBL, F(read_timeout), 0, 0.01, 3600, "S",
-	  "deadline of each read and write on a FastCGI connection (default 5)", NULL },
+	  "total time a FastCGI connection has to send its whole request, "
+	  "and deadline of each write (default 2)", NULL },
 	{ "slow_threshold", CONF_DBL, F(slow_threshold), 0, 0.001, 3600, "S",
 	  "count a request as slow past this (default 1)", NULL },
 	{ "pid_file", CONF_STR, F(pid_file), S(pid_file), 0, 0, "FILE",
@@ -99,7 +100,7 @@ vt_conf_defaults(struct vt_conf *c)
 	c->max_requests = 0;
 	c->request_timeout = 10;
 	c->shutdown_timeout = 10;
-	c->read_timeout = 5;
+	c->read_timeout = 2;
 	c->slow_threshold = 1;
 	c->log_level = VT_LOG_INFO;
 	strcpy(c->proc_root, "/");

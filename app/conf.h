@@ -22,7 +22,7 @@ struct vt_conf {
 	int		max_requests;		/* 0: never recycle */
 	double		request_timeout;	/* seconds; 0: no watchdog */
 	double		shutdown_timeout;	/* seconds */
-	double		read_timeout;		/* seconds, per read/write */
+	double		read_timeout;		/* seconds: whole request; a write */
 	double		slow_threshold;		/* seconds */
 	char		pid_file[VT_PATH_LEN];
 	enum vt_log_level log_level;

@@ -166,6 +166,9 @@ vt_master_spawn_worker(struct master *m)
 	s->started_ms = vt_wall_ms();
 	s->requests = 0;
 	s->method[0] = s->path[0] = s->request_id[0] = '\0';
+	s->unhealthy_since_ms = 0;
+	s->accept_errno = 0;
+	s->accept_failures = 0;
 	vt_slot_write_end(s);
 
 	memset(&a, 0, sizeof(a));
@@ -254,13 +257,14 @@ static void
 master_worker_reaped(struct master *m, const struct vt_child *w, int status)
 {
 	char		how[64];
-	int		i = w->slot, cause;
+	int		i = w->slot, cause, in_request;
 	int64_t		delay;
 	uint32_t	st;
 
 	/* A worker that died mid-request leaves the busy gauge raised. */
 	st = vt_master_slot_state(m, i);
-	if (st == VT_SLOT_READING || st == VT_SLOT_BUSY)
+	in_request = st == VT_SLOT_READING || st == VT_SLOT_BUSY;
+	if (in_request)
 		__atomic_sub_fetch(&m->shm->c.busy, 1, __ATOMIC_RELAXED);
 	vt_slot_clear(&m->shm->slots[i]);
 	vt_health_release(&m->shm->health, w->pid);
@@ -282,7 +286,19 @@ master_worker_reaped(struct master *m, const struct vt_child *w, int status)
 
 	if (cause >= 0 && !m->stopping)
 		vt_count(&m->shm->c.restarts[cause], 1);
-	if (cause == VT_RESTART_EXIT || cause == VT_RESTART_SIGNAL) {
+	if ((cause == VT_RESTART_EXIT || cause == VT_RESTART_SIGNAL) &&
+	    in_request) {
+		/*
+		 * A worker that dies inside a request was able to start: the
+		 * request killed it (a bad peer, a handler's bug).  It is
+		 * replaced at once and does not count toward the crash loop,
+		 * which is for a worker that cannot start; one bad peer must
+		 * not stop the pool.
+		 */
+		vt_log_warn("worker_exit", "pid=%ld slot=%d status=\"%s\" "
+		    "cause=%s during=%s", (long)w->pid, i, how,
+		    vt_restart_cause_name(cause), vt_slot_state_name(st));
+	} else if (cause == VT_RESTART_EXIT || cause == VT_RESTART_SIGNAL) {
 		vt_log_warn("worker_exit", "pid=%ld slot=%d status=\"%s\" "
 		    "cause=%s", (long)w->pid, i, how,
 		    vt_restart_cause_name(cause));
@@ -325,6 +341,12 @@ master_reaped(void *arg, struct vt_child *c, int status)
 	}
 }
 
+/*
+ * A worker whose accepts have failed for this long, without one success,
+ * is replaced (it has backed off to about a second between tries).
+ */
+#define MASTER_UNHEALTHY_MS	3000
+
 static void
 master_watchdog(struct master *m)
 {
@@ -345,10 +367,29 @@ master_watchdog(struct master *m)
 			w->kill_at = 0;
 			continue;
 		}
-		if (limit <= 0 || w->watchdog ||
+		if (w->watchdog ||
 		    vt_slot_read(&m->shm->slots[i], &s) == VT_ERR)
 			continue;
-		if ((s.state == VT_SLOT_READING || s.state == VT_SLOT_BUSY) &&
+		if (s.state == VT_SLOT_IDLE && s.accept_errno == EMFILE &&
+		    s.unhealthy_since_ms > 0 &&
+		    now - s.unhealthy_since_ms > MASTER_UNHEALTHY_MS) {
+			/*
+			 * Out of descriptors of its own (EMFILE): a fresh
+			 * worker has the master's limit.  Out of the system's
+			 * (ENFILE) a new one would fail the same: the worker
+			 * backs off instead, and /status shows it failing.
+			 */
+			vt_log_warn("worker_replace", "pid=%ld slot=%d "
+			    "reason=accept_failing failures=%u errno=%d "
+			    "failing_ms=%lld", (long)w->pid, i,
+			    s.accept_failures, s.accept_errno,
+			    (long long)(now - s.unhealthy_since_ms));
+			w->watchdog = 1;
+			kill(w->pid, SIGKILL);
+			continue;
+		}
+		if (limit > 0 &&
+		    (s.state == VT_SLOT_READING || s.state == VT_SLOT_BUSY) &&
 		    s.req_start_mono_ms > 0 &&
 		    now - s.req_start_mono_ms > limit) {
 			char	q[160];

@@ -192,6 +192,18 @@ pool_status_slot(const struct vt_poolview_slot *ps, int64_t now_mono_ms)
 		    json_object_new_int64(now_mono_ms - s->req_start_mono_ms));
 		json_object_object_add(o, "request", q);
 	}
+	if (s->accept_failures > 0) {
+		struct json_object     *u = json_object_new_object();
+
+		json_object_object_add(u, "accept_failures",
+		    pool_u64(s->accept_failures));
+		json_object_object_add(u, "errno",
+		    json_object_new_int(s->accept_errno));
+		json_object_object_add(u, "for_ms", json_object_new_int64(
+		    s->unhealthy_since_ms > 0 ?
+		    now_mono_ms - s->unhealthy_since_ms : 0));
+		json_object_object_add(o, "unhealthy", u);
+	}
 	return o;
 }
 

@@ -44,7 +44,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	6
+#define VT_SHM_VERSION	7
 #define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
 #define VT_SHM_PARTS_MAX 16
 #define VT_SHM_NAME_LEN	32
@@ -88,6 +88,9 @@ struct vt_slot {
 	char		method[8];
 	char		path[96];
 	char		request_id[40];
+	int64_t		unhealthy_since_ms;	/* monotonic; 0: healthy */
+	int32_t		accept_errno;	/* of the last failed accept */
+	uint32_t	accept_failures;	/* failed accepts in a row */
 };
 
 enum vt_restart_cause {

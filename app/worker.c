@@ -4,14 +4,20 @@
  * The worker accepts connections itself (epoll with EPOLLEXCLUSIVE, so one
  * worker wakes per connection, then accept4 on the non-blocking listening
  * socket) and hands the connected socket to libfcgi, instead of letting
- * FCGX_Accept_r block in accept().  That gives three things libfcgi's own
- * accept cannot:
+ * FCGX_Accept_r block in accept().  That gives what libfcgi's own accept
+ * cannot:
  *
- *  - the reading phase is timed: the slot says READING from the moment of
- *    accept, so the master's watchdog covers a client that sends one byte
- *    and stalls, and SO_RCVTIMEO/SO_SNDTIMEO bound every read and write;
- *  - accept errors (EMFILE and the like) back off instead of spinning or
- *    killing the loop;
+ *  - the reading phase has one total deadline: a worker holds up to
+ *    WORKER_PENDING_MAX accepted connections at once, peeks at what each
+ *    has sent (MSG_PEEK, so libfcgi later reads it all), and serves one
+ *    only when a whole request is there; a connection that has not
+ *    delivered one within read_timeout of its accept is dropped, however
+ *    it trickles, and K stalled clients cost no worker more than that;
+ *  - the records are checked before libfcgi sees them (fcgi_check.c):
+ *    libfcgi aborts on a parameter length it cannot allocate;
+ *  - accept errors (EMFILE and the like) back off, with signals
+ *    deliverable, instead of spinning or killing the loop, and the slot
+ *    says the worker is failing so the master can replace it;
  *  - SIGTERM is taken only while waiting (epoll_pwait's mask), so a stop
  *    never cuts a request in half.
  *
@@ -27,6 +33,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +46,7 @@
 #include "buf.h"
 #include "child.h"
 #include "clock.h"
+#include "fcgi_check.h"
 #include "log.h"
 #include "reply.h"
 #include "router.h"
@@ -47,6 +55,22 @@
 #define WORKER_BODY_MAX		(4u << 20)	/* largest reply body */
 #define WORKER_ACCEPT_BACKOFF_MIN_MS	10
 #define WORKER_ACCEPT_BACKOFF_MAX_MS	1000
+#define WORKER_PENDING_MAX	16	/* connections read at once */
+#define WORKER_EVENTS		16
+/* Room for the largest PARAMS stream allowed and a start of a body. */
+#define WORKER_PEEK_MAX		(VT_FCGI_PARAMS_MAX + 16384)
+
+/* An accepted connection whose request has not all arrived yet. */
+struct worker_conn {
+	int		fd;
+	int		ready;		/* a whole, checked request */
+	int		polled;		/* in the epoll set */
+	int64_t		fresh_ms;	/* monotonic: until then, no accept */
+	int64_t		deadline_ms;	/* monotonic */
+};
+
+/* What a connection has sent so far, peeked at. */
+static unsigned char	worker_peek[WORKER_PEEK_MAX];
 
 static void
 worker_slot_state(struct vt_slot *s, uint32_t state)
@@ -101,6 +125,13 @@ struct worker_state {
 	uint64_t			limit;
 	struct vt_backoff		accept_backoff;
 	int				streak;	/* accepts without a wait */
+	int				epfd;
+	int				listening; /* listen_fd in epfd */
+	int64_t				accept_after_ms; /* back-off end */
+	uint32_t			accept_failures; /* in a row */
+	struct worker_conn		pending[WORKER_PENDING_MAX];
+	int				npending;
+	int				draining; /* recycling */
 };
 
 /*
@@ -146,16 +177,6 @@ worker_finish(struct worker_state *w)
 		w->fcgx.ipcFd = -1;
 	}
 }
-
-/*
- * Under load the listen queue is seldom empty, so the worker tries
- * accept4 first and waits in epoll_pwait only when the queue is empty:
- * one system call less per request.  SIGTERM is delivered only inside
- * epoll_pwait, so after this many accepts in a row the worker waits
- * there once anyway (it returns at once while connections are queued):
- * a stop takes effect within that many requests.
- */
-#define WORKER_ACCEPT_STREAK	32
 
 static void
 worker_serve(struct worker_state *w)
@@ -222,66 +243,298 @@ worker_serve(struct worker_state *w)
 	}
 }
 
-static int	worker_accept_failed(struct worker_state *w);
-
-/* Wait for a connection and accept it.  Returns the fd, or -1. */
-static int
-worker_accept(struct worker_state *w, int epfd, const sigset_t *waitmask)
+/* Drop a pending connection that will not be served, saying why. */
+static void
+worker_conn_drop(struct worker_state *w, int i, const char *reason,
+    const char *detail)
 {
-	struct epoll_event	ev;
-	int			n, fd;
+	char	q[160];
 
-	if (w->streak < WORKER_ACCEPT_STREAK) {
-		fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0) {
-			w->streak++;
-			vt_backoff_reset(&w->accept_backoff);
-			return fd;
-		}
-		if (errno != EAGAIN && errno != EINTR)
-			return worker_accept_failed(w);
-	}
-	w->streak = 0;
-	n = epoll_pwait(epfd, &ev, 1, 1000, waitmask);
-	if (n <= 0)
-		return -1;
-	fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0) {
-		vt_backoff_reset(&w->accept_backoff);
-		return fd;
-	}
-	return worker_accept_failed(w);
+	vt_count(&w->a->shm->c.bad_requests, 1);
+	vt_log_warn("bad_request", "slot=%d reason=%s detail=%s", w->a->slot,
+	    reason, vt_log_quote(q, sizeof(q), detail));
+	close(w->pending[i].fd);
+	w->pending[i] = w->pending[--w->npending];
 }
 
-/* accept4 failed with errno: -1 after the back-off it calls for. */
-static int
-worker_accept_failed(struct worker_state *w)
+/*
+ * Peek at what pending connection i has sent and judge it: ready when a
+ * whole request passed the check (or a checked request's body fills the
+ * peek buffer: libfcgi reads the rest under SO_RCVTIMEO), dropped when it
+ * is bad, has closed or has failed, left pending when more is due.
+ */
+static void
+worker_conn_check(struct worker_state *w, int i)
 {
-	struct timespec	ts;
-	int64_t		d;
+	struct worker_conn     *c = &w->pending[i];
+	char			err[128];
+	ssize_t			n;
+	int			in_stdin;
 
-	switch (errno) {
-	case EAGAIN:
-	case EINTR:
-	case ECONNABORTED:
-	case EPROTO:
-		return -1;
-	default:
-		/*
-		 * EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays
-		 * queued for another worker or for later.  Back off rather
-		 * than spin (DESIGN.md: the accept loop that only
-		 * `continue`s eats a core).
-		 */
-		vt_count(&w->a->shm->c.accept_errors, 1);
-		d = vt_backoff_fail(&w->accept_backoff, vt_mono_ms());
-		vt_log_sys(VT_LOG_WARN, "accept_failed", "backoff_ms=%d",
-		    (int)d);
-		ts.tv_sec = (time_t)(d / 1000);
-		ts.tv_nsec = (long)(d % 1000) * 1000000L;
-		nanosleep(&ts, NULL);
-		return -1;
+	n = recv(c->fd, worker_peek, sizeof(worker_peek),
+	    MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0) {
+		worker_conn_drop(w, i, "closed", "the peer closed before "
+		    "a whole request");
+		return;
 	}
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			worker_conn_drop(w, i, "read_failed", strerror(errno));
+		return;
+	}
+	switch (vt_fcgi_check(worker_peek, (size_t)n, VT_FCGI_PARAMS_MAX,
+	    &in_stdin, err, sizeof(err))) {
+	case VT_FCGI_OK:
+		c->ready = 1;
+		break;
+	case VT_FCGI_BAD:
+		worker_conn_drop(w, i, "bad_record", err);
+		break;
+	case VT_FCGI_MORE:
+		if ((size_t)n < sizeof(worker_peek))
+			break;
+		if (in_stdin)
+			c->ready = 1;
+		else
+			worker_conn_drop(w, i, "too_large", "records larger "
+			    "than the peek buffer");
+		break;
+	}
+}
+
+static int
+worker_conn_find(struct worker_state *w, int fd)
+{
+	int	i;
+
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].fd == fd)
+			return i;
+	return -1;
+}
+
+/* Publish the accept health in the slot, for /status and the master. */
+static void
+worker_slot_health(struct worker_state *w, int err, int64_t now)
+{
+	vt_slot_write_begin(w->slot);
+	if (w->accept_failures == 0) {
+		w->slot->unhealthy_since_ms = 0;
+		w->slot->accept_errno = 0;
+	} else {
+		if (w->slot->unhealthy_since_ms == 0)
+			w->slot->unhealthy_since_ms = now;
+		w->slot->accept_errno = err;
+	}
+	w->slot->accept_failures = w->accept_failures;
+	vt_slot_write_end(w->slot);
+}
+
+/*
+ * accept4 failed with err.  EMFILE, ENFILE, ENOBUFS, ENOMEM: the
+ * connection stays queued for another worker or for later.  Back off
+ * rather than spin (DESIGN.md: the accept loop that only `continue`s eats
+ * a core): the listening socket leaves the epoll set until the back-off
+ * ends, so the wait is a real one, in epoll_pwait with stop signals
+ * deliverable.  The slot says the worker is failing; the master replaces
+ * a worker out of descriptors of its own (EMFILE).
+ */
+static void
+worker_accept_failed(struct worker_state *w, int err)
+{
+	int64_t	now = vt_mono_ms(), d;
+
+	if (err == EAGAIN || err == EINTR || err == ECONNABORTED ||
+	    err == EPROTO)
+		return;
+	vt_count(&w->a->shm->c.accept_errors, 1);
+	w->accept_failures++;
+	worker_slot_health(w, err, now);
+	d = vt_backoff_fail(&w->accept_backoff, now);
+	w->accept_after_ms = now + d;
+	errno = err;
+	vt_log_sys(VT_LOG_WARN, "accept_failed", "slot=%d failures=%u "
+	    "backoff_ms=%d", w->a->slot, w->accept_failures, (int)d);
+	if (w->listening &&
+	    epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->a->listen_fd, NULL) == 0)
+		w->listening = 0;
+}
+
+/*
+ * Accept one connection, if the pending set has room, and peek at it.
+ * One at a time: a connection whose request has not arrived yet is
+ * "fresh" for WORKER_FRESH_MS, and the worker accepts no other until it
+ * is ready or stale (worker_next), so two requests that are about to
+ * arrive do not both land on one worker that will then serve them in
+ * turn.  nginx writes its request right after connecting, so only a
+ * client that stalls outlives its freshness.
+ */
+#define WORKER_FRESH_MS	20
+
+static void
+worker_accept_one(struct worker_state *w)
+{
+	struct epoll_event	ev;
+	int			fd, i;
+
+	if (w->npending >= WORKER_PENDING_MAX)
+		return;
+	fd = accept4(w->a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd == -1) {
+		worker_accept_failed(w, errno);
+		return;
+	}
+	vt_count(&w->a->shm->c.accepted, 1);
+	if (w->accept_failures > 0) {
+		vt_log_info("accept_recovered", "slot=%d failures=%u",
+		    w->a->slot, w->accept_failures);
+		w->accept_failures = 0;
+		worker_slot_health(w, 0, 0);
+	}
+	vt_backoff_reset(&w->accept_backoff);
+	i = w->npending++;
+	w->pending[i].fd = fd;
+	w->pending[i].ready = 0;
+	w->pending[i].polled = 0;
+	w->pending[i].fresh_ms = vt_mono_ms() + WORKER_FRESH_MS;
+	w->pending[i].deadline_ms = vt_mono_ms() +
+	    (int64_t)(w->a->conf->read_timeout * 1000);
+	/* Under load nginx has sent it all by now: no epoll at all. */
+	worker_conn_check(w, i);
+	if (i >= w->npending)
+		return;	/* dropped */
+	if (w->pending[i].ready)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	/*
+	 * Edge-triggered: an event for each arrival, not each wait
+	 * (what has arrived stays queued: we only peek).  Adding a
+	 * socket that is readable already reports it at once.
+	 */
+	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+	ev.data.fd = fd;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		worker_conn_drop(w, i, "epoll_failed", strerror(errno));
+		return;
+	}
+	w->pending[i].polled = 1;
+}
+
+/* Hand over a ready connection: its fd, taken out of the pending set. */
+static int
+worker_take_ready(struct worker_state *w)
+{
+	int	i, fd;
+
+	for (i = 0; i < w->npending; i++) {
+		if (!w->pending[i].ready)
+			continue;
+		fd = w->pending[i].fd;
+		if (w->pending[i].polled)
+			(void)epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL);
+		w->pending[i] = w->pending[--w->npending];
+		return fd;
+	}
+	return -1;
+}
+
+/*
+ * Under load the listen queue is seldom empty, so the worker tries
+ * accept4 first and waits in epoll_pwait only when nothing is ready:
+ * one system call less per request.  SIGTERM is delivered only inside
+ * epoll_pwait, so after this many requests without a wait the worker
+ * waits there once anyway (with a zero timeout): a stop takes effect
+ * within that many requests.
+ */
+#define WORKER_ACCEPT_STREAK	32
+
+/*
+ * The next connection with a whole, checked request: its fd, or -1 after
+ * a wait (a signal, a timeout, connections that are not ready yet).
+ * While stopping, no new connection is accepted; pending ones still have
+ * until their deadline.
+ */
+static int
+worker_next(struct worker_state *w, const sigset_t *waitmask)
+{
+	struct epoll_event	ev[WORKER_EVENTS];
+	struct epoll_event	lev;
+	int64_t			now, timeout, fresh;
+	int			i, n, fd, full;
+	int			stopping = vt_child_stopping() || w->draining;
+
+	if ((fd = worker_take_ready(w)) >= 0)
+		return fd;
+	/* Nothing else waits for an event: try the queue first. */
+	if (w->streak < WORKER_ACCEPT_STREAK && w->npending == 0) {
+		now = vt_mono_ms();
+		if (!stopping && now >= w->accept_after_ms) {
+			worker_accept_one(w);
+			if ((fd = worker_take_ready(w)) >= 0) {
+				w->streak++;
+				return fd;
+			}
+		}
+	}
+
+	now = vt_mono_ms();
+	for (i = w->npending - 1; i >= 0; i--)
+		if (now >= w->pending[i].deadline_ms)
+			worker_conn_drop(w, i, "read_timeout", "no whole "
+			    "request within read_timeout");
+	if (stopping && w->npending == 0)
+		return -1;
+	fresh = 0;
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].fresh_ms > now &&
+		    (fresh == 0 || w->pending[i].fresh_ms < fresh))
+			fresh = w->pending[i].fresh_ms;
+	/*
+	 * While a fresh connection's request is on its way, the listening
+	 * socket leaves the epoll set (and while the pending set is full):
+	 * EPOLLEXCLUSIVE then wakes another worker for the next connection,
+	 * and this one does not spin on a queue it will not take from.
+	 */
+	full = w->npending >= WORKER_PENDING_MAX;
+	if (w->listening && (fresh > 0 || stopping || full) &&
+	    epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->a->listen_fd, NULL) == 0)
+		w->listening = 0;
+	if (!w->listening && !stopping && fresh == 0 && !full &&
+	    now >= w->accept_after_ms) {
+		memset(&lev, 0, sizeof(lev));
+		lev.events = EPOLLIN | EPOLLEXCLUSIVE;
+		lev.data.fd = w->a->listen_fd;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->a->listen_fd,
+		    &lev) == 0)
+			w->listening = 1;
+	}
+
+	timeout = w->streak >= WORKER_ACCEPT_STREAK ? 0 : 1000;
+	if (!w->listening && w->accept_after_ms - now < timeout)
+		timeout = w->accept_after_ms - now;
+	if (fresh > 0 && fresh - now < timeout)
+		timeout = fresh - now;
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].deadline_ms - now < timeout)
+			timeout = w->pending[i].deadline_ms - now;
+	if (timeout < 0)
+		timeout = 0;
+	w->streak = 0;
+	n = epoll_pwait(w->epfd, ev, WORKER_EVENTS, (int)timeout, waitmask);
+	for (i = 0; i < n; i++) {
+		int	k;
+
+		if (ev[i].data.fd == w->a->listen_fd) {
+			if (!stopping && w->listening)
+				worker_accept_one(w);
+			continue;
+		}
+		if ((k = worker_conn_find(w, ev[i].data.fd)) >= 0 &&
+		    !w->pending[k].ready)
+			worker_conn_check(w, k);
+	}
+	return worker_take_ready(w);
 }
 
 static void
@@ -302,7 +555,7 @@ vt_worker_run(const struct vt_worker_args *a)
 	struct epoll_event	ev;
 	sigset_t		waitmask;
 	struct vt_limits	lim;
-	int			epfd, fd;
+	int			fd;
 	struct vt_child_start	cs = {
 		/* Stop signals arrive only inside epoll_pwait. */
 		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_STOP_IN_WAIT,
@@ -346,24 +599,25 @@ vt_worker_run(const struct vt_worker_args *a)
 	    vt_buf_init(&w.head, 1024, 8192) == VT_ERR ||
 	    FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&w.fcgx, -1, 0) != 0 ||
-	    (epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+	    (w.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 		vt_log_sys(VT_LOG_ERR, "worker_init_failed", "slot=%d", a->slot);
 		_exit(VT_WORKER_EXIT_INIT);
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, a->listen_fd, &ev) == -1) {
+	ev.data.fd = a->listen_fd;
+	if (epoll_ctl(w.epfd, EPOLL_CTL_ADD, a->listen_fd, &ev) == -1) {
 		vt_log_sys(VT_LOG_ERR, "worker_init_failed", "slot=%d", a->slot);
 		_exit(VT_WORKER_EXIT_INIT);
 	}
+	w.listening = 1;
 
 	worker_slot_state(w.slot, VT_SLOT_IDLE);
-	while (!vt_child_stopping()) {
+	while ((!vt_child_stopping() && !w.draining) || w.npending > 0) {
 		uint64_t	busy;
 
-		if ((fd = worker_accept(&w, epfd, &waitmask)) == -1)
+		if ((fd = worker_next(&w, &waitmask)) == -1)
 			continue;
-		vt_count(&a->shm->c.accepted, 1);
 		vt_slot_write_begin(w.slot);
 		w.slot->state = VT_SLOT_READING;
 		w.slot->req_start_mono_ms = vt_mono_ms();
@@ -380,7 +634,7 @@ vt_worker_run(const struct vt_worker_args *a)
 		w.fcgx.ipcFd = fd;
 		w.fcgx.keepConnection = 1;
 		if (FCGX_Accept_r(&w.fcgx) < 0) {
-			/* libfcgi closed it: not a FastCGI request, or it stalled. */
+			/* libfcgi refused what the check let through. */
 			vt_count(&a->shm->c.bad_requests, 1);
 		} else {
 			worker_serve(&w);
@@ -392,13 +646,15 @@ vt_worker_run(const struct vt_worker_args *a)
 		vt_slot_write_end(w.slot);
 		worker_slot_state(w.slot, VT_SLOT_IDLE);
 		vt_limits_get(a->shm, &lim);
-		if (w.limit > 0 && w.served >= w.limit) {
-			worker_slot_state(w.slot, VT_SLOT_EXITING);
-			vt_log_info("worker_recycle", "slot=%d requests=%llu",
-			    a->slot, (unsigned long long)w.served);
-			_exit(VT_WORKER_EXIT_RECYCLE);
-		}
+		/* Recycle: accept no more, serve what is pending. */
+		if (w.limit > 0 && w.served >= w.limit)
+			w.draining = 1;
 	}
 	worker_slot_state(w.slot, VT_SLOT_EXITING);
+	if (w.draining) {
+		vt_log_info("worker_recycle", "slot=%d requests=%llu",
+		    a->slot, (unsigned long long)w.served);
+		_exit(VT_WORKER_EXIT_RECYCLE);
+	}
 	_exit(VT_WORKER_EXIT_OK);
 }

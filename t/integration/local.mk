@@ -73,3 +73,13 @@ EXTRA_DIST += $(VT_UPGRADE_MIGRATE_TESTS)
 VT_CACHE_STALE_TESTS = t/integration/micro-cache-stale.t
 TESTS += $(VT_CACHE_STALE_TESTS)
 EXTRA_DIST += $(VT_CACHE_STALE_TESTS)
+
+# Reliability (issue 17): the worker's accept and read path: out of file
+# descriptors, malformed FastCGI records, stalled clients.
+VT_POOL_INPUT_TESTS = \
+	t/integration/pool-emfile.t \
+	t/integration/pool-badrecord.t \
+	t/integration/pool-stall.t
+
+TESTS += $(VT_POOL_INPUT_TESTS)
+EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
