@@ -34,6 +34,7 @@
 #include "vitals.h"
 #include "db.h"
 #include "migrate.h"
+#include "hung.h"
 #include "tap.h"
 
 #define TIMEOUT_MS	300
@@ -74,72 +75,11 @@ tmp_path(char *dst, size_t len, const char *name)
 		bail("path too long");
 }
 
-static int
-unix_listener(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		bail("socket path too long: %s", path);
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(fd, 16) == -1)
-		bail("listener %s: %s", path, strerror(errno));
-	return fd;
-}
-
-/*
- * A server that accepts and never answers, in a child process: it writes
- * one byte to a pipe per connection accepted and holds every connection
- * open until it is killed.
- */
-static pid_t
-hung_server(const char *path)
-{
-	int	lfd = unix_listener(path), p[2], fds[64], n = 0, fd;
-	pid_t	pid;
-
-	if (pipe(p) == -1)
-		bail("pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1)
-		bail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(p[0]);
-		for (;;) {
-			if ((fd = accept(lfd, NULL, NULL)) == -1) {
-				if (errno == EINTR)
-					continue;
-				_exit(1);
-			}
-			if (n < (int)VT_ARRAY_LEN(fds))
-				fds[n++] = fd;
-			if (write(p[1], "a", 1) != 1)
-				_exit(1);
-		}
-	}
-	close(lfd);
-	close(p[1]);
-	if (fcntl(p[0], F_SETFL, O_NONBLOCK) == -1)
-		bail("fcntl: %s", strerror(errno));
-	accept_pipe = p[0];
-	return pid;
-}
-
+/* Connections the hung server took (hung.h), after 50 ms to settle. */
 static int
 count_accepts(void)
 {
-	char	buf[64];
-	ssize_t	r;
-
-	usleep(50 * 1000);	/* let the child take what is queued */
-	while ((r = read(accept_pipe, buf, sizeof(buf))) > 0)
-		accepted += (int)r;
-	return accepted;
+	return hung_accepts(accept_pipe, &accepted, 50);
 }
 
 static double
@@ -222,7 +162,7 @@ test_unreachable(void)
 	/* A socket file whose listener is gone: refused. */
 	tmp_path(sock, sizeof(sock), "gone.sock");
 	tmp_path(cnf, sizeof(cnf), "gone.cnf");
-	close(unix_listener(sock));
+	close(hung_listener(sock));
 	write_file(cnf, "[vitals]\nsocket=%s\nuser=nobody\n", sock);
 	if ((db = vt_db_open(cnf, NULL)) == NULL)
 		bail("vt_db_open");
@@ -285,7 +225,7 @@ test_hung(void)
 
 	tmp_path(sock, sizeof(sock), "hung.sock");
 	tmp_path(cnf, sizeof(cnf), "hung.cnf");
-	pid = hung_server(sock);
+	pid = hung_server(sock, &accept_pipe);
 	write_file(cnf, "[vitals]\nsocket=%s\nuser=nobody\npassword=x\n",
 	    sock);
 	if ((db = vt_db_open(cnf, NULL)) == NULL)

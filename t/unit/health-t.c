@@ -32,6 +32,7 @@
 #include "health.h"
 #include "log.h"
 #include "vitals.h"
+#include "hung.h"
 #include "tap.h"
 
 #define TIMEOUT_MS	300		/* the probe's deadline */
@@ -85,79 +86,11 @@ tmp_path(char *dst, size_t len, const char *name)
 		bail("path too long");
 }
 
-/*
- * A server that accepts and never answers, in a child process: it writes
- * one byte to a pipe per connection accepted and holds every connection
- * open until it is killed.
- */
-static pid_t
-hung_server(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			lfd, p[2], fds[64], n = 0, fd;
-	pid_t			pid;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		bail("socket path too long: %s", path);
-	strcpy(sun.sun_path, path);
-	if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(lfd, 64) == -1)
-		bail("listener %s: %s", path, strerror(errno));
-	if (pipe(p) == -1)
-		bail("pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1)
-		bail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(p[0]);
-		for (;;) {
-			if ((fd = accept(lfd, NULL, NULL)) == -1) {
-				if (errno == EINTR)
-					continue;
-				_exit(1);
-			}
-			if (n < (int)VT_ARRAY_LEN(fds))
-				fds[n++] = fd;
-			else
-				close(fd);
-			if (write(p[1], "a", 1) != 1)
-				_exit(1);
-		}
-	}
-	close(lfd);
-	close(p[1]);
-	if (fcntl(p[0], F_SETFL, O_NONBLOCK) == -1)
-		bail("fcntl: %s", strerror(errno));
-	accept_pipe = p[0];
-	return pid;
-}
-
-/* Connections the hung server has taken so far. */
+/* Connections the hung server has taken so far (hung.h). */
 static int
 accepts(void)
 {
-	char	buf[64];
-	ssize_t	r;
-
-	usleep(20 * 1000);	/* let the server take what is queued */
-	while ((r = read(accept_pipe, buf, sizeof(buf))) > 0)
-		accepted += (int)r;
-	return accepted;
-}
-
-static pid_t
-spawn(void)
-{
-	pid_t	pid;
-
-	if ((pid = fork()) == -1)
-		bail("fork: %s", strerror(errno));
-	if (pid == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return pid;
+	return hung_accepts(accept_pipe, &accepted, 20);
 }
 
 /* Wait for pid, at most REAP_MS; 1 when it exited 0. */
@@ -218,7 +151,7 @@ hung_prober(void)
 	int			 before = accepts();
 	pid_t			 pid;
 
-	if ((pid = spawn()) == 0) {
+	if ((pid = hung_spawn()) == 0) {
 		vt_health_get(h, &db, hung_cnf, NULL, TIMEOUT_MS, 0, &r);
 		_exit(0);
 	}
@@ -330,7 +263,7 @@ test_single_flight(void)
 	if (pipe(go) == -1)
 		bail("pipe: %s", strerror(errno));
 	for (i = 0; i < RIVALS; i++) {
-		if ((pid[i] = spawn()) != 0)
+		if ((pid[i] = hung_spawn()) != 0)
 			continue;
 		close(go[1]);
 		/* Every rival waits here until the parent lets them all go. */
@@ -528,7 +461,7 @@ test_periods(void)
 	if (pipe(go) == -1)
 		bail("pipe: %s", strerror(errno));
 	for (i = 0; i < HAMMERS; i++) {
-		if ((pid[i] = spawn()) != 0)
+		if ((pid[i] = hung_spawn()) != 0)
 			continue;
 		close(go[1]);
 		if (read(go[0], &c, 1) != 0)
@@ -590,7 +523,7 @@ main(void)
 	tmp_path(sock, sizeof(sock), "hung.sock");
 	tmp_path(hung_cnf, sizeof(hung_cnf), "hung.cnf");
 	write_file(hung_cnf, "[vitals]\nsocket=%s\nuser=nobody\n", sock);
-	server = hung_server(sock);
+	server = hung_server(sock, &accept_pipe);
 
 	test_last();
 	test_cache();

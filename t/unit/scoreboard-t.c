@@ -27,6 +27,7 @@
 #include "clock.h"
 #include "scoreboard.h"
 #include "vitals.h"
+#include "hung.h"
 #include "tap.h"
 
 #define RACE_MS		400		/* how long the readers read */
@@ -56,18 +57,6 @@ report_map(void)
 	if (rep == MAP_FAILED)
 		bail("mmap: %s", strerror(errno));
 	return rep;
-}
-
-static pid_t
-spawn(void)
-{
-	pid_t	pid;
-
-	if ((pid = fork()) == -1)
-		bail("fork: %s", strerror(errno));
-	if (pid == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return pid;
 }
 
 /* Wait for pid; 1 when it exited 0. */
@@ -346,10 +335,10 @@ test_slot_race(void)
 
 	if ((shm = vt_shm_create(-1, &fd, err, sizeof(err))) == NULL)
 		bail("vt_shm_create: %s", err);
-	if ((w = spawn()) == 0)
+	if ((w = hung_spawn()) == 0)
 		slot_writer(&shm->slots[3], rep);
 	for (i = 0; i < READERS; i++)
-		if ((rd[i] = spawn()) == 0)
+		if ((rd[i] = hung_spawn()) == 0)
 			slot_reader(&shm->slots[3], rep, i);
 	usleep(RACE_MS * 1000);
 	__atomic_store_n(&rep->stop, 1, __ATOMIC_RELAXED);
@@ -452,10 +441,10 @@ test_limits(void)
 	    "limits: an odd counter gives zeros after bounded tries");
 	__atomic_fetch_add(&shm->limits_seq, 1, __ATOMIC_RELAXED);
 
-	if ((w = spawn()) == 0)
+	if ((w = hung_spawn()) == 0)
 		limits_writer(shm, rep);
 	for (i = 0; i < READERS; i++)
-		if ((rd[i] = spawn()) == 0)
+		if ((rd[i] = hung_spawn()) == 0)
 			limits_reader(shm, rep, i);
 	usleep(RACE_MS * 1000);
 	__atomic_store_n(&rep->stop, 1, __ATOMIC_RELAXED);
@@ -490,7 +479,7 @@ test_counters(void)
 	if ((shm = vt_shm_create(-1, &fd, err, sizeof(err))) == NULL)
 		bail("vt_shm_create: %s", err);
 	for (i = 0; i < COUNTERS; i++) {
-		if ((pid[i] = spawn()) != 0)
+		if ((pid[i] = hung_spawn()) != 0)
 			continue;
 		for (j = 0; j < COUNT_EACH; j++) {
 			vt_count(&shm->c.accepted, 1);
