@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collect/listeners.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
@@ -25,7 +26,9 @@
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
 #include "collect/proc_stat.h"
+#include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
+#include "collect/proc_vmstat.h"
 #include "collect/rate.h"
 #include "ring.h"
 #include "vitals.h"
@@ -114,6 +117,15 @@ struct vt_host {
 	struct vt_tcp_states	tcp;
 	struct vt_proc_net_netstat netstat;
 	struct vt_proc_pressure	pressure;
+	struct vt_file_nr	filenr;
+	struct vt_proc_vmstat	vmstat;
+
+	/*
+	 * Every listening socket's queue, and who holds the CLOSE_WAIT
+	 * sockets; owners come from the process-scan ticks (listeners.h).
+	 */
+	struct vt_listeners	listeners;
+	struct vt_sock_holders	close_wait_holders;
 
 	/*
 	 * Derived (derive.h).  Rates against the previous sample, valid

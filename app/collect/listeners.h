@@ -27,7 +27,7 @@
 #define VT_MAX_HOLDERS		5	/* processes named per socket state */
 #define VT_LISTENER_ADDRLEN	108	/* an IPv6 text address or a Unix path */
 
-struct vt_listener {
+struct vt_listen_entry {
 	int		family;		/* AF_INET, AF_INET6 or AF_UNIX */
 	char		address[VT_LISTENER_ADDRLEN];	/* "0.0.0.0", "::1", a path */
 	uint16_t	port;		/* 0 for AF_UNIX */
@@ -39,7 +39,7 @@ struct vt_listener {
 };
 
 struct vt_listeners {
-	struct vt_listener	l[VT_MAX_LISTENERS];
+	struct vt_listen_entry	l[VT_MAX_LISTENERS];
 	size_t			n;
 	size_t			total;	/* found; more than n when some were cut */
 	int64_t			owners_ts_ms;	/* last owner walk; 0: never */

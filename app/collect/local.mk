@@ -20,7 +20,9 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_net_netstat.c app/collect/proc_net_netstat.h \
 	app/collect/proc_pressure.c app/collect/proc_pressure.h \
 	app/collect/proc_pid.c app/collect/proc_pid.h \
-	app/collect/rate.c app/collect/rate.h
+	app/collect/rate.c app/collect/rate.h \
+	app/collect/listeners.h app/collect/proc_sys_fs.h \
+	app/collect/proc_vmstat.h
 
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
