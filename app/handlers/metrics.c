@@ -32,8 +32,14 @@ vt_handle_api_metrics(const struct vt_request *req, struct vt_reply *r)
 		return vt_reply_error(r, 500, "response too large");
 	r->status = 200;
 	r->content_type = "application/json";
-	/* One second: nginx's micro-cache may serve it that long. */
-	r->cache_control = "public, max-age=1";
+	/*
+	 * One second: nginx's micro-cache keeps it that long, and then, for
+	 * at most one more, answers others from it while one request fetches
+	 * the next (without that, every request arriving during the refresh
+	 * went to the pool: 20 to 70 a second at c=100).  The page asks with
+	 * cache: 'no-store', so browsers are not told to wait.
+	 */
+	r->cache_control = "public, max-age=1, stale-while-revalidate=1";
 	return 200;
 }
 
