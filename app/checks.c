@@ -175,7 +175,9 @@ held_for(const struct vt_checks *s, int i, enum vt_check_state l,
 {
 	int64_t	since = s->track[i].level_since[l];
 
-	return since == 0 || now < since ? 0 : (long long)((now - since) / 1000);
+	if (since == 0 || now < since)
+		return 0;
+	return (long long)((now - since) / 1000);
 }
 
 static const char *
@@ -299,7 +301,8 @@ check_pool_queue(struct vt_checks *s, const struct vt_checks_conf *c,
 	else if (s->busy_since_ms == 0)
 		s->busy_since_ms = in->now_ms;
 	if (l != VT_CHECK_OK) {
-		say(it, "%llu %s waiting for a worker for %lld s (backlog %llu)",
+		say(it, "%llu %s waiting for a worker for %lld s "
+		    "(backlog %llu)",
 		    (unsigned long long)in->listen_queue,
 		    plural(in->listen_queue, "connection", "connections"),
 		    held_for(s, VT_CHECK_POOL_QUEUE, VT_CHECK_WARNING,
@@ -470,7 +473,8 @@ check_close_wait(struct vt_checks *s, const struct vt_checks_conf *c,
 	if (s->cw_n == 0 || in->now_ms - s->cw_last_ms >= CHECKS_CW_STEP_MS ||
 	    in->now_ms < s->cw_last_ms) {
 		if (s->cw_n == VT_CHECK_CW_MINUTES) {
-			memmove(s->cw, s->cw + 1, sizeof(s->cw[0]) * (s->cw_n - 1));
+			memmove(s->cw, s->cw + 1,
+			    sizeof(s->cw[0]) * (s->cw_n - 1));
 			s->cw_n--;
 		}
 		s->cw[s->cw_n++] = cw;
@@ -537,7 +541,8 @@ fs_hours_left(const struct vt_check_fs_trend *t, int64_t now, double avail)
 
 	if (t->n < 2)
 		return -1;
-	first = t->t[(t->head + VT_CHECK_FS_POINTS - t->n) % VT_CHECK_FS_POINTS];
+	first = t->t[(t->head + VT_CHECK_FS_POINTS - t->n) %
+	    VT_CHECK_FS_POINTS];
 	if (now - first < 10 * 60 * 1000)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -723,7 +728,8 @@ check_cpu(struct vt_checks *s, const struct vt_checks_conf *c,
 			return l;
 		}
 	} else if (in->load_known && in->ncpu > 0) {
-		l = level_above(load, c->cpu_load_warning, c->cpu_load_critical);
+		l = level_above(load, c->cpu_load_warning,
+		    c->cpu_load_critical);
 		set_value(it, load, "");
 		set_threshold(it, threshold_of(l, c->cpu_load_warning,
 		    c->cpu_load_critical));
@@ -898,12 +904,14 @@ checks_verdict(struct vt_checks *s)
 	}
 	if (known == 0) {
 		s->verdict = VT_CHECK_UNKNOWN;
-		snprintf(s->headline, sizeof(s->headline), "Nothing to judge yet");
+		snprintf(s->headline, sizeof(s->headline),
+		    "Nothing to judge yet");
 		return;
 	}
 	for (l = VT_CHECK_CRITICAL; l >= VT_CHECK_WARNING; l--)
 		for (i = 0; i < VT_CHECK_N; i++)
-			if ((int)s->item[i].state == l && n < sizeof(s->headline))
+			if ((int)s->item[i].state == l &&
+			    n < sizeof(s->headline))
 				n += (size_t)snprintf(s->headline + n,
 				    sizeof(s->headline) - n, "%s%s",
 				    n > 0 ? "; " : "", s->item[i].summary);

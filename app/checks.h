@@ -79,10 +79,10 @@ struct vt_checks_conf {
 	double	filesystem_warning;	/* percent used, space or inodes */
 	double	filesystem_critical;
 	double	filesystem_predict_hours;	/* predicted full within */
-	double	filesystem_predict_used;	/* percent, for the prediction */
+	double	filesystem_predict_used;	/* percent, to predict */
 	double	memory_warning;		/* percent available, below */
 	double	memory_critical;
-	double	memory_pressure_warning;	/* PSI memory some avg10, percent */
+	double	memory_pressure_warning;	/* PSI memory some avg10 */
 	double	memory_pressure_critical;	/* PSI memory full avg10 */
 	double	memory_oom_window;	/* s: an OOM kill in it warns */
 	double	cpu_warning;		/* PSI cpu some avg10, percent */
@@ -140,7 +140,8 @@ struct vt_checks_input {
 	uint64_t	crash_backoffs;
 
 	int		listeners_known;
-	struct vt_check_listener listener[VT_CHECK_MAX_LISTENERS];	/* fullest first */
+	/* The fullest first. */
+	struct vt_check_listener listener[VT_CHECK_MAX_LISTENERS];
 	size_t		nlisteners;
 	size_t		listeners_total;
 
@@ -190,7 +191,7 @@ struct vt_check_item {
 	double			value;
 	int			has_threshold;
 	double			threshold;
-	const char	       *unit;	/* "s", "percent", "count", "per_s", "" */
+	const char	       *unit;	/* s, percent, count, per_s or "" */
 	char			summary[192];
 };
 
@@ -232,7 +233,7 @@ struct vt_checks {
 	enum vt_check_state	verdict;
 	char			headline[512];
 	int64_t			evaluated_ms;
-	int64_t			eval_us;	/* the engine's time (the caller's) */
+	int64_t			eval_us;	/* its time, set by the caller */
 
 	/* This evaluation's transitions: a bit per check, and from what. */
 	unsigned		changed;
@@ -240,10 +241,10 @@ struct vt_checks {
 
 	/* Trends. */
 	int64_t			busy_since_ms;	/* every worker busy; 0: not */
-	int64_t			db_fail_since_ms;	/* probes failing; 0: not */
-	struct vt_check_ring	restarts;	/* crashes, watchdog, backoffs */
+	int64_t			db_fail_since_ms;	/* failing; 0: not */
+	struct vt_check_ring	restarts;	/* crash, watchdog, back-off */
 	struct vt_check_ring	oom;
-	uint64_t		cw[VT_CHECK_CW_MINUTES];	/* one a minute */
+	uint64_t		cw[VT_CHECK_CW_MINUTES];	/* a minute apart */
 	size_t			cw_n;
 	int64_t			cw_last_ms;
 	struct vt_check_fs_trend fs[VT_MAX_MOUNTS];

@@ -91,8 +91,8 @@ static const struct conf_key conf_keys[] = {
 	{ "health_interval", CONF_DBL, F(health_interval), 0, 0.1, 3600, "S",
 	  "the recorder refreshes the database health result this often, "
 	  "for the database check (default 2)", NULL },
-	{ "notify_command", CONF_STR, F(notify_command), S(notify_command), 0, 0,
-	  "COMMAND", "run by /bin/sh -c on each check transition "
+	{ "notify_command", CONF_STR, F(notify_command), S(notify_command),
+	  0, 0, "COMMAND", "run by /bin/sh -c on each check transition "
 	  "(default: none)", NULL },
 	{ "notify_timeout", CONF_DBL, F(notify_timeout), 0, 0.1, 3600, "S",
 	  "the notify command is killed after this long (default 10)", NULL },

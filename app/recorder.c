@@ -742,8 +742,8 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 			wait = vt_backoff_fail(&retry, t0);
 		}
 		next_step = t0 + wait;
-		rec_sleep_ms((next_step < next_health ? next_step : next_health) -
-		    vt_mono_ms());
+		rec_sleep_ms((next_step < next_health ? next_step :
+		    next_health) - vt_mono_ms());
 	}
 	vt_log_info("recorder_stop", "rows_written=%llu lost_points=%llu",
 	    (unsigned long long)vt_load(&st->rows_written),

@@ -64,8 +64,8 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	if (s->checks != NULL)
 		vt_checks_init(s->checks);
 	if (s->opt.health_stale_ms <= 0)
-		s->opt.health_stale_ms = (int64_t)(s->opt.checks.health_stale_s *
-		    1000);
+		s->opt.health_stale_ms =
+		    (int64_t)(s->opt.checks.health_stale_s * 1000);
 	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
 	    s->pids[1] == NULL || s->checks == NULL || s->checks_in == NULL ||
 	    vt_buf_init(&s->checks_doc, 8 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -407,12 +407,13 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	if (vt_render_prom(h, (enum vt_prom_names)s->opt.metric_names,
 	    &s->prom) == VT_OK &&
 	    vt_poolview_prom(&s->pool, &s->prom) == VT_OK) {
-		vt_prom_init(&w, &s->prom, (enum vt_prom_names)s->opt.metric_names);
+		vt_prom_init(&w, &s->prom,
+		    (enum vt_prom_names)s->opt.metric_names);
 		vt_checks_prom(s->checks, s->opt.notify != NULL ?
 		    &s->opt.notify->st : NULL, &w);
 		if (vt_prom_finish(&w) == VT_ERR)
-			vt_log_warn("render_failed", "document=prom part=checks "
-			    "bytes=%zu", s->prom.len);
+			vt_log_warn("render_failed",
+			    "document=prom part=checks bytes=%zu", s->prom.len);
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
 		vt_buf_reset(&s->om);
 		if (vt_render_openmetrics(s->prom.data, s->prom.len,

@@ -34,7 +34,7 @@ struct vt_sampler_opts {
 	int		metric_names;	/* enum vt_prom_names */
 	double		interval_s;	/* the schedule, for the lateness */
 	struct vt_checks_conf checks;	/* the thresholds */
-	int64_t		health_stale_ms;	/* the health block's "unknown" */
+	int64_t		health_stale_ms;	/* older health: "unknown" */
 	struct vt_notify *notify;	/* transitions go here; NULL: none */
 };
 

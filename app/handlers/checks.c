@@ -69,7 +69,8 @@ checks_stale(const struct vt_conf *conf, struct vt_buf *body, int64_t age,
 		verdict = vt_check_state_names[it.state];
 	json_object_object_add(doc, "verdict", json_object_new_string(verdict));
 	json_object_object_add(doc, "headline", json_object_new_string(line));
-	json_object_object_add(doc, "sample_age_ms", json_object_new_int64(age));
+	json_object_object_add(doc, "sample_age_ms",
+	    json_object_new_int64(age));
 	s = json_object_to_json_string_length(doc,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	if (s == NULL)

@@ -12,6 +12,7 @@
 
 #include "checks.h"
 #include "db.h"
+#include "render/checks.h"
 #include "tap.h"
 
 #define T0	1700000000000LL		/* wall ms of the first sample */
@@ -120,7 +121,8 @@ test_healthy(void)
 	is_int(bad, 0, "healthy input: every check ok");
 	is_str(vt_check_state_names[S->verdict], "ok", "verdict ok");
 	is_str(S->headline, "Healthy", "headline Healthy");
-	is_str(S->item[VT_CHECK_DATABASE].summary, "Database answered in 1.2 ms",
+	is_str(S->item[VT_CHECK_DATABASE].summary,
+	    "Database answered in 1.2 ms",
 	    "database ok summary");
 	is_str(S->item[VT_CHECK_POOL_QUEUE].summary,
 	    "No connections waiting; 1 of 4 workers busy", "pool_queue ok");
@@ -178,7 +180,8 @@ test_database(void)
 	is_str(state(VT_CHECK_DATABASE), "ok", "unreachable 2 s: still ok "
 	    "(hold 3 s)");
 	eval_at(T0 + 5000);
-	is_str(state(VT_CHECK_DATABASE), "critical", "after the hold: critical");
+	is_str(state(VT_CHECK_DATABASE), "critical",
+	    "after the hold: critical");
 	ok(S->changed == 1u << VT_CHECK_DATABASE, "changed bit of database");
 	is_str(vt_check_state_names[S->from[VT_CHECK_DATABASE]], "ok",
 	    "from ok");
@@ -258,7 +261,8 @@ test_pool(void)
 	is_str(state(VT_CHECK_POOL_QUEUE), "critical", "queue 40: critical");
 	is_int((long long)S->transitions[VT_CHECK_POOL_QUEUE][VT_CHECK_WARNING],
 	    1, "ok -> warning counted");
-	is_int((long long)S->transitions[VT_CHECK_POOL_QUEUE][VT_CHECK_CRITICAL],
+	is_int((long long)
+	    S->transitions[VT_CHECK_POOL_QUEUE][VT_CHECK_CRITICAL],
 	    1, "warning -> critical counted");
 
 	fresh();
@@ -536,6 +540,55 @@ test_sampler_headline(void)
 	    "the master's sampler item");
 }
 
+/* The JSON document and the Prometheus families of a judged state. */
+static void
+test_render(void)
+{
+	struct vt_buf		b;
+	struct vt_prom		w;
+	struct vt_notify_stats	n = { { 3, 1, 2, 0 } };
+	const char	       *p;
+	int			lines = 0;
+	const char	       *want = "{\"verdict\":\"critical\","
+	    "\"headline\":\"Database unreachable for 3 s\","
+	    "\"evaluated_ms\":1700000003000,\"items\":[{\"name\":"
+	    "\"database\",\"state\":\"critical\",\"since_ms\":"
+	    "1700000003000,\"value\":3,\"threshold\":null,\"unit\":\"s\","
+	    "\"summary\":\"Database unreachable for 3 s\",\"chart\":\"db\"},"
+	    "{\"name\":\"pool_queue\",";
+
+	fresh();
+	healthy(T0);
+	I.health_status = VT_DB_UNREACHABLE;
+	run(0, 3);
+	if (vt_buf_init(&b, 1024, 1 << 20) == VT_ERR)
+		bail("out of memory");
+	is_int(vt_checks_json(S, &b), VT_OK, "checks JSON rendered");
+	vt_buf_add(&b, "", 1);
+	ok(strncmp(b.data, want, strlen(want)) == 0,
+	    "the document starts with the verdict and the database item");
+	ok(strstr(b.data, "{\"name\":\"sampler\",") != NULL &&
+	    strstr(b.data, "\"chart\":null}]}") != NULL,
+	    "the sampler item last, its chart null");
+	vt_buf_reset(&b);
+	vt_prom_init(&w, &b, VT_PROM_NAMES_NODE);
+	vt_checks_prom(S, &n, &w);
+	is_int(vt_prom_finish(&w), VT_OK, "families rendered");
+	vt_buf_add(&b, "", 1);
+	for (p = b.data; (p = strstr(p, "\nvitals_check_state{")) != NULL; p++)
+		lines++;
+	is_int(lines, VT_CHECK_N * VT_CHECK_STATES, "a state set per check");
+	ok(strstr(b.data, "vitals_check_state{check=\"database\","
+	    "state=\"critical\"} 1\n") != NULL, "database critical is 1");
+	ok(strstr(b.data, "vitals_check_transitions_total{check=\"database\","
+	    "to=\"critical\"} 1\n") != NULL, "its transition counted");
+	ok(strstr(b.data, "vitals_check_value{check=\"database\"} 3\n") !=
+	    NULL, "its value");
+	ok(strstr(b.data, "vitals_notify_runs_total{result=\"timeout\"} 2\n")
+	    != NULL, "notify runs by result");
+	vt_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -551,6 +604,7 @@ main(void)
 	test_filesystem();
 	test_memory_cpu_fds();
 	test_sampler_headline();
+	test_render();
 	free(S);
 	done_testing();
 	return tap_exit_status();
