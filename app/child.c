@@ -29,6 +29,7 @@ static const struct vt_child_policy	child_policies[VT_CHILD_KINDS] = {
 	    .backoff_max_ms = 30000 },
 	[VT_CHILD_UPGRADE] = { .outlives = 1, .backoff_min_ms = 1,
 	    .backoff_max_ms = 1 },
+	[VT_CHILD_NOTIFY] = { .backoff_min_ms = 1, .backoff_max_ms = 1 },
 };
 
 /* Set by TERM, INT or QUIT in a child. */

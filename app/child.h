@@ -40,6 +40,7 @@ enum vt_child_kind {
 	VT_CHILD_WORKER,
 	VT_CHILD_RECORDER,
 	VT_CHILD_UPGRADE,	/* the new master of a USR2 upgrade */
+	VT_CHILD_NOTIFY,	/* the notify command of a check transition */
 	VT_CHILD_KINDS
 };
 

@@ -42,6 +42,9 @@ static const char *const conf_metric_names[] = {
 
 #define F(field)	offsetof(struct vt_conf, field)
 #define S(field)	sizeof(((struct vt_conf *)0)->field)
+/* A check's threshold, a member of struct vt_checks_conf. */
+#define CK(key, field, lo, hi, arg, help)				\
+	{ key, CONF_DBL, F(checks.field), 0, lo, hi, arg, help, NULL }
 
 static const struct conf_key conf_keys[] = {
 	{ "listen", CONF_STR, F(listen), S(listen), 0, 0, "PATH|HOST:PORT",
@@ -85,10 +88,110 @@ static const struct conf_key conf_keys[] = {
 	  "/metrics names: node_exporter (its mixed-case node_memory_* and "
 	  "node_netstat_*, the default) or snake_case (promtool's lint)",
 	  conf_metric_names },
+	{ "health_interval", CONF_DBL, F(health_interval), 0, 0.1, 3600, "S",
+	  "the recorder refreshes the database health result this often, "
+	  "for the database check (default 2)", NULL },
+	{ "notify_command", CONF_STR, F(notify_command), S(notify_command),
+	  0, 0, "COMMAND", "run by /bin/sh -c on each check transition "
+	  "(default: none)", NULL },
+	{ "notify_timeout", CONF_DBL, F(notify_timeout), 0, 0.1, 3600, "S",
+	  "the notify command is killed after this long (default 10)", NULL },
+	CK("check_hold", hold_s, 0, 3600, "S",
+	    "a condition holds this long before a check leaves ok or "
+	    "escalates (default 3)"),
+	CK("check_clear", clear_s, 0, 86400, "S",
+	    "a condition is clear this long before a check steps down "
+	    "(default 15)"),
+	CK("check_health_stale", health_stale_s, 1, 3600, "S",
+	    "a database health result older than this makes the database "
+	    "check unknown (default 10)"),
+	CK("check_database_warning", database_warning, 0, 3600, "S",
+	    "database probe latency that warns (default 0.1)"),
+	CK("check_database_critical", database_critical, 0, 3600, "S",
+	    "database probe latency that is critical (default 0.4); a failed "
+	    "probe is critical"),
+	CK("check_pool_queue_warning", pool_queue_warning, 0, 1e9, "N",
+	    "connections waiting in the pool's socket that warn (default 1)"),
+	CK("check_pool_queue_critical", pool_queue_critical, 0, 1e9, "N",
+	    "connections waiting that are critical (default 32)"),
+	CK("check_pool_busy", pool_busy, 0, 86400, "S",
+	    "every worker busy this long warns (default 10)"),
+	CK("check_pool_restarts_warning", pool_restarts_warning, 0, 1e9, "N",
+	    "worker crashes and watchdog kills in the window that warn "
+	    "(default 1)"),
+	CK("check_pool_restarts_critical", pool_restarts_critical, 0, 1e9, "N",
+	    "crashes and kills in the window that are critical (default 5; a "
+	    "crash loop back-off is critical)"),
+	CK("check_pool_restarts_window", pool_restarts_window, 1, 3600, "S",
+	    "the window of the restart count (default 60)"),
+	CK("check_listeners_warning", listeners_warning, 0, 1000, "PERCENT",
+	    "a listener's queue, percent of its backlog, that warns (default "
+	    "50)"),
+	CK("check_listeners_critical", listeners_critical, 0, 1000, "PERCENT",
+	    "a listener's queue that is critical (default 90)"),
+	CK("check_listen_overflows_warning", listen_overflows_warning,
+	    0, 1e9, "PER_S",
+	    "ListenOverflows or ListenDrops per second that warn (default "
+	    "0.1)"),
+	CK("check_listen_overflows_critical", listen_overflows_critical,
+	    0, 1e9, "PER_S",
+	    "overflows per second that are critical (default 10)"),
+	CK("check_close_wait_warning", close_wait_warning, 0, 1e12, "N",
+	    "CLOSE_WAIT sockets that warn (default 100)"),
+	CK("check_close_wait_critical", close_wait_critical, 0, 1e12, "N",
+	    "CLOSE_WAIT sockets that are critical (default 1000)"),
+	CK("check_close_wait_growth", close_wait_growth, 1, 15, "MIN",
+	    "minutes of steady CLOSE_WAIT growth that warn (default 5)"),
+	CK("check_close_wait_growth_min", close_wait_growth_min, 0, 1e12, "N",
+	    "CLOSE_WAIT sockets below which growth is ignored (default 20)"),
+	CK("check_filesystem_warning", filesystem_warning, 0, 100, "PERCENT",
+	    "space or inodes used that warn (default 85)"),
+	CK("check_filesystem_critical", filesystem_critical, 0, 100, "PERCENT",
+	    "space or inodes used that are critical (default 95)"),
+	CK("check_filesystem_predict_hours", filesystem_predict_hours,
+	    0, 8760, "H",
+	    "warn when predicted full within this many hours at the recent "
+	    "rate (default 24)"),
+	CK("check_filesystem_predict_used", filesystem_predict_used,
+	    0, 100, "PERCENT",
+	    "the prediction warns only past this much used (default 60)"),
+	CK("check_memory_warning", memory_warning, 0, 100, "PERCENT",
+	    "memory available, percent, under which it warns (default 10)"),
+	CK("check_memory_critical", memory_critical, 0, 100, "PERCENT",
+	    "memory available under which it is critical (default 5)"),
+	CK("check_memory_pressure_warning", memory_pressure_warning,
+	    0, 100, "PERCENT",
+	    "PSI memory some avg10 that warns (default 20)"),
+	CK("check_memory_pressure_critical", memory_pressure_critical,
+	    0, 100, "PERCENT",
+	    "PSI memory full avg10 that is critical (default 10)"),
+	CK("check_memory_oom_window", memory_oom_window, 1, 86400, "S",
+	    "an OOM kill within this many seconds warns (default 300)"),
+	CK("check_cpu_warning", cpu_warning, 0, 100, "PERCENT",
+	    "PSI cpu some avg10 that warns (default 60)"),
+	CK("check_cpu_critical", cpu_critical, 0, 100, "PERCENT",
+	    "PSI cpu some avg10 that is critical (default 90)"),
+	CK("check_cpu_load_warning", cpu_load_warning, 0, 1e6, "LOAD",
+	    "load1 per CPU that warns, without PSI (default 2)"),
+	CK("check_cpu_load_critical", cpu_load_critical, 0, 1e6, "LOAD",
+	    "load1 per CPU that is critical, without PSI (default 4)"),
+	CK("check_cpu_iowait_warning", cpu_iowait_warning, 0, 100, "PERCENT",
+	    "iowait that warns (default 30)"),
+	CK("check_file_descriptors_warning", file_descriptors_warning,
+	    0, 100, "PERCENT",
+	    "open files, percent of fs.file-max, that warn (default 80)"),
+	CK("check_file_descriptors_critical", file_descriptors_critical,
+	    0, 100, "PERCENT",
+	    "open files that are critical (default 95)"),
+	CK("check_sampler_warning", sampler_warning, 0, 86400, "S",
+	    "a sample this old warns (default 5)"),
+	CK("check_sampler_critical", sampler_critical, 0, 86400, "S",
+	    "a sample this old is critical (default 30)"),
 };
 
 #undef F
 #undef S
+#undef CK
 
 void
 vt_conf_defaults(struct vt_conf *c)
@@ -108,6 +211,9 @@ vt_conf_defaults(struct vt_conf *c)
 	strcpy(c->db_group, "vitals");
 	c->health_timeout = 500;
 	c->health_cache = 1000;
+	c->health_interval = 2;
+	vt_checks_conf_defaults(&c->checks);
+	c->notify_timeout = 10;
 }
 
 static const struct conf_key *

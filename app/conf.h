@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "checks.h"
 #include "log.h"
 #include "vitals.h"
 
@@ -34,6 +35,10 @@ struct vt_conf {
 	int		health_cache;		/* ms */
 	char		sql_dir[VT_PATH_LEN];
 	int		metric_names;		/* enum vt_prom_names */
+	double		health_interval;	/* s: the recorder's probe */
+	struct vt_checks_conf checks;		/* check_* thresholds */
+	char		notify_command[1024];	/* "": none */
+	double		notify_timeout;		/* s */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };
 

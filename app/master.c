@@ -336,6 +336,9 @@ master_reaped(void *arg, struct vt_child *c, int status)
 	case VT_CHILD_UPGRADE:
 		vt_upgrade_reaped(m, c, status);
 		break;
+	case VT_CHILD_NOTIFY:
+		vt_notify_reaped(&m->notify, c, status);
+		break;
 	case VT_CHILD_KINDS:
 		break;
 	}
@@ -501,6 +504,7 @@ master_stop(struct master *m, const char *why)
 	if (up->pid > 0)
 		m->up.handed_over = 1;
 	vt_sd_notify("STOPPING=1");
+	vt_notify_kill(&m->notify);
 	if (rec->pid > 0)
 		kill(rec->pid, SIGTERM);
 	for (i = 0; i < VT_MAX_SLOTS; i++)
@@ -579,7 +583,12 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 
 	{
 		struct vt_sampler_opts	o = { .root = m->conf.proc_root,
-			.statvfs = 1, .metric_names = m->conf.metric_names };
+			.statvfs = 1, .metric_names = m->conf.metric_names,
+			.interval_s = m->conf.sample_interval,
+			.checks = m->conf.checks, .notify = &m->notify };
+
+		vt_notify_init(&m->notify, m->conf.notify_command,
+		    m->conf.notify_timeout);
 
 		if (vt_sampler_init(&m->sched.sampler, &o) == VT_ERR) {
 			vt_log_err("sampler_failed", "error=\"out of memory\"");
@@ -643,6 +652,7 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 			master_maintain(&m);
 			master_gauge_queue(&m);
 			master_sample(&m);
+			vt_notify_poll(&m.notify, &m.kids, vt_mono_ms());
 		}
 		pfd.fd = m.sfd;
 		pfd.events = POLLIN;

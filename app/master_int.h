@@ -14,6 +14,7 @@
 #include "child.h"
 #include "conf.h"
 #include "listen.h"
+#include "notify.h"
 #include "sampler.h"
 #include "scoreboard.h"
 
@@ -59,6 +60,7 @@ struct master {
 	struct vt_reload	reload;
 	struct vt_upgrade	up;
 	struct vt_schedule	sched;
+	struct vt_notify	notify;		/* check transitions' command */
 };
 
 /* master.c: the pool, for reload.c and upgrade.c. */

@@ -628,18 +628,38 @@ rec_idle_until_stopped(pid_t parent)
 		rec_sleep_ms(REC_TICK_MS);
 }
 
+/*
+ * Refresh the shared health result for the database check, which must
+ * see a stopped database when nobody asks /health: through the same
+ * single-flight probe as the workers (a fresh enough result is reused),
+ * on a connection of its own, within health_timeout.
+ */
+static void
+rec_health(const struct vt_conf *conf, struct vt_shm *shm, struct vt_db **hdb)
+{
+	struct vt_health_result	r;
+	int			cache = (int)(conf->health_interval * 1000) / 2;
+
+	if (cache > conf->health_cache)
+		cache = conf->health_cache;
+	(void)vt_health_get(&shm->health, hdb, conf->db_config,
+	    conf->db_group[0] != '\0' ? conf->db_group : NULL,
+	    conf->health_timeout, cache, &r);
+}
+
 void
 vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 {
 	struct vt_recorder_state	*st = &shm->recorder;
 	struct vt_recorder		*rec = NULL;
-	struct vt_db			*db = NULL;
+	struct vt_db			*db = NULL, *hdb = NULL;
 	enum vt_db_err			 cat, last_cat = VT_DB_OK;
 	char				 host[VT_REC_HOST_MAX + 1];
 	char				 err[VT_ERRLEN], q[VT_ERRLEN + 8];
 	char				 hq[2 * VT_REC_HOST_MAX + 8];
 	uint64_t			 rows;
 	int64_t				 t0, wait, next_prune, down_since = 0;
+	int64_t				 next_step, next_health;
 	struct vt_backoff		 retry;
 	int				 rc;
 	pid_t				 parent = getppid();
@@ -675,9 +695,19 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	    vt_log_quote(hq, sizeof(hq), host));
 
 	vt_backoff_init(&retry, REC_TICK_MS, REC_RETRY_CAP_MS, 0);
-	next_prune = vt_mono_ms();
+	next_prune = next_step = next_health = vt_mono_ms();
 	while (!vt_child_stopping() && getppid() == parent) {
+		if (vt_mono_ms() >= next_health) {
+			rec_health(conf, shm, &hdb);
+			next_health = vt_mono_ms() +
+			    (int64_t)(conf->health_interval * 1000);
+		}
 		t0 = vt_mono_ms();
+		if (t0 < next_step) {
+			rec_sleep_ms((next_step < next_health ? next_step :
+			    next_health) - t0);
+			continue;
+		}
 		rc = vt_recorder_step(rec, db, &shm->ring, VT_REC_STMT_MS,
 		    &rows, &cat, err, sizeof(err));
 		if (rc == VT_OK) {
@@ -711,13 +741,16 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 			last_cat = cat;
 			wait = vt_backoff_fail(&retry, t0);
 		}
-		rec_sleep_ms(t0 + wait - vt_mono_ms());
+		next_step = t0 + wait;
+		rec_sleep_ms((next_step < next_health ? next_step :
+		    next_health) - vt_mono_ms());
 	}
 	vt_log_info("recorder_stop", "rows_written=%llu lost_points=%llu",
 	    (unsigned long long)vt_load(&st->rows_written),
 	    (unsigned long long)vt_load(&st->lost_points));
 	vt_recorder_free(rec);
 	vt_db_close(db);
+	vt_db_close(hdb);
 	/* After an upgrade the new master's recorder may own these now. */
 	if (__atomic_load_n(&st->pid, __ATOMIC_RELAXED) == (int32_t)getpid())
 		__atomic_store_n(&st->db_up, 0, __ATOMIC_RELAXED);
@@ -726,5 +759,6 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 fail:
 	vt_recorder_free(rec);
 	vt_db_close(db);
+	vt_db_close(hdb);
 	_exit(VT_EX_SOFTWARE);
 }

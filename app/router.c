@@ -22,6 +22,7 @@ static const struct vt_route routes[] = {
 	{ "/api/metrics", GH, vt_handle_api_metrics, "api_metrics", 5 },
 	{ "/metrics", GH, vt_handle_metrics, "metrics", 6 },
 	{ "/api/history", GH, vt_handle_api_history, "api_history", 7 },
+	{ "/api/checks", GH, vt_handle_api_checks, "api_checks", 9 },
 #ifdef VT_TEST_HOOKS
 	{ "/__test/sleep", GH, vt_handle_test_sleep, "test_sleep", 15 },
 #endif

@@ -14,11 +14,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checks_input.h"
 #include "clock.h"
 #include "collect/procfile.h"
 #include "derive.h"
 #include "log.h"
 #include "poolview.h"
+#include "render/checks.h"
 #include "render/json.h"
 #include "render/openmetrics.h"
 #include "render/prom.h"
@@ -57,8 +59,16 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	s->h[1] = calloc(1, sizeof(struct vt_host));
 	s->pids[0] = calloc(1, sizeof(struct vt_pid_table));
 	s->pids[1] = calloc(1, sizeof(struct vt_pid_table));
+	s->checks = calloc(1, sizeof(struct vt_checks));
+	s->checks_in = calloc(1, sizeof(struct vt_checks_input));
+	if (s->checks != NULL)
+		vt_checks_init(s->checks);
+	if (s->opt.health_stale_ms <= 0)
+		s->opt.health_stale_ms =
+		    (int64_t)(s->opt.checks.health_stale_s * 1000);
 	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
-	    s->pids[1] == NULL ||
+	    s->pids[1] == NULL || s->checks == NULL || s->checks_in == NULL ||
+	    vt_buf_init(&s->checks_doc, 8 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->om, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -78,6 +88,9 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->h[1]);
 	free(s->pids[0]);
 	free(s->pids[1]);
+	free(s->checks);
+	free(s->checks_in);
+	vt_buf_free(&s->checks_doc);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
 	vt_buf_free(&s->om);
@@ -281,10 +294,93 @@ sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
 	    ts_ms);
 }
 
+/* One log line per transition, and the notify command's queue. */
+static void
+sampler_transitions(struct vt_sampler *s, const struct vt_host *h)
+{
+	const struct vt_checks *c = s->checks;
+	char			q[256], v[32], t[32];
+	int			i;
+
+	for (i = 0; i < VT_CHECK_N; i++) {
+		const struct vt_check_item *it = &c->item[i];
+
+		if (!(c->changed & (1u << i)))
+			continue;
+		if (it->has_value)
+			snprintf(v, sizeof(v), "%.6g", it->value);
+		else
+			snprintf(v, sizeof(v), "null");
+		if (it->has_threshold)
+			snprintf(t, sizeof(t), "%.6g", it->threshold);
+		else
+			snprintf(t, sizeof(t), "null");
+		vt_log(it->state == VT_CHECK_OK ? VT_LOG_INFO : VT_LOG_WARN,
+		    "check_transition", "check=%s from=%s to=%s value=%s "
+		    "threshold=%s summary=%s", vt_check_names[i],
+		    vt_check_state_names[c->from[i]],
+		    vt_check_state_names[it->state], v, t,
+		    vt_log_quote(q, sizeof(q), it->summary));
+		if (s->opt.notify != NULL)
+			vt_notify_queue(s->opt.notify, c, i, h->hostname);
+	}
+}
+
+/*
+ * Judge the sample: the engine's input from the sample, the pool view
+ * and the shared health result; its time goes in the cost report.
+ */
+static void
+sampler_judge(struct vt_sampler *s, struct vt_shm *shm,
+    const struct vt_host *h)
+{
+	struct vt_health_result	hr;
+	double			late = 0;
+	int64_t			t0 = vt_mono_us();
+
+	vt_health_last(&shm->health, &hr);
+	if (h->interval_s > 0 && s->opt.interval_s > 0)
+		late = h->interval_s - s->opt.interval_s;
+	vt_checks_input_fill(s->checks_in, h, &s->pool, &hr, late);
+	vt_checks_eval(s->checks, &s->opt.checks, s->checks_in);
+	s->checks_us = vt_mono_us() - t0;
+	s->checks->eval_us = s->checks_us;
+	if (s->checks->changed != 0)
+		sampler_transitions(s, h);
+	vt_buf_reset(&s->checks_doc);
+	if (vt_checks_json(s->checks, &s->checks_doc) == VT_OK)
+		(void)vt_doc_publish(&shm->checks_json, s->checks_doc.data,
+		    s->checks_doc.len, h->ts_ms);
+	else
+		vt_log_warn("render_failed", "document=checks bytes=%zu",
+		    s->checks_doc.len);
+}
+
+/* The members after the host's: the pool, the health, the checks. */
+static int
+sampler_members(struct vt_sampler *s, struct vt_shm *shm,
+    const struct vt_host *h)
+{
+	struct vt_health_result	hr;
+
+	vt_health_last(&shm->health, &hr);
+	if (vt_buf_adds(&s->json, ",\"pool\":") == VT_ERR ||
+	    vt_poolview_json(&s->pool, &s->json) == VT_ERR ||
+	    vt_buf_adds(&s->json, ",\"health\":") == VT_ERR ||
+	    vt_health_json(&hr, h->ts_ms, s->opt.health_stale_ms,
+	    &s->json) == VT_ERR ||
+	    vt_buf_adds(&s->json, ",\"checks\":") == VT_ERR ||
+	    vt_buf_add(&s->json, s->checks_doc.data, s->checks_doc.len) ==
+	    VT_ERR)
+		return VT_ERR;
+	return vt_buf_add(&s->json, "}", 1);
+}
+
 void
 vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 {
 	const struct vt_host   *h;
+	struct vt_prom		w;
 
 	h = vt_sampler_collect(s, vt_wall_ms(), vt_mono_us());
 	vt_buf_reset(&s->json);
@@ -295,12 +391,11 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	 * at most one interval old, finer than any scrape interval.
 	 */
 	vt_poolview_fill(&s->pool, shm, vt_mono_ms(), NULL, 0);
+	sampler_judge(s, shm, h);
 	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
 	    s->json.data[s->json.len - 1] == '}') {
 		s->json.len--;
-		if (vt_buf_adds(&s->json, ",\"pool\":") == VT_OK &&
-		    vt_poolview_json(&s->pool, &s->json) == VT_OK &&
-		    vt_buf_add(&s->json, "}", 1) == VT_OK)
+		if (sampler_members(s, shm, h) == VT_OK)
 			(void)vt_doc_publish(&shm->metrics_json, s->json.data,
 			    s->json.len, h->ts_ms);
 		else
@@ -312,6 +407,13 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	if (vt_render_prom(h, (enum vt_prom_names)s->opt.metric_names,
 	    &s->prom) == VT_OK &&
 	    vt_poolview_prom(&s->pool, &s->prom) == VT_OK) {
+		vt_prom_init(&w, &s->prom,
+		    (enum vt_prom_names)s->opt.metric_names);
+		vt_checks_prom(s->checks, s->opt.notify != NULL ?
+		    &s->opt.notify->st : NULL, &w);
+		if (vt_prom_finish(&w) == VT_ERR)
+			vt_log_warn("render_failed",
+			    "document=prom part=checks bytes=%zu", s->prom.len);
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
 		vt_buf_reset(&s->om);
 		if (vt_render_openmetrics(s->prom.data, s->prom.len,

@@ -16,9 +16,11 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "checks.h"
 #include "gzip.h"
 #include "collect/fs_usage.h"
 #include "host.h"
+#include "notify.h"
 #include "poolview.h"
 
 struct vt_shm;
@@ -30,6 +32,10 @@ struct vt_sampler_opts {
 	int		top_every;	/* scan processes every N samples */
 	int		top_budget_ms;
 	int		metric_names;	/* enum vt_prom_names */
+	double		interval_s;	/* the schedule, for the lateness */
+	struct vt_checks_conf checks;	/* the thresholds */
+	int64_t		health_stale_ms;	/* older health: "unknown" */
+	struct vt_notify *notify;	/* transitions go here; NULL: none */
 };
 
 struct vt_sampler {
@@ -50,6 +56,10 @@ struct vt_sampler {
 	struct vt_buf		gz;		/* either, gzipped */
 	struct vt_gzip		gzip;
 	struct vt_poolview	pool;		/* the tick's view of the pool */
+	struct vt_checks       *checks;		/* the engine's state */
+	struct vt_checks_input *checks_in;
+	struct vt_buf		checks_doc;	/* /api/checks */
+	int64_t			checks_us;	/* the engine, this tick */
 	uint64_t		samples;
 	int64_t			last_mono_us;
 	double			duration_sum_s;
@@ -69,7 +79,10 @@ void	vt_sampler_free(struct vt_sampler *s);
 const struct vt_host *vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms,
 	    int64_t mono_us);
 
-/* Collect, render and publish to the scoreboard's documents and ring. */
+/*
+ * Collect, judge (the checks: a log line and a notify per transition),
+ * render and publish to the scoreboard's documents and ring.
+ */
 void	vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm);
 
 #endif /* VT_SAMPLER_H */

@@ -44,7 +44,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	7
+#define VT_SHM_VERSION	8
 #define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
 #define VT_SHM_PARTS_MAX 16
 #define VT_SHM_NAME_LEN	32
@@ -198,6 +198,7 @@ struct vt_shm {
 	int64_t			sample_mono_ms;	/* when it was published */
 	struct vt_doc		metrics_json;
 	struct vt_doc		metrics_prom[VT_EXPO_N];
+	struct vt_doc		checks_json;	/* GET /api/checks */
 	struct vt_recorder_state recorder;
 	struct vt_ring		ring;
 	char			counter_names[VT_COUNTERS_N][VT_SHM_NAME_LEN];

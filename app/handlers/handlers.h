@@ -17,6 +17,8 @@ int	vt_handle_health_ready(const struct vt_request *, struct vt_reply *);
 int	vt_handle_api_metrics(const struct vt_request *, struct vt_reply *);
 int	vt_handle_metrics(const struct vt_request *, struct vt_reply *);
 
+/* checks.c */
+int	vt_handle_api_checks(const struct vt_request *, struct vt_reply *);
 /* history.c */
 int	vt_handle_api_history(const struct vt_request *, struct vt_reply *);
 

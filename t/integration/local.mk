@@ -83,3 +83,13 @@ VT_POOL_INPUT_TESTS = \
 
 TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
+
+# The checks (issue 11): each fault induced on the real stack, read back
+# from /api/checks, /metrics and the log; the notify command.
+VT_CHECKS_TESTS = \
+	t/integration/checks-database.t \
+	t/integration/checks-notify.t \
+	t/integration/checks-pool.t
+
+TESTS += $(VT_CHECKS_TESTS)
+EXTRA_DIST += $(VT_CHECKS_TESTS)
