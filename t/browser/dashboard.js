@@ -416,10 +416,17 @@ async function run(context) {
 	    { cache: 'no-store' }).then((r) => r.json()));
 	let fixture = 'critical';
 	await page.route('**/api/metrics', (route) => {
-		const doc = withFixture(base, fixture, Date.now());
-		if (fixture === 'critical')
-			doc.checks.items[8].summary = '<img src=x ' +
-			    'onerror="window.__pwned=1">PSI missing';
+		const hostile = fixture === 'hostile';
+		const doc = withFixture(base, hostile ? 'critical' : fixture,
+		    Date.now());
+		if (hostile) {
+			doc.checks.items[0].summary = '<img src=x ' +
+			    'onerror="window.__pwned=1">unreachable';
+			doc.listeners.push({ family: 'tcp', address: '<img ' +
+			    'src=x onerror="window.__pwned=2">', port: 1,
+			    queue: 0, backlog: 1, fill_percent: 0, pid: 1,
+			    process: '<svg onload="window.__pwned=3">' });
+		}
 		route.fulfill({ status: 200, contentType: 'application/json',
 		    body: JSON.stringify(doc) });
 	});
@@ -439,10 +446,6 @@ async function run(context) {
 			    .textContent,
 			more: document.getElementById('listeners-more')
 			    .textContent,
-			cpu: document.querySelector('.check[data-check="cpu"]')
-			    .cells[3].textContent,
-			imgs: document.querySelectorAll('#checks img, #verdict img')
-			    .length,
 		};
 	}, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
 	report(crit !== null && /Critical: Database, Listeners, CLOSE_WAIT$/
@@ -459,9 +462,6 @@ async function run(context) {
 	    /Unreachable$/.test(crit.db) && crit.listener === '127.0.0.1:8080' &&
 	    crit.more === 'The 3 fullest of 70 listeners.',
 	    '... the checks list, the database and the listeners follow', crit);
-	report(crit !== null && crit.imgs === 0 && /^<img src=x /.test(crit.cpu) &&
-	    await page.evaluate(() => window.__pwned === undefined),
-	    '... a hostile summary is text, not markup', crit && crit.cpu);
 	report(await page.evaluate(() => {
 		const t = document.getElementById('database');
 		return t !== null && document.querySelector(
@@ -469,6 +469,22 @@ async function run(context) {
 	}), '... and the link leads to the database panel');
 	await page.screenshot({ path: path.join(out, 'verdict-critical.png'),
 	    fullPage: false });
+	fixture = 'hostile';
+	const hostile = await page.waitForFunction(() => {
+		const li = document.querySelector('#verdict li.problem');
+		const th = document.querySelector('#listeners-rows tr:last-child');
+		return li !== null && /unreachable$/.test(li.textContent) &&
+		    th !== null && /^<img/.test(th.textContent) && {
+			banner: li.textContent,
+			row: th.textContent,
+			tags: document.querySelectorAll('#verdict img, ' +
+			    '#checks img, #listeners img, #listeners svg').length,
+			pwned: window.__pwned === undefined ? null : window.__pwned,
+		};
+	}, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+	report(hostile !== null && hostile.tags === 0 && hostile.pwned === null,
+	    '... a hostile summary, address and process are text, not markup',
+	    hostile);
 	fixture = 'healthy';
 	const healthy = await page.waitForFunction(() => {
 		const v = document.getElementById('verdict');

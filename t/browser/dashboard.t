@@ -69,8 +69,8 @@ my $h1 = '<h1 id="hostname"><span data-k="host.hostname" data-f="str">' .
     "$esc</span></h1>";
 ok(index($body, $h1) >= 0, 'the host name is the heading, server-side')
     or diag("no $h1");
-like($body, qr{<body>\n<div id="verdict" class="verdict" }
-    . qr{data-state="(ok|warning|critical|unknown)">},
+like($body, qr{<body>\n<div\x20id="verdict"\x20class="verdict"\x20
+    data-state="(?:ok|warning|critical|unknown)">}x,
     'the verdict banner comes first, server-side');
 my @scripts = $body =~ /<script\b([^>]*)>/g;
 is(scalar(grep { !m{^ src="/static/[^"]+" defer$} } @scripts), 0,
