@@ -16,8 +16,10 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "collect/listeners.h"
 #include "render/html.h"
 #include "render/utf8.h"
 #include "vitals.h"
@@ -35,13 +37,93 @@ enum html_fmt {
 	F_RATE,		/* bytes per second: 12.3 MiB/s */
 	F_PS,		/* events per second: 96/s */
 	F_DUR,		/* seconds as a duration: 3 d 4 h */
+	F_MS,		/* milliseconds as a latency: 1.2 ms */
 	F_AGE		/* milliseconds as an age: 0.4 s */
 };
 
 static const char *const html_fmt_names[] = {
 	[F_STR] = "str", [F_INT] = "int", [F_PCT] = "pct", [F_LOAD] = "load",
 	[F_BYTES] = "bytes", [F_RATE] = "rate", [F_PS] = "ps",
-	[F_DUR] = "dur", [F_AGE] = "age"
+	[F_DUR] = "dur", [F_MS] = "ms", [F_AGE] = "age"
+};
+
+/* The checks block's bounds, and the sampler's staleness (dashboard.js). */
+#define HTML_CHECKS_MAX		32
+#define HTML_SAMPLER_WARN_MS	5000
+#define HTML_SAMPLER_CRIT_MS	30000
+
+/* A check's state, in the order of its weight. */
+enum html_state {
+	S_OK,
+	S_UNKNOWN,
+	S_WARNING,
+	S_CRITICAL
+};
+
+static const struct {
+	const char	*name, *word, *glyph;
+} html_states[] = {
+	/* U+2714 heavy check mark, U+25B2 triangle, U+2716 heavy x */
+	[S_OK] = { "ok", "OK", "\xe2\x9c\x94" },
+	[S_UNKNOWN] = { "unknown", "Unknown", "?" },
+	[S_WARNING] = { "warning", "Warning", "\xe2\x96\xb2" },
+	[S_CRITICAL] = { "critical", "Critical", "\xe2\x9c\x96" }
+};
+
+/* The checks, in the order of the checks block, as the page names them. */
+static const struct {
+	const char	*name, *label;
+} html_check_names[] = {
+	{ "database", "Database" }, { "pool_queue", "Pool queue" },
+	{ "pool_restarts", "Pool restarts" }, { "listeners", "Listeners" },
+	{ "listen_overflows", "Listen overflows" },
+	{ "close_wait", "CLOSE_WAIT" }, { "filesystem", "Filesystems" },
+	{ "memory", "Memory" }, { "cpu", "CPU" },
+	{ "file_descriptors", "File descriptors" }, { "sampler", "Sampler" }
+};
+
+/*
+ * Where a check's "chart" leads: the database panel, the pool, the TCP
+ * chart (established and CLOSE_WAIT) for the network's checks, the
+ * filesystems for the disk's, the memory and CPU charts.  The same
+ * table is CHART_TARGETS in dashboard.js.
+ */
+static const struct {
+	const char	*chart, *id;
+} html_chart_ids[] = {
+	{ "db", "database" }, { "pool", "pool" }, { "net", "fig-tcp" },
+	{ "disk", "fs" }, { "mem", "fig-memory" }, { "cpu", "fig-cpu" }
+};
+
+/* The shared /health result's categories, as the database panel says them. */
+static const struct {
+	const char	*status, *word;
+	enum html_state	 state;
+} html_health[] = {
+	{ "ok", "OK", S_OK },
+	{ "unreachable", "Unreachable", S_CRITICAL },
+	{ "timeout", "Not answering in time", S_CRITICAL },
+	{ "auth", "Access denied", S_CRITICAL },
+	{ "schema", "Wrong schema", S_CRITICAL },
+	{ "error", "Error", S_CRITICAL },
+	{ "unknown", "Not checked yet", S_UNKNOWN }
+};
+
+/* One item of the checks block, as the page shows it. */
+struct html_item {
+	struct json_object	*o;
+	const char		*name, *summary;
+	enum html_state		 state;
+	double			 since_ms;
+	int			 have_since;
+	char			 text[96];	/* the sampler's own summary */
+};
+
+/* A listener's place in the array and its fill, for sorting. */
+struct html_fill_ref {
+	size_t	i;
+	double	fill;
+	int	known;
 };
 
 /* Builder state: the first failure sticks and is checked at the end. */
@@ -50,6 +132,10 @@ struct hw {
 	int		err;
 	size_t		start;		/* where the page begins in out */
 	size_t	       *age_at;		/* split: where the age's text goes */
+	double		now_ms;		/* the sample's time, plus its age */
+	double		age_ms;		/* the sample's age, when known */
+	int		have_now;
+	int		have_age;
 };
 
 static int	html_control(const unsigned char *p, size_t n);
@@ -85,6 +171,20 @@ static void	html_pool(struct hw *w, struct json_object *doc);
 static void	html_top(struct hw *w, struct json_object *doc,
 		    const char *key, const char *id);
 static void	html_processes(struct hw *w, struct json_object *doc);
+static enum html_state html_state_of(const char *s);
+static const char *html_check_label(const char *name);
+static const char *html_chart_target(const char *chart);
+static int	html_item(struct hw *w, struct json_object *items, size_t i,
+		    struct html_item *it);
+static void	hw_state(struct hw *w, enum html_state st, const char *word);
+static void	hw_check_name(struct hw *w, const char *name);
+static void	hw_ago(struct hw *w, int known, double ms);
+static void	html_verdict(struct hw *w, struct json_object *doc);
+static void	html_checks(struct hw *w, struct json_object *doc);
+static void	html_database(struct hw *w, struct json_object *doc);
+static int	html_fill(struct json_object *o, double *v);
+static int	html_fill_cmp(const void *a, const void *b);
+static void	html_listeners(struct hw *w, struct json_object *doc);
 static int	html_page(struct json_object *doc, struct vt_buf *out,
 		    size_t *age_at);
 
@@ -215,6 +315,16 @@ html_fmt(double v, enum html_fmt f, char *dst, size_t len)
 		snprintf(dst, len, "%.*f %s%s", dec, html_round(v, dec),
 		    units[u], f == F_RATE ? "/s" : "");
 		return;
+	case F_MS:
+		if (fabs(v) < 10) {
+			snprintf(dst, len, "%.1f ms", html_round(v, 1));
+			return;
+		}
+		if (v < 10000) {
+			snprintf(dst, len, "%.0f ms", html_round(v, 0));
+			return;
+		}
+		/* FALLTHROUGH */
 	case F_AGE:
 		if (v < 10000) {
 			snprintf(dst, len, "%.1f s", html_round(v / 1000, 1));
@@ -403,7 +513,9 @@ html_head(struct hw *w, struct json_object *doc)
 	    "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n"
 	    "<script src=\"/static/vendor/uPlot.iife.min.js\" defer></script>\n"
 	    "<script src=\"/static/dashboard.js\" defer></script>\n"
-	    "</head>\n<body>\n<header class=\"top\">\n<div class=\"id\">\n"
+	    "</head>\n<body>\n");
+	html_verdict(w, doc);
+	hw_raw(w, "<header class=\"top\">\n<div class=\"id\">\n"
 	    "<h1 id=\"hostname\">");
 	hw_fig(w, doc, "host.hostname", F_STR);
 	hw_raw(w, "</h1>\n<p class=\"sub\">");
@@ -558,12 +670,12 @@ html_history(struct hw *w)
 	    "figures on this page are from the latest sample; reload for "
 	    "newer ones.</p></noscript>\n<div class=\"charts\">\n");
 	for (i = 0; i < VT_ARRAY_LEN(charts); i++)
-		hw_printf(w, "<figure class=\"chart\" "
+		hw_printf(w, "<figure class=\"chart\" id=\"fig-%s\" "
 		    "aria-labelledby=\"chart-%s-h\"><figcaption>"
 		    "<h3 id=\"chart-%s-h\">%s</h3></figcaption>"
 		    "<div class=\"plot\" id=\"chart-%s\" data-chart=\"%s\">"
 		    "</div></figure>\n", charts[i].id, charts[i].id,
-		    charts[i].title, charts[i].id, charts[i].id);
+		    charts[i].id, charts[i].title, charts[i].id, charts[i].id);
 	hw_raw(w, "</div>\n</section>\n");
 }
 
@@ -572,11 +684,12 @@ static void
 html_table_begin(struct hw *w, const char *id, const char *cls,
     const char *title, const char *cols)
 {
-	hw_printf(w, "<section class=\"%s\" aria-labelledby=\"%s-h\">\n"
+	hw_printf(w, "<section id=\"%s\" class=\"%s\" "
+	    "aria-labelledby=\"%s-h\">\n"
 	    "<h2 id=\"%s-h\">%s</h2>\n<div class=\"table-wrap\" "
 	    "role=\"region\" aria-labelledby=\"%s-h\" tabindex=\"0\">\n"
 	    "<table>\n<thead><tr>%s</tr></thead>\n<tbody id=\"%s-rows\">",
-	    cls, id, id, title, id, cols, id);
+	    id, cls, id, id, title, id, cols, id);
 }
 
 static void
@@ -768,7 +881,8 @@ html_pool_item(struct hw *w, struct json_object *doc, const char *title,
 static void
 html_pool(struct hw *w, struct json_object *doc)
 {
-	hw_raw(w, "<section class=\"pool\" aria-labelledby=\"pool-h\">\n"
+	hw_raw(w, "<section id=\"pool\" class=\"pool\" "
+	    "aria-labelledby=\"pool-h\">\n"
 	    "<h2 id=\"pool-h\">FastCGI pool</h2>\n<dl class=\"pairs\">\n");
 	html_pool_item(w, doc, "Workers", "pool.workers");
 	html_pool_item(w, doc, "Idle", "pool.idle");
@@ -833,6 +947,395 @@ html_processes(struct hw *w, struct json_object *doc)
 	hw_raw(w, "</div>\n</section>\n");
 }
 
+/*
+ * The checks' states, from best to worst: the banner shows the worst,
+ * and problems (warning and critical) come critical first.  Each state
+ * has a word and a glyph besides its colour, so colour is never the only
+ * signal.
+ */
+static enum html_state
+html_state_of(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < VT_ARRAY_LEN(html_states); i++)
+		if (strcmp(s, html_states[i].name) == 0)
+			return (enum html_state)i;
+	return S_UNKNOWN;
+}
+
+/* A check's name as the page writes it, or NULL for a name it does not know. */
+static const char *
+html_check_label(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < VT_ARRAY_LEN(html_check_names); i++)
+		if (strcmp(name, html_check_names[i].name) == 0)
+			return html_check_names[i].label;
+	return NULL;
+}
+
+/* The element a check's "chart" links to; the checks list otherwise. */
+static const char *
+html_chart_target(const char *chart)
+{
+	size_t	i;
+
+	for (i = 0; chart != NULL && i < VT_ARRAY_LEN(html_chart_ids); i++)
+		if (strcmp(chart, html_chart_ids[i].chart) == 0)
+			return html_chart_ids[i].id;
+	return "checks";
+}
+
+/*
+ * Item i of the checks block, its sampler judged from the sample's age
+ * when the page knows it (vt_html_page with "sample_age_ms"): stale past
+ * HTML_SAMPLER_WARN_MS is a warning, past HTML_SAMPLER_CRIT_MS critical,
+ * as dashboard.js judges it.  0 when the item is not an object.
+ */
+static int
+html_item(struct hw *w, struct json_object *items, size_t i,
+    struct html_item *it)
+{
+	char	age[32];
+	double	v;
+
+	memset(it, 0, sizeof(*it));
+	it->o = json_object_array_get_idx(items, i);
+	if (!json_object_is_type(it->o, json_type_object))
+		return 0;
+	it->name = html_str(it->o, "name");
+	it->state = html_state_of(html_str(it->o, "state"));
+	it->summary = html_str(it->o, "summary");
+	it->have_since = html_num(it->o, "since_ms", &it->since_ms);
+	if (it->name == NULL || strcmp(it->name, "sampler") != 0 ||
+	    !w->have_age || w->age_ms <= HTML_SAMPLER_WARN_MS)
+		return 1;
+	v = w->age_ms;
+	it->state = v > HTML_SAMPLER_CRIT_MS ? S_CRITICAL : S_WARNING;
+	html_fmt(v, F_AGE, age, sizeof(age));
+	snprintf(it->text, sizeof(it->text), "The last sample is %s old", age);
+	it->summary = it->text;
+	it->since_ms = w->now_ms - v;
+	it->have_since = 1;
+	return 1;
+}
+
+/* A state as a glyph (hidden from screen readers) and its word. */
+static void
+hw_state(struct hw *w, enum html_state st, const char *word)
+{
+	hw_printf(w, "<span class=\"glyph\" aria-hidden=\"true\">%s</span> ",
+	    html_states[st].glyph);
+	hw_raw(w, word != NULL ? word : html_states[st].word);
+}
+
+/* A check's name: the page's word for it, else the name, escaped. */
+static void
+hw_check_name(struct hw *w, const char *name)
+{
+	const char	*label = html_check_label(name);
+
+	if (label != NULL)
+		hw_raw(w, label);
+	else
+		hw_text(w, name);
+}
+
+/* How long ago the wall-clock time ms was, from the sample's time. */
+static void
+hw_ago(struct hw *w, int known, double ms)
+{
+	char	txt[64];
+
+	if (!known || !w->have_now) {
+		hw_raw(w, HTML_DASH);
+		return;
+	}
+	html_fmt(w->now_ms > ms ? w->now_ms - ms : 0, F_AGE, txt, sizeof(txt));
+	hw_raw(w, txt);
+	hw_raw(w, " ago");
+}
+
+/*
+ * The verdict banner, first on the page: "Healthy", or the problems,
+ * critical first, each with its state, its summary and a link to its
+ * chart.  Only the heading line is a live region: it changes when a
+ * check changes state, while the summaries may count seconds.  With no
+ * checks block the banner says so and nothing more.
+ */
+static void
+html_verdict(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *checks = html_get(doc, "checks");
+	struct json_object     *items = html_get(checks, "items");
+	struct html_item	it;
+	enum html_state		st = S_UNKNOWN, worst = S_OK;
+	const char	       *head = NULL;
+	size_t			i, n = 0, pass = 0, unknown = 0, shown = 0;
+	int			pass_no, have = 0;
+
+	if (doc == NULL)
+		head = "Waiting for the first sample\xe2\x80\xa6";
+	else if (!json_object_is_type(checks, json_type_object))
+		head = "Checks not available";
+	else {
+		have = 1;
+		st = html_state_of(html_str(checks, "verdict"));
+		if (json_object_is_type(items, json_type_array))
+			n = json_object_array_length(items);
+		if (n > HTML_CHECKS_MAX)
+			n = HTML_CHECKS_MAX;
+		for (i = 0; i < n; i++) {
+			if (!html_item(w, items, i, &it))
+				continue;
+			if (it.state > worst)
+				worst = it.state;
+			if (it.state == S_OK)
+				pass++;
+			else if (it.state == S_UNKNOWN)
+				unknown++;
+		}
+		if (worst > st && worst >= S_WARNING)
+			st = worst;
+		if (st == S_OK)
+			head = "Healthy";
+	}
+	hw_printf(w, "<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"%s\">\n<p class=\"verdict-head\" role=\"status\" "
+	    "aria-live=\"polite\" aria-atomic=\"true\"><span class=\"glyph\" "
+	    "aria-hidden=\"true\" id=\"verdict-glyph\">%s</span> "
+	    "<strong id=\"verdict-state\">%s"
+	    "</strong><span id=\"verdict-names\">", html_states[st].name,
+	    html_states[st].glyph, head != NULL ? head : html_states[st].word);
+	/* The problems' names, in the live region: critical first. */
+	for (pass_no = S_CRITICAL; have && pass_no >= S_WARNING; pass_no--)
+		for (i = 0; i < n; i++) {
+			if (!html_item(w, items, i, &it) ||
+			    it.state != (enum html_state)pass_no)
+				continue;
+			hw_raw(w, shown++ == 0 ? ": " : ", ");
+			hw_check_name(w, it.name);
+		}
+	hw_raw(w, "</span></p>\n<ul id=\"verdict-list\" class=\"problems\">");
+	for (pass_no = S_CRITICAL; have && pass_no >= S_WARNING; pass_no--)
+		for (i = 0; i < n; i++) {
+			if (!html_item(w, items, i, &it) ||
+			    it.state != (enum html_state)pass_no)
+				continue;
+			hw_raw(w, "<li class=\"problem\" data-check=\"");
+			hw_text(w, it.name);
+			hw_printf(w, "\" data-state=\"%s\">",
+			    html_states[it.state].name);
+			hw_state(w, it.state, NULL);
+			hw_printf(w, " \xe2\x80\x94 <a href=\"#%s\">",
+			    html_chart_target(html_str(it.o, "chart")));
+			hw_text(w, it.summary);
+			hw_raw(w, "</a></li>\n");
+		}
+	hw_raw(w, "</ul>\n<p id=\"verdict-note\" class=\"verdict-note\">");
+	if (have && st == S_OK) {
+		hw_printf(w, "%zu %s pass", pass,
+		    pass == 1 ? "check" : "checks");
+		if (unknown > 0)
+			hw_printf(w, "; %zu cannot be judged", unknown);
+		hw_raw(w, ".");
+	} else if (have && shown == 0)
+		hw_text(w, html_str(checks, "headline"));
+	hw_raw(w, "</p>\n</div>\n");
+}
+
+/* Every check: its state, since when, its summary. */
+static void
+html_checks(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *checks = html_get(doc, "checks");
+	struct json_object     *items = html_get(checks, "items");
+	struct html_item	it;
+	size_t			i, n = 0, rows = 0;
+
+	hw_raw(w, "<section id=\"checks\" class=\"checks\" "
+	    "aria-labelledby=\"checks-h\">\n<h2 id=\"checks-h\">Checks</h2>\n"
+	    "<div class=\"table-wrap\" role=\"region\" "
+	    "aria-labelledby=\"checks-h\" tabindex=\"0\">\n<table>\n"
+	    "<thead><tr><th scope=\"col\">State</th>"
+	    "<th scope=\"col\">Check</th><th scope=\"col\">Since</th>"
+	    "<th scope=\"col\">Summary</th></tr></thead>\n"
+	    "<tbody id=\"checks-rows\">");
+	if (json_object_is_type(items, json_type_array))
+		n = json_object_array_length(items);
+	for (i = 0; i < n && i < HTML_CHECKS_MAX; i++) {
+		if (!html_item(w, items, i, &it))
+			continue;
+		rows++;
+		hw_raw(w, "<tr class=\"check\" data-check=\"");
+		hw_text(w, it.name);
+		hw_printf(w, "\" data-state=\"%s\"><td class=\"st\">",
+		    html_states[it.state].name);
+		hw_state(w, it.state, NULL);
+		hw_raw(w, "</td><th scope=\"row\">");
+		hw_check_name(w, it.name);
+		hw_raw(w, "</th><td class=\"since\">");
+		hw_ago(w, it.have_since, it.since_ms);
+		hw_raw(w, "</td><td>");
+		hw_text(w, it.summary);
+		hw_raw(w, "</td></tr>\n");
+	}
+	if (rows == 0)
+		hw_empty(w, 4, json_object_is_type(checks, json_type_object) ?
+		    "No checks" : "Checks not available");
+	hw_raw(w, "</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+/* The database: the shared /health result, its latency, its age. */
+static void
+html_database(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *health = html_get(doc, "health");
+	const char	       *status = html_str(health, "status");
+	enum html_state		st = S_UNKNOWN;
+	const char	       *word = NULL;
+	size_t			i;
+	double			checked = 0;
+	int			known;
+
+	for (i = 0; status != NULL && i < VT_ARRAY_LEN(html_health); i++)
+		if (strcmp(status, html_health[i].status) == 0) {
+			st = html_health[i].state;
+			word = html_health[i].word;
+		}
+	if (!json_object_is_type(health, json_type_object))
+		word = "Not available";
+	hw_printf(w, "<section id=\"database\" class=\"db\" "
+	    "aria-labelledby=\"database-h\">\n"
+	    "<h2 id=\"database-h\">Database</h2>\n<dl class=\"pairs\">\n"
+	    "<div><dt>Status</dt><dd id=\"db-status\" data-state=\"%s\">",
+	    html_states[st].name);
+	hw_printf(w, "<span class=\"glyph\" aria-hidden=\"true\">%s</span> ",
+	    html_states[st].glyph);
+	if (word != NULL)
+		hw_raw(w, word);
+	else
+		hw_text(w, status);
+	hw_raw(w, "</dd></div>\n<div><dt>Latency</dt><dd>");
+	hw_fig(w, doc, "health.latency_ms", F_MS);
+	hw_raw(w, "</dd></div>\n<div><dt>Checked</dt><dd id=\"db-checked\">");
+	known = html_num(health, "checked_ms", &checked);
+	hw_ago(w, known, checked);
+	hw_raw(w, "</dd></div>\n<div><dt>Schema version</dt><dd>");
+	hw_fig(w, doc, "health.schema_version", F_INT);
+	hw_raw(w, "</dd></div>\n</dl>\n</section>\n");
+}
+
+/* The fill of listener o in percent, from the document or its figures. */
+static int
+html_fill(struct json_object *o, double *v)
+{
+	double	q, b;
+
+	if (html_num(o, "fill_percent", v))
+		return 1;
+	if (!html_num(o, "queue", &q) || !html_num(o, "backlog", &b) || b <= 0)
+		return 0;
+	*v = 100 * q / b;
+	return 1;
+}
+
+/* Fullest first; the document's order between equals. */
+static int
+html_fill_cmp(const void *a, const void *b)
+{
+	const struct html_fill_ref	*x = a, *y = b;
+
+	if (x->known != y->known)
+		return x->known ? -1 : 1;
+	if (x->known && x->fill != y->fill)
+		return x->fill < y->fill ? 1 : -1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Every listening socket's accept queue, fullest first: the address and
+ * port (or the Unix socket's path), the process that holds it, the
+ * queue against the backlog with a fill bar.
+ */
+static void
+html_listeners(struct hw *w, struct json_object *doc)
+{
+	struct json_object     *a = html_get(doc, "listeners");
+	struct html_fill_ref	ref[VT_MAX_LISTENERS];
+	const char	       *family, *proc;
+	size_t			i, n = 0;
+	double			v, q, b, total;
+	int			known;
+
+	html_table_begin(w, "listeners", "tbl wide", "Listeners",
+	    "<th scope=\"col\">Address</th>"
+	    "<th scope=\"col\">Process</th>"
+	    "<th scope=\"col\" class=\"num\">Queue</th>"
+	    "<th scope=\"col\">Fill</th>");
+	if (json_object_is_type(a, json_type_array))
+		n = json_object_array_length(a);
+	if (n > VT_MAX_LISTENERS)
+		n = VT_MAX_LISTENERS;
+	for (i = 0; i < n; i++) {
+		ref[i].i = i;
+		ref[i].known = html_fill(json_object_array_get_idx(a, i),
+		    &ref[i].fill);
+	}
+	qsort(ref, n, sizeof(ref[0]), html_fill_cmp);
+	for (i = 0; i < n; i++) {
+		struct json_object     *o = json_object_array_get_idx(a,
+					    ref[i].i);
+
+		family = html_str(o, "family");
+		hw_raw(w, "<tr><th scope=\"row\">");
+		if (family != NULL && strcmp(family, "tcp6") == 0 &&
+		    html_num(o, "port", &v)) {
+			hw_raw(w, "[");
+			hw_text(w, html_str(o, "address"));
+			hw_printf(w, "]:%.0f", v);
+		} else if (html_num(o, "port", &v)) {
+			hw_text(w, html_str(o, "address"));
+			hw_printf(w, ":%.0f", v);
+		} else
+			hw_text(w, html_str(o, "address"));
+		hw_raw(w, "</th><td>");
+		proc = html_str(o, "process");
+		if (proc != NULL)
+			hw_text(w, proc);
+		if (html_num(o, "pid", &v))
+			hw_printf(w, proc != NULL ? " (%.0f)" : "pid %.0f", v);
+		else if (proc == NULL)
+			hw_raw(w, HTML_DASH);
+		hw_raw(w, "</td><td class=\"num\">");
+		known = html_num(o, "queue", &q);
+		hw_value(w, known, q, F_INT);
+		hw_raw(w, " / ");
+		known = html_num(o, "backlog", &b);
+		hw_value(w, known, b, F_INT);
+		hw_raw(w, "</td><td class=\"use\">");
+		if (ref[i].known) {
+			hw_printf(w, "<meter min=\"0\" max=\"100\" "
+			    "low=\"80\" high=\"90\" optimum=\"0\" "
+			    "value=\"%.1f\"></meter> ",
+			    html_round(ref[i].fill, 1));
+			hw_value(w, 1, ref[i].fill, F_PCT);
+		} else
+			hw_raw(w, HTML_DASH);
+		hw_raw(w, "</td></tr>\n");
+	}
+	if (n == 0)
+		hw_empty(w, 4, json_object_is_type(a, json_type_array) ?
+		    "No listeners" : "Not available");
+	hw_raw(w, "</tbody>\n</table>\n</div>\n"
+	    "<p id=\"listeners-more\" class=\"note\">");
+	if (html_num(doc, "listeners_total", &total) && total > n)
+		hw_printf(w, "The %zu fullest of %.0f listeners.", n, total);
+	hw_raw(w, "</p>\n</section>\n");
+}
+
 void
 vt_html_age(int64_t ms, char *dst, size_t len)
 {
@@ -857,20 +1360,32 @@ static int
 html_page(struct json_object *doc, struct vt_buf *out, size_t *age_at)
 {
 	size_t		start = out->len;
-	struct hw	w = { out, 0, start, age_at };
+	struct hw	w = { out, 0, start, age_at, 0, 0, 0, 0 };
 
 	if (doc != NULL && !json_object_is_type(doc, json_type_object))
 		doc = NULL;
+	/*
+	 * Relative times count from the sample's time plus its age when the
+	 * document has it; a split page is rendered once per sample, so its
+	 * times are the sample's (dashboard.js moves them on).
+	 */
+	w.have_age = html_num(doc, "sample_age_ms", &w.age_ms);
+	w.have_now = html_num(doc, "timestamp_ms", &w.now_ms);
+	if (w.have_now && w.have_age && w.age_ms > 0)
+		w.now_ms += w.age_ms;
 	html_head(&w, doc);
 	hw_raw(&w, "<main id=\"main\">\n");
 	html_now(&w, doc);
+	html_checks(&w, doc);
 	html_history(&w);
 	hw_raw(&w, "<div class=\"tables\">\n");
+	html_listeners(&w, doc);
+	html_database(&w, doc);
+	html_pool(&w, doc);
 	html_network(&w, doc);
 	html_disks(&w, doc);
 	html_filesystems(&w, doc);
 	html_tcp(&w, doc);
-	html_pool(&w, doc);
 	html_processes(&w, doc);
 	hw_raw(&w, "</div>\n</main>\n<footer class=\"foot\"><p>Vitals \xc2\xb7 "
 	    "the same figures as JSON: <a href=\"/api/metrics\">/api/metrics"

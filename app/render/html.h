@@ -11,7 +11,16 @@
  *
  * Every string that reaches the page goes through vt_html_escape():
  * hostnames, interface names, mount points and process names are the
- * kernel's bytes, not trusted text.
+ * kernel's bytes, not trusted text; so are the checks' summaries, which
+ * quote them.
+ *
+ * The page opens with the verdict (#verdict, data-state ok, warning,
+ * critical or unknown): "Healthy", or the problems of the document's
+ * "checks" block, critical first, each linked to its chart; then every
+ * check (.check[data-check=name][data-state=state]), the database's
+ * /health result (#database) and every listener's accept queue
+ * (#listeners).  A document without those blocks renders as before,
+ * with each of them saying it is not available.
  */
 #ifndef VT_RENDER_HTML_H
 #define VT_RENDER_HTML_H
@@ -52,9 +61,13 @@ int	vt_html_escapes(const char *s, struct vt_buf *out);
  * object with "sample_age_ms" and "pool" added), to out.  doc may be NULL
  * (no sample yet): the page then says so and the script fills it in.
  * Missing or null members show as a dash; arrays are cut at the bounds of
- * vitals.h and strings at VT_HTML_STR_MAX, so the page's size is bounded
- * whatever the document holds.  doc is only read.  Returns VT_OK, or
- * VT_ERR when out would pass its cap (out is then as it was).
+ * vitals.h (32 checks, VT_MAX_LISTENERS listeners) and strings at
+ * VT_HTML_STR_MAX, so the page's size is bounded whatever the document
+ * holds.  The sampler check is judged from "sample_age_ms" (a warning
+ * past 5 s, critical past 30 s), as dashboard.js judges it from the
+ * sample's timestamp; relative times count from the sample's time plus
+ * that age.  doc is only read.  Returns VT_OK, or VT_ERR when out would
+ * pass its cap (out is then as it was).
  */
 int	vt_html_page(struct json_object *doc, struct vt_buf *out);
 
@@ -63,7 +76,8 @@ int	vt_html_page(struct json_object *doc, struct vt_buf *out);
  * serving it many times per sample: the age's text is left out and
  * *age_at gets its offset from where the page begins in out; put
  * vt_html_age's text there.  With doc NULL the page has no age
- * (*age_at is 0: nothing goes in).
+ * (*age_at is 0: nothing goes in).  Without an age the sampler check is
+ * the document's, and relative times count from the sample's time.
  */
 int	vt_html_page_split(struct json_object *doc, struct vt_buf *out,
 	    size_t *age_at);

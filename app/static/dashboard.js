@@ -28,6 +28,46 @@
 	 * two seconds at most and a poll a second stay well below it.
 	 */
 	var STALE_AGE_MS = 5000;
+	/*
+	 * The sampler check, judged here from the sample's age as html.c
+	 * judges it from sample_age_ms: a warning past 5 s, critical past
+	 * 30 s (the master cannot report its own stall).
+	 */
+	var SAMPLER_WARN_MS = 5000;
+	var SAMPLER_CRIT_MS = 30000;
+	/* The page's bounds, as html.c's. */
+	var CHECKS_MAX = 32;
+	var LISTENERS_MAX = 64;
+	/* A check's state: its weight, word and glyph (html_states). */
+	var STATES = {
+		ok: { rank: 0, word: 'OK', glyph: '\u2714' },
+		unknown: { rank: 1, word: 'Unknown', glyph: '?' },
+		warning: { rank: 2, word: 'Warning', glyph: '\u25b2' },
+		critical: { rank: 3, word: 'Critical', glyph: '\u2716' }
+	};
+	/* The checks' names as the page writes them (html_check_names). */
+	var CHECK_LABELS = {
+		database: 'Database', pool_queue: 'Pool queue',
+		pool_restarts: 'Pool restarts', listeners: 'Listeners',
+		listen_overflows: 'Listen overflows', close_wait: 'CLOSE_WAIT',
+		filesystem: 'Filesystems', memory: 'Memory', cpu: 'CPU',
+		file_descriptors: 'File descriptors', sampler: 'Sampler'
+	};
+	/* Where a check's chart leads (html_chart_ids). */
+	var CHART_TARGETS = {
+		db: 'database', pool: 'pool', net: 'fig-tcp', disk: 'fs',
+		mem: 'fig-memory', cpu: 'fig-cpu'
+	};
+	/* The /health categories in the database panel (html_health). */
+	var HEALTH = {
+		ok: ['ok', 'OK'],
+		unreachable: ['critical', 'Unreachable'],
+		timeout: ['critical', 'Not answering in time'],
+		auth: ['critical', 'Access denied'],
+		schema: ['critical', 'Wrong schema'],
+		error: ['critical', 'Error'],
+		unknown: ['unknown', 'Not checked yet']
+	};
 	/* How many new samples the clock offset is taken from. */
 	var OFFSET_SAMPLES = 30;
 	var AGE_TICK_MS = 1000;
@@ -104,7 +144,10 @@
 		polling: false,
 		updates: 0,
 		charts: [],
-		live: ''
+		live: '',
+		doc: null,		/* the latest /api/metrics answer */
+		verdictKey: '',
+		checksKey: ''
 	};
 
 	/* --- Formatting: the same rules as html_fmt() ------------------- */
@@ -154,6 +197,12 @@
 			    Math.abs(v) < 100 ? 1 : 0;
 			return round(v, dec).toFixed(dec) + ' ' + UNITS[u] +
 			    (f === 'rate' ? '/s' : '');
+		case 'ms':
+			if (Math.abs(v) < 10)
+				return round(v, 1).toFixed(1) + ' ms';
+			if (v < 10000)
+				return round(v, 0).toFixed(0) + ' ms';
+			/* falls through */
 		case 'age':
 			if (v < 10000)
 				return round(v / 1000, 1).toFixed(1) + ' s';
@@ -427,6 +476,288 @@
 				    n(o, 'rss_bytes', 'bytes')] };
 			}), 5, 'Not known yet');
 		});
+		renderListeners(m);
+	}
+
+	/* --- The checks ----------------------------------------------------- */
+
+	function stateOf(s) {
+		return typeof s === 'string' &&
+		    Object.prototype.hasOwnProperty.call(STATES, s) ? s :
+		    'unknown';
+	}
+
+	function checkLabel(name) {
+		return typeof name === 'string' &&
+		    Object.prototype.hasOwnProperty.call(CHECK_LABELS, name) ?
+		    CHECK_LABELS[name] : fmt(name, 'str');
+	}
+
+	/* The server's clock now, or null before the first sample. */
+	function serverNow() {
+		if (state.offsets.length === 0)
+			return null;
+		return Date.now() - Math.min.apply(null, state.offsets);
+	}
+
+	/* "12 s ago" from a wall-clock time in ms, or a dash. */
+	function ago(now, ms) {
+		if (now === null || num(ms) === null)
+			return DASH;
+		return fmt(Math.max(0, now - ms), 'age') + ' ago';
+	}
+
+	/*
+	 * The checks block's items as the page shows them, the sampler
+	 * judged from the sample's age (sampleAge()): the document's own
+	 * sampler item says ok whenever the master could write it.
+	 */
+	function checkItems(checks, age, now) {
+		return objects(checks.items).slice(0, CHECKS_MAX).map(
+		    function (o) {
+			var it = {
+				name: typeof o.name === 'string' ? o.name : null,
+				state: stateOf(o.state),
+				summary: fmt(o.summary, 'str'),
+				since: num(o.since_ms),
+				chart: o.chart
+			};
+
+			if (it.name === 'sampler' && age !== null &&
+			    age > SAMPLER_WARN_MS) {
+				it.state = age > SAMPLER_CRIT_MS ? 'critical' :
+				    'warning';
+				it.summary = 'The last sample is ' + fmt(age, 'age') +
+				    ' old';
+				it.since = now !== null ? now - age : null;
+			}
+			return it;
+		});
+	}
+
+	function glyph(st) {
+		var g = el('span', 'glyph', STATES[st].glyph);
+
+		g.setAttribute('aria-hidden', 'true');
+		return g;
+	}
+
+	/* A state as its glyph and its word, the children of e. */
+	function setState(e, st, word) {
+		e.replaceChildren(glyph(st), document.createTextNode(' ' +
+		    (word === undefined ? STATES[st].word : word)));
+	}
+
+	/*
+	 * The banner (html_verdict()): the worst state, the problems'
+	 * names (the live region: it changes on a transition only), the
+	 * problems critical first with their summaries and links, and a
+	 * note.
+	 */
+	function renderVerdict(m, items) {
+		var box = document.getElementById('verdict');
+		var checks = get(m, 'checks');
+		var st = 'unknown', head = null, note = '';
+		var problems = [], pass = 0, unknown = 0, key, list, worst = 0;
+
+		if (box === null)
+			return;
+		if (items === null) {
+			head = 'Checks not available';
+		} else {
+			st = stateOf(checks.verdict);
+			items.forEach(function (it) {
+				worst = Math.max(worst, STATES[it.state].rank);
+				if (it.state === 'ok')
+					pass++;
+				else if (it.state === 'unknown')
+					unknown++;
+			});
+			['critical', 'warning'].forEach(function (s) {
+				items.forEach(function (it) {
+					if (it.state === s)
+						problems.push(it);
+				});
+			});
+			if (worst >= STATES.warning.rank &&
+			    worst > STATES[st].rank)
+				st = worst === STATES.critical.rank ? 'critical' :
+				    'warning';
+			if (st === 'ok') {
+				head = 'Healthy';
+				note = pass + (pass === 1 ? ' check' : ' checks') +
+				    ' pass' + (unknown > 0 ? '; ' + unknown +
+				    ' cannot be judged' : '') + '.';
+			} else if (problems.length === 0) {
+				note = fmt(checks.headline, 'str');
+				if (note === DASH)
+					note = '';
+			}
+		}
+		box.dataset.state = st;
+		setText(document.getElementById('verdict-glyph'),
+		    STATES[st].glyph);
+		setText(document.getElementById('verdict-state'),
+		    head !== null ? head : STATES[st].word);
+		setText(document.getElementById('verdict-names'),
+		    problems.length === 0 ? '' : ': ' + problems.map(
+		    function (it) {
+			return checkLabel(it.name);
+		    }).join(', '));
+		setText(document.getElementById('verdict-note'), note);
+		key = JSON.stringify(problems.map(function (it) {
+			return [it.name, it.state, it.summary, it.chart];
+		}));
+		if (key === state.verdictKey)
+			return;
+		state.verdictKey = key;
+		list = document.createDocumentFragment();
+		problems.forEach(function (it) {
+			var li = el('li', 'problem');
+			var a = el('a', '', it.summary);
+
+			li.dataset.check = it.name === null ? DASH : it.name;
+			li.dataset.state = it.state;
+			a.href = '#' + (typeof it.chart === 'string' &&
+			    Object.prototype.hasOwnProperty.call(CHART_TARGETS,
+			    it.chart) ? CHART_TARGETS[it.chart] : 'checks');
+			setState(li, it.state);
+			li.appendChild(document.createTextNode(' \u2014 '));
+			li.appendChild(a);
+			list.appendChild(li);
+		});
+		document.getElementById('verdict-list').replaceChildren(list);
+	}
+
+	/* Every check (html_checks()): updated in place while the names stay. */
+	function renderCheckRows(items, absent, now) {
+		var tb = document.getElementById('checks-rows');
+		var key, frag, i, tr, it;
+
+		if (tb === null)
+			return;
+		key = JSON.stringify((items || []).map(function (x) {
+			return x.name;
+		}));
+		if (items === null || items.length === 0) {
+			state.checksKey = '';
+			renderRows('checks', [], 4, absent ? 'Checks not available' :
+			    'No checks');
+			return;
+		}
+		if (key !== state.checksKey || tb.rows.length !== items.length) {
+			state.checksKey = key;
+			frag = document.createDocumentFragment();
+			items.forEach(function () {
+				tr = el('tr', 'check');
+				tr.appendChild(el('td', 'st'));
+				tr.appendChild(el('th'));
+				tr.lastChild.scope = 'row';
+				tr.appendChild(el('td', 'since'));
+				tr.appendChild(el('td'));
+				frag.appendChild(tr);
+			});
+			tb.replaceChildren(frag);
+		}
+		for (i = 0; i < items.length; i++) {
+			it = items[i];
+			tr = tb.rows[i];
+			tr.dataset.check = it.name === null ? DASH : it.name;
+			if (tr.dataset.state !== it.state) {
+				tr.dataset.state = it.state;
+				setState(tr.cells[0], it.state);
+			}
+			setText(tr.cells[1], checkLabel(it.name));
+			setText(tr.cells[2], ago(now, it.since));
+			setText(tr.cells[3], it.summary);
+		}
+	}
+
+	/* The database panel (html_database()). */
+	function renderDatabase(m, now) {
+		var s = document.getElementById('db-status');
+		var h = get(m, 'health'), status = get(m, 'health.status');
+		var v = ['unknown', 'Not available'];
+
+		if (s === null)
+			return;
+		if (h !== null && typeof h === 'object' && !Array.isArray(h))
+			v = typeof status === 'string' &&
+			    Object.prototype.hasOwnProperty.call(HEALTH, status) ?
+			    HEALTH[status] : ['unknown', fmt(status, 'str')];
+		if (s.dataset.state !== v[0] || s.textContent !==
+		    STATES[v[0]].glyph + ' ' + v[1]) {
+			s.dataset.state = v[0];
+			setState(s, v[0], v[1]);
+		}
+		setText(document.getElementById('db-checked'),
+		    ago(now, get(m, 'health.checked_ms')));
+	}
+
+	/*
+	 * What depends on the clock as well as on the document: the banner,
+	 * the checks' times, the database's age.  Run on every answer and
+	 * every second.
+	 */
+	function renderJudged(age) {
+		var m = state.doc, checks, items = null, now;
+
+		if (m === null)
+			return;
+		now = serverNow();
+		if (now === null && num(m.timestamp_ms) !== null)
+			now = m.timestamp_ms;
+		checks = get(m, 'checks');
+		if (checks !== null && typeof checks === 'object' &&
+		    !Array.isArray(checks))
+			items = checkItems(checks, age, now);
+		renderVerdict(m, items);
+		renderCheckRows(items, items === null, now);
+		renderDatabase(m, now);
+	}
+
+	/* Listeners, fullest first (html_listeners()). */
+	function renderListeners(m) {
+		var a = m.listeners, total = num(m.listeners_total), rows, more;
+
+		rows = objects(a).slice(0, LISTENERS_MAX).map(function (o, i) {
+			var fill = num(o.fill_percent);
+			var q = num(o.queue), b = num(o.backlog);
+
+			if (fill === null && q !== null && b !== null && b > 0)
+				fill = 100 * q / b;
+			return { o: o, i: i, fill: fill };
+		}).sort(function (x, y) {
+			if ((x.fill === null) !== (y.fill === null))
+				return x.fill === null ? 1 : -1;
+			if (x.fill !== null && x.fill !== y.fill)
+				return y.fill - x.fill;
+			return x.i - y.i;
+		}).map(function (r) {
+			var o = r.o, addr = fmt(o.address, 'str'), proc;
+			var port = num(o.port), pid = num(o.pid);
+
+			if (port !== null)
+				addr = (o.family === 'tcp6' ? '[' + addr + ']' : addr) +
+				    ':' + fmt(port, 'int');
+			proc = typeof o.process === 'string' ? o.process : '';
+			if (pid !== null)
+				proc += proc !== '' ? ' (' + fmt(pid, 'int') + ')' :
+				    'pid ' + fmt(pid, 'int');
+			return { cells: [head(addr), { text: proc || DASH },
+			    { cls: 'num', text: fmt(o.queue, 'int') + ' / ' +
+			    fmt(o.backlog, 'int') },
+			    r.fill === null ? { cls: 'use', text: DASH } :
+			    { cls: 'use', meter: round(r.fill, 1),
+			    text: fmt(r.fill, 'pct') }] };
+		});
+		renderRows('listeners', rows, 4, Array.isArray(a) ?
+		    'No listeners' : 'Not available');
+		more = document.getElementById('listeners-more');
+		if (more !== null)
+			setText(more, total !== null && total > rows.length ?
+			    'The ' + rows.length + ' fullest of ' +
+			    fmt(total, 'int') + ' listeners.' : '');
 	}
 
 	/* The header's state: only a change is announced (a live region). */
@@ -539,6 +870,7 @@
 	function judgeAge() {
 		var age = sampleAge(), els, i;
 
+		renderJudged(age);
 		if (age === null)
 			return;
 		els = document.querySelectorAll('[data-k="sample_age_ms"]');
@@ -554,6 +886,7 @@
 	}
 
 	function onMetrics(m) {
+		state.doc = m;
 		bindFigures(m);
 		renderTables(m);
 		if (num(m.timestamp_ms) !== null)

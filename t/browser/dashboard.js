@@ -8,6 +8,11 @@
 //   VT_OUT       a folder for the screenshots and the browser's profile
 //   VT_CHROMIUM  the browser (/usr/bin/chromium)
 //
+// The verdict's documents come from t/fixtures/html/ (the ones html-t
+// renders), served in place of /api/metrics through page.route() with
+// the live answer's figures and fresh times; the screenshots
+// verdict-critical.png and verdict-healthy.png show them.
+//
 // Output: one JSON object a line, {"ok":true|false,"name":"…","diag":"…"}
 // for each check; dashboard.t turns them into TAP.  Exits 0 when it ran
 // to the end (whatever the checks said), non-zero when it could not.
@@ -47,7 +52,34 @@ const FORMAT_CASES = [
 	[null, 'pct', '\u2014'],
 	['x', 'int', '\u2014'],
 	['a<b', 'str', 'a<b'],
+	[1.234, 'ms', '1.2 ms'],
+	[12.5, 'ms', '13 ms'],
+	[12345, 'ms', '12 s'],
+	[0, 'ms', '0.0 ms'],
 ];
+
+// The verdict's documents, t/fixtures/html/ (html-t renders the same).
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'html');
+const BLOCKS = ['checks', 'health', 'listeners', 'listeners_total'];
+
+// A live answer with the blocks of fixture name, its times moved so that
+// the fixture's sample is taken at ts.
+function withFixture(live, name, ts) {
+	const fx = JSON.parse(fs.readFileSync(path.join(FIXTURES, name +
+	    '.json'), 'utf8'));
+	const shift = ts - fx.timestamp_ms;
+	const doc = Object.assign({}, live);
+	BLOCKS.forEach((k) => { doc[k] = fx[k]; });
+	doc.timestamp_ms = ts;
+	doc.checks.evaluated_ms += shift;
+	doc.checks.items.forEach((it) => {
+		if (typeof it.since_ms === 'number')
+			it.since_ms += shift;
+	});
+	if (typeof doc.health.checked_ms === 'number')
+		doc.health.checked_ms += shift;
+	return doc;
+}
 
 function report(ok, name, diag) {
 	const r = { ok: !!ok, name };
@@ -123,6 +155,34 @@ async function run(context) {
 	report(await page.locator('h1').count() === 1, 'one h1');
 	const title = await page.title();
 	report(title.startsWith(hostname), 'the title names the host', title);
+
+	// The verdict banner: first in the body, in words, a live region.
+	const liveDoc = await page.evaluate(() => fetch('/api/metrics',
+	    { cache: 'no-store' }).then((r) => r.json()));
+	const banner = await page.evaluate(() => {
+		const v = document.getElementById('verdict');
+		return v === null ? null : {
+			first: document.body.firstElementChild === v,
+			state: v.dataset.state,
+			text: document.getElementById('verdict-state').textContent,
+			live: v.querySelector('[role="status"][aria-live]') !== null,
+			visible: v.getBoundingClientRect().height > 0,
+		};
+	});
+	const wantHead = liveDoc.checks === undefined ? 'Checks not available' :
+	    liveDoc.checks.verdict === 'ok' ? 'Healthy' : null;
+	report(banner !== null && banner.first && banner.live && banner.visible,
+	    'the verdict banner is the first thing in the page, a live region',
+	    banner);
+	report(banner !== null && ['ok', 'warning', 'critical', 'unknown']
+	    .includes(banner.state) && (wantHead === null ||
+	    banner.text === wantHead), 'the banner says something true of the ' +
+	    'document served: ' + (banner && banner.text), { banner,
+	    checks: liveDoc.checks === undefined ? 'absent' : 'present' });
+	report(await page.locator('#checks-rows tr').count() >= 1 &&
+	    await page.locator('#db-status').count() === 1 &&
+	    await page.locator('#listeners-rows tr').count() >= 1,
+	    'the checks list, the database panel and the listeners table');
 
 	// Live numbers: the script polls /api/metrics every second.
 	const cpu = page.locator('[data-k="cpu.total.busy_percent"]').first();
@@ -337,14 +397,112 @@ async function run(context) {
 		mem: document.querySelector('[data-k="memory.total_bytes"]')
 		    .textContent,
 		fs: document.querySelectorAll('#fs-rows tr').length,
+		verdict: document.getElementById('verdict-state').textContent,
 		net: document.querySelectorAll('#net-rows tr').length,
 		updates: document.documentElement.dataset.updates || null,
 	}));
 	report(first.updates === null && first.h1 === hostname &&
 	    /\d/.test(first.cpu) && /iB$/.test(first.mem) && first.fs >= 1 &&
-	    first.net >= 1, 'without JavaScript the vitals are on the page',
+	    first.net >= 1 && first.verdict !== '',
+	    'without JavaScript the vitals and the verdict are on the page',
 	    first);
 	await nojs.close();
+
+	// The verdict live: the live answer with the critical fixture's
+	// blocks (a hostile summary added), fresh on every poll; then the
+	// healthy one.  Screenshots of both.
+	await page.emulateMedia({ colorScheme: 'light' });
+	const base = await page.evaluate(() => fetch('/api/metrics',
+	    { cache: 'no-store' }).then((r) => r.json()));
+	let fixture = 'critical';
+	await page.route('**/api/metrics', (route) => {
+		const hostile = fixture === 'hostile';
+		const doc = withFixture(base, hostile ? 'critical' : fixture,
+		    Date.now());
+		if (hostile) {
+			doc.checks.items[0].summary = '<img src=x ' +
+			    'onerror="window.__pwned=1">unreachable';
+			doc.listeners.push({ family: 'tcp', address: '<img ' +
+			    'src=x onerror="window.__pwned=2">', port: 1,
+			    queue: 0, backlog: 1, fill_percent: 0, pid: 1,
+			    process: '<svg onload="window.__pwned=3">' });
+		}
+		route.fulfill({ status: 200, contentType: 'application/json',
+		    body: JSON.stringify(doc) });
+	});
+	const crit = await page.waitForFunction(() => {
+		const v = document.getElementById('verdict');
+		return v.dataset.state === 'critical' && {
+			head: v.querySelector('.verdict-head').textContent,
+			items: Array.from(v.querySelectorAll('li.problem')).map(
+			    (li) => ({ check: li.dataset.check,
+			    state: li.dataset.state, text: li.textContent,
+			    href: li.querySelector('a').getAttribute('href') })),
+			row: document.querySelector(
+			    '.check[data-check="database"][data-state="critical"]')
+			    !== null,
+			db: document.getElementById('db-status').textContent,
+			listener: document.querySelector('#listeners-rows th')
+			    .textContent,
+			more: document.getElementById('listeners-more')
+			    .textContent,
+		};
+	}, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+	report(crit !== null && /Critical: Database, Listeners, CLOSE_WAIT$/
+	    .test(crit.head.trim()), 'a critical document: the banner turns ' +
+	    'critical and names the problems, worst first', crit);
+	report(crit !== null && crit.items.length === 3 &&
+	    crit.items[0].check === 'database' &&
+	    crit.items[0].text.trim() === '\u2716 Critical \u2014 Database ' +
+	    'unreachable for 12 s (connection refused)' &&
+	    crit.items[0].href === '#database' &&
+	    crit.items[2].state === 'warning', '... each problem with its ' +
+	    'state, summary and a link to its chart', crit && crit.items);
+	report(crit !== null && crit.row &&
+	    /Unreachable$/.test(crit.db) && crit.listener === '127.0.0.1:8080' &&
+	    crit.more === 'The 3 fullest of 70 listeners.',
+	    '... the checks list, the database and the listeners follow', crit);
+	report(await page.evaluate(() => {
+		const t = document.getElementById('database');
+		return t !== null && document.querySelector(
+		    '#verdict li a[href="#database"]') !== null;
+	}), '... and the link leads to the database panel');
+	await page.screenshot({ path: path.join(out, 'verdict-critical.png'),
+	    fullPage: false });
+	fixture = 'hostile';
+	const hostile = await page.waitForFunction(() => {
+		const li = document.querySelector('#verdict li.problem');
+		const th = document.querySelector('#listeners-rows tr:last-child');
+		return li !== null && /unreachable$/.test(li.textContent) &&
+		    th !== null && /^<img/.test(th.textContent) && {
+			banner: li.textContent,
+			row: th.textContent,
+			tags: document.querySelectorAll('#verdict img, ' +
+			    '#checks img, #listeners img, #listeners svg').length,
+			pwned: window.__pwned === undefined ? null : window.__pwned,
+		};
+	}, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+	report(hostile !== null && hostile.tags === 0 && hostile.pwned === null,
+	    '... a hostile summary, address and process are text, not markup',
+	    hostile);
+	fixture = 'healthy';
+	const healthy = await page.waitForFunction(() => {
+		const v = document.getElementById('verdict');
+		return v.dataset.state === 'ok' && {
+			head: v.querySelector('.verdict-head').textContent.trim(),
+			problems: v.querySelectorAll('li.problem').length,
+			note: document.getElementById('verdict-note').textContent,
+			rows: document.querySelectorAll(
+			    '.check[data-state="ok"]').length,
+		};
+	}, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+	report(healthy !== null && healthy.head === '\u2714 Healthy' &&
+	    healthy.problems === 0 && healthy.note === '11 checks pass.' &&
+	    healthy.rows === 11, 'back to a healthy document: Healthy',
+	    healthy);
+	await page.screenshot({ path: path.join(out, 'verdict-healthy.png'),
+	    fullPage: false });
+	await page.unroute('**/api/metrics');
 
 	// The sample's age is judged from its own timestamp, not from the
 	// sample_age_ms of the answer: a cache repeating an old body (here
@@ -352,8 +510,9 @@ async function run(context) {
 	// says 0.3 s) makes the header say Stale within a few seconds.
 	const frozen = await page.evaluate(() => fetch('/api/metrics',
 	    { cache: 'no-store' }).then((r) => r.text()));
-	const frozenBody = frozen.replace(/"sample_age_ms":\d+/,
-	    '"sample_age_ms":300');
+	const frozenDoc = JSON.parse(frozen);
+	const frozenBody = JSON.stringify(Object.assign(withFixture(frozenDoc,
+	    'healthy', frozenDoc.timestamp_ms), { sample_age_ms: 300 }));
 	await page.route('**/api/metrics', (route) => route.fulfill({
 		status: 200, contentType: 'application/json', body: frozenBody,
 	}));
@@ -369,6 +528,15 @@ async function run(context) {
 	    'Stale after ' + frozenSecs.toFixed(1) + ' s (' + staleText + ')',
 	    { staleText, frozenSecs, live: await page.locator('#live-state')
 	    .textContent() });
+	const sampler = await page.evaluate(() => ({
+		state: document.getElementById('verdict').dataset.state,
+		items: Array.from(document.querySelectorAll('#verdict li'))
+		    .map((li) => li.dataset.check + ': ' + li.textContent),
+	}));
+	report(sampler.state === 'warning' && sampler.items.length === 1 &&
+	    /^sampler: \u25b2 Warning \u2014 The last sample is \d/.test(
+	    sampler.items[0]), '... and the banner has the sampler a warning, ' +
+	    'judged in the page', sampler);
 	await page.unroute('**/api/metrics');
 	report(await page.waitForFunction(() =>
 	    document.getElementById('live-state').textContent === 'Live',

@@ -4,9 +4,12 @@
 # headless Chromium as a person sees it: the host name, live figures,
 # six charts with a size, the range selector (a range without history
 # explains itself), a phone's width, the dark scheme, the page without
-# JavaScript, the header leaving Live when the sample grows old (an answer
-# repeated from a cache, then the pool SIGSTOPped by the driver), and no
-# console error or CSP violation on the way.
+# JavaScript, the verdict banner (first in the page; critical then
+# healthy for the documents of t/fixtures/html/ served in place of
+# /api/metrics, a hostile summary kept as text, the sampler judged stale
+# in the page), the header leaving Live when the sample grows old (an
+# answer repeated from a cache, then the pool SIGSTOPped by the driver),
+# and no console error or CSP violation on the way.
 #
 # The browser part is t/browser/dashboard.js (playwright-core, from
 # `npm ci`, driving Debian's chromium); it prints one JSON result a line.
@@ -66,6 +69,9 @@ my $h1 = '<h1 id="hostname"><span data-k="host.hostname" data-f="str">' .
     "$esc</span></h1>";
 ok(index($body, $h1) >= 0, 'the host name is the heading, server-side')
     or diag("no $h1");
+like($body, qr{<body>\n<div\x20id="verdict"\x20class="verdict"\x20
+    data-state="(?:ok|warning|critical|unknown)">}x,
+    'the verdict banner comes first, server-side');
 my @scripts = $body =~ /<script\b([^>]*)>/g;
 is(scalar(grep { !m{^ src="/static/[^"]+" defer$} } @scripts), 0,
     'every script is a file under /static/')

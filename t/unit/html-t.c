@@ -7,7 +7,11 @@
  * no document at all, for wrong types, for a real sampler document
  * (t/expected/vm2.json) and for one far past the bounds: every tag of the
  * output must be one the template writes, with no attribute it does not
- * write, and the size must stay bounded.  Last, the handler of GET / on
+ * write, and the size must stay bounded.  Then the verdict banner, the
+ * checks list, the database panel and the listeners table for the
+ * documents of t/fixtures/html/ (healthy, warning, critical, hostile
+ * strings), with the block absent, with a stale sample, and far past
+ * their bounds.  Last, the handler of GET / on
  * a scoreboard of the test's own: before the first sample, with one,
  * with a newer one, with a document that does not parse.
  */
@@ -21,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "clock.h"
+#include "collect/listeners.h"
 #include "handlers/handlers.h"
 #include "render/html.h"
 #include "scoreboard.h"
@@ -78,7 +83,7 @@ static const char *const tags[] = {
 	"header", "div", "h1", "h2", "h3", "p", "span", "main", "section",
 	"dl", "dt", "dd", "fieldset", "legend", "input", "label", "noscript",
 	"figure", "figcaption", "table", "caption", "thead", "tbody", "tr",
-	"th", "td", "meter", "footer", "a"
+	"th", "td", "meter", "footer", "a", "ul", "li", "strong"
 };
 
 static const char *const attrs[] = {
@@ -86,7 +91,7 @@ static const char *const attrs[] = {
 	"defer", "id", "class", "role", "aria-live", "aria-hidden",
 	"aria-labelledby", "data-k", "data-f", "value", "checked", "for",
 	"data-chart", "tabindex", "scope", "colspan", "min", "max", "low",
-	"high", "optimum"
+	"high", "optimum", "data-state", "data-check", "aria-atomic"
 };
 
 static int
@@ -585,6 +590,383 @@ test_handler(void)
 	free(doc);
 }
 
+/* The page for the fixture t/fixtures/html/<name>.json, into b. */
+static struct json_object *
+render_fixture(const char *name, int64_t age_ms, struct vt_buf *b)
+{
+	struct json_object	*doc;
+	char			 path[128], *text;
+
+	snprintf(path, sizeof(path), "html/%s.json", name);
+	text = tap_fixture(path, NULL);
+	doc = parse(text);
+	free(text);
+	if (age_ms >= 0)
+		json_object_object_add(doc, "sample_age_ms",
+		    json_object_new_int64(age_ms));
+	vt_buf_reset(b);
+	if (vt_html_page(doc, b) == VT_ERR)
+		bail("the %s page does not render", name);
+	return doc;
+}
+
+/* How many times s occurs in the page. */
+static size_t
+count(const char *page, const char *s)
+{
+	size_t		n = 0;
+	const char     *p = page;
+
+	while ((p = strstr(p, s)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Every href is one of the page's own: a fragment or a path. */
+static int
+hrefs_ok(const char *page)
+{
+	const char	*p = page;
+
+	while ((p = strstr(p, "href=\"")) != NULL) {
+		p += 6;
+		if (*p != '#' && *p != '/')
+			return 0;
+	}
+	return 1;
+}
+
+/* The page from the first occurrence of what, or "". */
+static const char *
+after(const char *page, const char *what)
+{
+	const char	*p = strstr(page, what);
+
+	return p != NULL ? p : "";
+}
+
+static void
+test_verdict(void)
+{
+	struct json_object	*doc;
+	struct vt_buf		 b;
+	const char		*why, *p, *q, *r;
+
+	vt_buf_init(&b, 4096, PAGE_MAX);
+
+	doc = render_fixture("healthy", 300, &b);
+	why = markup_check(b.data);
+	ok(why == NULL, "healthy: the template's markup only%s%s",
+	    why ? ": " : "", why ? why : "");
+	ok(strstr(b.data, "<body>\n<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"ok\">") != NULL,
+	    "healthy: the banner comes first in the body, state ok");
+	ok(strstr(b.data, "<strong id=\"verdict-state\">Healthy</strong>"
+	    "<span id=\"verdict-names\"></span>") != NULL,
+	    "... it says Healthy");
+	ok(strstr(b.data, "aria-hidden=\"true\" id=\"verdict-glyph\">"
+	    "\xe2\x9c\x94</span>") != NULL, "... with a check mark");
+	ok(strstr(b.data, "<p class=\"verdict-head\" role=\"status\" "
+	    "aria-live=\"polite\"") != NULL, "... in a live region");
+	ok(strstr(b.data, "<ul id=\"verdict-list\" class=\"problems\"></ul>") !=
+	    NULL, "... no problem listed");
+	ok(strstr(b.data, ">11 checks pass.</p>") != NULL,
+	    "... and how many checks pass");
+	is_int(count(b.data, "<tr class=\"check\""), 11, "every check listed");
+	ok(strstr(b.data, "<tr class=\"check\" data-check=\"database\" "
+	    "data-state=\"ok\"><td class=\"st\"><span class=\"glyph\" "
+	    "aria-hidden=\"true\">\xe2\x9c\x94</span> OK</td>"
+	    "<th scope=\"row\">Database</th><td class=\"since\">1 h 1 min "
+	    "ago</td><td>Database answers in 1.2 ms</td></tr>") != NULL,
+	    "a check%ss row: state, name, since when, summary", "'");
+	ok(strstr(b.data, "<dd id=\"db-status\" data-state=\"ok\"><span "
+	    "class=\"glyph\" aria-hidden=\"true\">\xe2\x9c\x94</span> OK</dd>")
+	    != NULL, "the database panel: OK");
+	ok(strstr(b.data, "data-k=\"health.latency_ms\" data-f=\"ms\">1.2 ms<")
+	    != NULL, "... its latency");
+	ok(strstr(b.data, "<dd id=\"db-checked\">2.8 s ago</dd>") != NULL,
+	    "... checked 2.8 s ago (2.5 s before the sample, 0.3 s old)");
+	ok(strstr(b.data, "data-k=\"health.schema_version\" data-f=\"int\">3<")
+	    != NULL, "... its schema version");
+	p = after(b.data, "<tbody id=\"listeners-rows\">");
+	ok(strstr(p, "<tr><th scope=\"row\">0.0.0.0:443</th><td>nginx (812)"
+	    "</td><td class=\"num\">3 / 511</td><td class=\"use\"><meter "
+	    "min=\"0\" max=\"100\" low=\"80\" high=\"90\" optimum=\"0\" "
+	    "value=\"0.6\"></meter> 0.6 %</td></tr>") ==
+	    p + strlen("<tbody id=\"listeners-rows\">"),
+	    "listeners: address:port, process (pid), queue / backlog, a bar");
+	ok(strstr(p, "<th scope=\"row\">/run/vitals/vitals.sock</th>"
+	    "<td>vitals (700)</td>") != NULL, "... a Unix socket by its path");
+	ok(strstr(p, "<th scope=\"row\">[::1]:3306</th><td>\xe2\x80\x94</td>")
+	    != NULL, "... IPv6 in brackets, an unknown owner as a dash");
+	ok(strstr(b.data, "<p id=\"listeners-more\" class=\"note\"></p>") !=
+	    NULL, "... all of them shown: no note");
+	json_object_put(doc);
+
+	doc = render_fixture("warning", 300, &b);
+	why = markup_check(b.data);
+	ok(why == NULL, "warning: the template's markup only%s%s",
+	    why ? ": " : "", why ? why : "");
+	ok(strstr(b.data, "<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"warning\">") != NULL, "warning: the banner's state");
+	ok(strstr(b.data, "\xe2\x96\xb2</span> <strong id=\"verdict-state\">"
+	    "Warning</strong><span id=\"verdict-names\">: CLOSE_WAIT</span>")
+	    != NULL, "... Warning, a glyph, the check's name");
+	ok(strstr(b.data, "<li class=\"problem\" data-check=\"close_wait\" "
+	    "data-state=\"warning\"><span class=\"glyph\" aria-hidden=\"true\">"
+	    "\xe2\x96\xb2</span> Warning \xe2\x80\x94 <a href=\"#fig-tcp\">"
+	    "CLOSE_WAIT 412 and rising for 6 min; most held by python3 pid "
+	    "326662</a></li>") != NULL,
+	    "... the problem: state, summary, a link to its chart");
+	is_int(count(b.data, "<li class=\"problem\""), 1, "... only it");
+	ok(strstr(b.data, "<td class=\"since\">6 min 0 s ago</td>") != NULL,
+	    "... warning for 6 min");
+	ok(strstr(b.data, "<p id=\"verdict-note\" class=\"verdict-note\">"
+	    "</p>") != NULL, "... no note: the list says it");
+	json_object_put(doc);
+
+	doc = render_fixture("critical", 300, &b);
+	why = markup_check(b.data);
+	ok(why == NULL, "critical: the template's markup only%s%s",
+	    why ? ": " : "", why ? why : "");
+	ok(strstr(b.data, "<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"critical\">") != NULL,
+	    "critical: the banner's state");
+	ok(strstr(b.data, "\xe2\x9c\x96</span> <strong id=\"verdict-state\">"
+	    "Critical</strong><span id=\"verdict-names\">: Database, "
+	    "Listeners, CLOSE_WAIT</span>") != NULL,
+	    "... the problems' names, critical first");
+	p = strstr(b.data, "data-check=\"database\" data-state=\"critical\">");
+	q = strstr(b.data, "<li class=\"problem\" data-check=\"listeners\"");
+	r = strstr(b.data, "<li class=\"problem\" data-check=\"close_wait\"");
+	ok(p != NULL && q != NULL && r != NULL && p < q && q < r,
+	    "... worst first, then in the checks' order");
+	ok(strstr(b.data, "Critical \xe2\x80\x94 <a href=\"#database\">"
+	    "Database unreachable for 12 s (connection refused)</a></li>") !=
+	    NULL,
+	    "... \"Critical \xe2\x80\x94 Database unreachable for 12 s\", "
+	    "linked to the database panel");
+	is_int(count(b.data, "<li class=\"problem\""), 3,
+	    "... three problems; unknown and ok are not");
+	ok(strstr(b.data, "<tr class=\"check\" data-check=\"cpu\" "
+	    "data-state=\"unknown\"><td class=\"st\"><span class=\"glyph\" "
+	    "aria-hidden=\"true\">?</span> Unknown</td><th scope=\"row\">CPU"
+	    "</th><td class=\"since\">\xe2\x80\x94</td>") != NULL,
+	    "an unknown check: ?, Unknown, no since");
+	ok(strstr(b.data, "<dd id=\"db-status\" data-state=\"critical\">"
+	    "<span class=\"glyph\" aria-hidden=\"true\">\xe2\x9c\x96</span> "
+	    "Unreachable</dd>") != NULL, "the database panel: Unreachable");
+	ok(strstr(b.data, "data-f=\"ms\">\xe2\x80\x94<") != NULL,
+	    "... no latency");
+	p = after(b.data, "<tbody id=\"listeners-rows\">");
+	q = strstr(p, "127.0.0.1:8080");
+	r = strstr(p, "/run/vitals/vitals.sock");
+	ok(q != NULL && r != NULL && q < r && r < strstr(p, "0.0.0.0:443"),
+	    "listeners: fullest first");
+	ok(strstr(p, "<td class=\"num\">129 / 128</td><td class=\"use\">"
+	    "<meter min=\"0\" max=\"100\" low=\"80\" high=\"90\" optimum=\"0\" "
+	    "value=\"100.8\"></meter> 100.8 %</td>") != NULL,
+	    "... the full one: 129 of 128, 100.8 %%");
+	ok(strstr(b.data, "<p id=\"listeners-more\" class=\"note\">The 3 "
+	    "fullest of 70 listeners.</p>") != NULL,
+	    "... and how many there are in all");
+	json_object_put(doc);
+
+	/* The sampler, judged from the sample's age. */
+	doc = render_fixture("healthy", 12000, &b);
+	ok(strstr(b.data, "data-state=\"warning\">") != NULL &&
+	    strstr(b.data, "<span id=\"verdict-names\">: Sampler</span>") !=
+	    NULL, "a sample 12 s old: the sampler is a warning");
+	ok(strstr(b.data, "<li class=\"problem\" data-check=\"sampler\" "
+	    "data-state=\"warning\">") != NULL && strstr(b.data,
+	    "<a href=\"#checks\">The last sample is 12 s old</a>") != NULL,
+	    "... \"The last sample is 12 s old\"");
+	json_object_put(doc);
+	doc = render_fixture("healthy", 45000, &b);
+	ok(strstr(b.data, "<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"critical\">") != NULL && strstr(b.data,
+	    "The last sample is 45 s old") != NULL,
+	    "45 s old: critical");
+	json_object_put(doc);
+	doc = render_fixture("healthy", 4900, &b);
+	ok(strstr(b.data, "data-state=\"ok\">") != NULL,
+	    "4.9 s old: still healthy");
+	json_object_put(doc);
+
+	/* Served per sample: rendered once, times from the sample. */
+	{
+		char	*text = tap_fixture("html/healthy.json", NULL);
+		size_t	 age_at;
+
+		doc = parse(text);
+		free(text);
+		vt_buf_reset(&b);
+		ok(vt_html_page_split(doc, &b, &age_at) == VT_OK &&
+		    strstr(b.data, "data-state=\"ok\">") != NULL &&
+		    strstr(b.data, "<dd id=\"db-checked\">2.5 s ago</dd>") !=
+		    NULL, "the split page: healthy, times from the sample");
+		json_object_put(doc);
+	}
+
+	/* The block absent: neutral, and says so. */
+	doc = parse(hostile_doc);
+	vt_buf_reset(&b);
+	vt_html_page(doc, &b);
+	ok(strstr(b.data, "<div id=\"verdict\" class=\"verdict\" "
+	    "data-state=\"unknown\">") != NULL && strstr(b.data,
+	    "<strong id=\"verdict-state\">Checks not available</strong>") !=
+	    NULL, "no checks block: \"Checks not available\"");
+	ok(strstr(b.data, "<ul id=\"verdict-list\" class=\"problems\"></ul>\n"
+	    "<p id=\"verdict-note\" class=\"verdict-note\"></p>") != NULL,
+	    "... and nothing else in the banner");
+	ok(strstr(b.data, "<tbody id=\"checks-rows\"><tr><td colspan=\"4\" "
+	    "class=\"empty\">Checks not available</td></tr>") != NULL,
+	    "... nor in the checks list");
+	ok(strstr(b.data, "\xe2\x80\x94</span> Not available</dd>") == NULL &&
+	    strstr(b.data, "aria-hidden=\"true\">?</span> Not available</dd>")
+	    != NULL, "no health block: the database is Not available");
+	ok(strstr(b.data, "<tbody id=\"listeners-rows\"><tr><td colspan=\"4\" "
+	    "class=\"empty\">Not available</td></tr>") != NULL,
+	    "no listeners: Not available");
+	json_object_put(doc);
+
+	vt_buf_reset(&b);
+	vt_html_page(NULL, &b);
+	ok(strstr(b.data, "<strong id=\"verdict-state\">Waiting for the first "
+	    "sample\xe2\x80\xa6</strong>") != NULL,
+	    "no sample yet: the banner waits for one");
+
+	/* A verdict without items: the headline says it. */
+	doc = parse("{\"checks\":{\"verdict\":\"warning\",\"headline\":"
+	    "\"<x> disk\",\"items\":[]},\"listeners\":[]}");
+	vt_buf_reset(&b);
+	vt_html_page(doc, &b);
+	ok(strstr(b.data, "data-state=\"warning\">") != NULL &&
+	    strstr(b.data, "<p id=\"verdict-note\" class=\"verdict-note\">"
+	    "&lt;x&gt; disk</p>") != NULL,
+	    "a warning with no item: the headline, escaped");
+	ok(strstr(b.data, "class=\"empty\">No checks<") != NULL &&
+	    strstr(b.data, "class=\"empty\">No listeners<") != NULL,
+	    "... empty lists say they are empty");
+	json_object_put(doc);
+	vt_buf_free(&b);
+}
+
+static void
+test_verdict_hostile(void)
+{
+	struct json_object	*doc;
+	struct vt_buf		 b;
+	const char		*why;
+
+	vt_buf_init(&b, 4096, PAGE_MAX);
+	doc = render_fixture("hostile-checks", 300, &b);
+	why = markup_check(b.data);
+	ok(why == NULL, "hostile checks: the template's markup only%s%s",
+	    why ? ": " : "", why ? why : "");
+	ok(strstr(b.data, "<img") == NULL && strstr(b.data, "<svg") == NULL &&
+	    strstr(b.data, "<b>") == NULL && strstr(b.data, "<i>") == NULL,
+	    "... no tag from the document");
+	ok(hrefs_ok(b.data), "... every link is the page's own");
+	ok(strstr(b.data, "data-check=\"database&quot;&gt;&lt;img src=x "
+	    "onerror=alert(1)&gt;\" data-state=\"critical\">") != NULL,
+	    "a check's name, escaped in its attribute");
+	ok(strstr(b.data, "<a href=\"#checks\">&lt;script&gt;alert(&#39;s&#39;)"
+	    "&lt;/script&gt; &amp; &quot;q&quot;</a>") != NULL,
+	    "a summary, escaped; an unknown chart links to the checks");
+	ok(strstr(b.data, "held by &lt;/li&gt;&lt;b&gt;evil&lt;/b&gt;") !=
+	    NULL, "... another");
+	ok(strstr(b.data, "data-check=\"x\" data-state=\"unknown\">") != NULL,
+	    "a state of its own is unknown");
+	ok(strstr(b.data, "[&lt;svg onload=alert(1)&gt;]:80</th>"
+	    "<td>&lt;/td&gt;&lt;script&gt;p&lt;/script&gt; (1)</td>") != NULL,
+	    "a listener's address and process, escaped");
+	ok(strstr(b.data, "/tmp/&#39;&quot;&lt;a&gt;.sock</th><td>a&amp;b</td>"
+	    "<td class=\"num\">\xe2\x80\x94 / \xe2\x80\x94</td>"
+	    "<td class=\"use\">\xe2\x80\x94</td>") != NULL,
+	    "... a path, unknown figures");
+	ok(strstr(b.data, "aria-hidden=\"true\">?</span> &lt;b&gt;odd&lt;/b&gt;"
+	    "</dd>") != NULL, "a health status of its own, escaped");
+	ok(strstr(b.data, "<p id=\"listeners-more\" class=\"note\"></p>") !=
+	    NULL, "listeners_total not a number: no note");
+	json_object_put(doc);
+	vt_buf_free(&b);
+}
+
+/* Checks and listeners far past the bounds: cut, and the page bounded. */
+static void
+test_verdict_bounds(void)
+{
+	struct json_object	*doc, *checks, *items, *ls, *o;
+	struct vt_buf		 b;
+	char			*big;
+	size_t			 i;
+	const char		*p, *end;
+
+	big = malloc(20000);
+	memset(big, '<', 19999);
+	big[19999] = '\0';
+	doc = json_object_new_object();
+	checks = json_object_new_object();
+	items = json_object_new_array();
+	for (i = 0; i < 1000; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(big));
+		json_object_object_add(o, "state",
+		    json_object_new_string("critical"));
+		json_object_object_add(o, "summary",
+		    json_object_new_string(big));
+		json_object_array_add(items, o);
+	}
+	json_object_object_add(checks, "verdict",
+	    json_object_new_string("critical"));
+	json_object_object_add(checks, "items", items);
+	json_object_object_add(doc, "checks", checks);
+	ls = json_object_new_array();
+	for (i = 0; i < 1000; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "family",
+		    json_object_new_string("tcp"));
+		json_object_object_add(o, "address",
+		    json_object_new_string(big));
+		json_object_object_add(o, "port", json_object_new_int(80));
+		json_object_object_add(o, "process",
+		    json_object_new_string(big));
+		json_object_object_add(o, "fill_percent",
+		    json_object_new_double((double)i));
+		json_object_array_add(ls, o);
+	}
+	json_object_object_add(doc, "listeners", ls);
+	json_object_object_add(doc, "listeners_total",
+	    json_object_new_int(1000));
+
+	vt_buf_init(&b, 4096, PAGE_MAX);
+	ok(vt_html_page(doc, &b) == VT_OK,
+	    "1000 checks and 1000 listeners of 20000-byte strings");
+	is_int(count(b.data, "<li class=\"problem\""), 32,
+	    "the banner lists 32 problems at most");
+	is_int(count(b.data, "<tr class=\"check\""), 32,
+	    "the checks list has 32 rows at most");
+	p = after(b.data, "<tbody id=\"listeners-rows\">");
+	end = strstr(p, "</tbody>");
+	for (i = 0; end != NULL && (p = strstr(p, "<tr>")) != NULL && p < end;
+	    p++)
+		i++;
+	is_int(i, VT_MAX_LISTENERS, "the listeners table: VT_MAX_LISTENERS");
+	ok(strstr(b.data, "value=\"63.0\"></meter>") != NULL &&
+	    strstr(b.data, "value=\"64.0\"></meter>") == NULL,
+	    "... the first VT_MAX_LISTENERS of the document, fullest first");
+	ok(strstr(b.data, "The 64 fullest of 1000 listeners.") != NULL,
+	    "... and how many there are");
+	ok(b.len < 2 * 1024 * 1024, "the page stays under 2 MiB (%zu bytes)",
+	    b.len);
+	vt_buf_free(&b);
+	json_object_put(doc);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -593,6 +975,9 @@ main(void)
 	test_no_sample();
 	test_real_sample();
 	test_bounds();
+	test_verdict();
+	test_verdict_hostile();
+	test_verdict_bounds();
 	test_handler();
 	done_testing();
 	return tap_exit_status();
