@@ -83,3 +83,9 @@ VT_POOL_INPUT_TESTS = \
 
 TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
+
+# The shipped Prometheus files (issue 11): promtool, and a real Prometheus
+# scraping the stack with the rules.
+VT_PROMETHEUS_TESTS = t/integration/prometheus-rules.t
+TESTS += $(VT_PROMETHEUS_TESTS)
+EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
