@@ -79,3 +79,12 @@ conf/nginx/vitals.conf: $(srcdir)/conf/nginx/vitals.conf.in Makefile
 	$(vt_conf_render)
 conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefile
 	$(vt_conf_render)
+
+# Prometheus (issue 11): an example scrape job over HTTPS, rules that judge
+# a fleet the way Vitals' checks judge one host, and promtool's tests of
+# them.  Installed for reference in $(pkgdatadir)/prometheus;
+# t/integration/prometheus-rules.t runs promtool and a real Prometheus
+# against them.
+prometheusconfdir = $(pkgdatadir)/prometheus
+dist_prometheusconf_DATA = conf/prometheus/vitals-scrape.yml \
+	conf/prometheus/vitals-rules.yml conf/prometheus/vitals-rules.test.yml

@@ -93,3 +93,9 @@ VT_CHECKS_TESTS = \
 
 TESTS += $(VT_CHECKS_TESTS)
 EXTRA_DIST += $(VT_CHECKS_TESTS)
+
+# The shipped Prometheus files (issue 11): promtool, and a real Prometheus
+# scraping the stack with the rules.
+VT_PROMETHEUS_TESTS = t/integration/prometheus-rules.t
+TESTS += $(VT_PROMETHEUS_TESTS)
+EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
