@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "collect/procfile.h"
+#include "collect/sockowner.h"
 #include "derive.h"
 #include "log.h"
 #include "poolview.h"
@@ -35,7 +37,13 @@
 const char *const vt_collector_names[VT_COL_N] = {
 	"stat", "meminfo", "loadavg", "uptime", "net_dev", "diskstats",
 	"mounts", "filesystem", "tcp", "netstat", "pressure", "processes",
+	"listeners", "filefd", "vmstat",
 };
+
+/* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
+#define SAMPLER_DIAG_TIMEOUT_MS	200
+
+#define SAMPLER_WALK_MAX	(VT_SAMPLER_CW_MAX + VT_MAX_LISTENERS)
 
 int
 vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
@@ -50,6 +58,10 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 		s->opt.top_every = 5;
 	if (s->opt.top_budget_ms <= 0)
 		s->opt.top_budget_ms = 50;
+	snprintf(s->listen_path, sizeof(s->listen_path), "%s",
+	    o->listen_path ? o->listen_path : "");
+	s->opt.listen_path = s->listen_path;
+	vt_listen_reader_init(&s->lr);
 	s->filter.fstypes = vt_mounts_default_fstypes;
 	s->filter.mountpoints = vt_mounts_default_mountpoints;
 	vt_fs_helper_init(&s->fs);
@@ -57,8 +69,12 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	s->h[1] = calloc(1, sizeof(struct vt_host));
 	s->pids[0] = calloc(1, sizeof(struct vt_pid_table));
 	s->pids[1] = calloc(1, sizeof(struct vt_pid_table));
+	s->walk_inodes = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_inodes[0]));
+	s->walk_pids = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_pids[0]));
+	s->cw_pids = calloc(VT_SAMPLER_CW_MAX, sizeof(s->cw_pids[0]));
 	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
-	    s->pids[1] == NULL ||
+	    s->pids[1] == NULL || s->walk_inodes == NULL ||
+	    s->walk_pids == NULL || s->cw_pids == NULL ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->om, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -78,6 +94,10 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->h[1]);
 	free(s->pids[0]);
 	free(s->pids[1]);
+	free(s->walk_inodes);
+	free(s->walk_pids);
+	free(s->cw_pids);
+	vt_listen_reader_close(&s->lr);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
 	vt_buf_free(&s->om);
@@ -168,6 +188,138 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 	s->have_pids = 1;
 }
 
+static int
+inode_cmp(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The owner the last walk found for inode, or NULL. */
+static const struct vt_sampler_owner *
+sampler_owner(const struct vt_sampler *s, uint64_t inode)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nowners; i++)
+		if (s->owners[i].inode == inode)
+			return &s->owners[i];
+	return NULL;
+}
+
+/* Give the listeners their owners from the last walk. */
+static void
+sampler_owners_known(const struct vt_sampler *s, struct vt_host *h)
+{
+	const struct vt_sampler_owner	*o;
+	size_t				 i;
+
+	for (i = 0; i < h->listeners.n; i++) {
+		struct vt_listen_entry	*e = &h->listeners.l[i];
+
+		if (e->pid != 0 || (o = sampler_owner(s, e->inode)) == NULL)
+			continue;
+		e->pid = o->pid;
+		memcpy(e->comm, o->comm, sizeof(e->comm));
+	}
+	h->listeners.owners_ts_ms = s->owners_ts_ms;
+}
+
+/*
+ * On a process-scan tick: one walk of the descriptor tables for the
+ * listeners' inodes and, when the host has CLOSE_WAIT sockets, theirs
+ * (from a dump of that state alone).  Between scans the listeners take
+ * the last owners found and the holders are carried.  The walk's time
+ * counts as the listeners collector's.
+ */
+static void
+sampler_owners(struct vt_sampler *s, struct vt_host *h,
+    const struct vt_host *p, int scan)
+{
+	struct vt_sockowner_stats	 st;
+	struct vt_sampler_owner		 keep[VT_MAX_LISTENERS];
+	char				 err[VT_ERRLEN];
+	uint64_t			 cw_total = 0, lino[VT_MAX_LISTENERS];
+	size_t				 ncw = 0, nl = 0, n, i, k, nkeep = 0;
+	int64_t				 t0 = vt_mono_us();
+	ssize_t				 at;
+	int				 cw_ok = 0;
+
+	if (!scan) {
+		sampler_owners_known(s, h);
+		h->close_wait_holders = p->close_wait_holders;
+		return;
+	}
+	if (vt_tcp_states_total(&h->tcp, VT_TCP_CLOSE_WAIT) > 0 &&
+	    strcmp(s->root, "/") == 0) {
+		if (vt_sock_inodes_read(&s->lr, 1U << VT_TCP_CLOSE_WAIT,
+		    s->walk_inodes, VT_SAMPLER_CW_MAX, &ncw, &cw_total,
+		    SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)) == VT_OK)
+			cw_ok = 1;
+		else
+			ncw = 0;
+	} else
+		cw_ok = 1;
+	for (i = 0; i < h->listeners.n; i++)
+		lino[nl++] = h->listeners.l[i].inode;
+	qsort(lino, nl, sizeof(lino[0]), inode_cmp);
+	memcpy(s->walk_inodes + ncw, lino, nl * sizeof(lino[0]));
+	n = ncw + nl;
+	qsort(s->walk_inodes, n, sizeof(s->walk_inodes[0]), inode_cmp);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || s->walk_inodes[i] != s->walk_inodes[k - 1])
+			s->walk_inodes[k++] = s->walk_inodes[i];
+	n = k;
+	if (vt_sockowner_walk(s->root, s->walk_inodes, n, s->walk_pids,
+	    s->opt.top_budget_ms, &st, err, sizeof(err)) == VT_ERR)
+		memset(s->walk_pids, 0, n * sizeof(s->walk_pids[0]));
+
+	/* The listeners: the walk's owner, else the last one known. */
+	for (i = 0; i < h->listeners.n; i++) {
+		struct vt_listen_entry	*e = &h->listeners.l[i];
+		uint64_t		 key = e->inode;
+		const uint64_t		*f = bsearch(&key, s->walk_inodes, n,
+					    sizeof(key), inode_cmp);
+
+		at = f != NULL ? f - s->walk_inodes : -1;
+		if (at >= 0 && s->walk_pids[at] != 0) {
+			e->pid = s->walk_pids[at];
+			(void)vt_sockowner_comm(s->root, e->pid, e->comm,
+			    sizeof(e->comm));
+		}
+		if (e->pid != 0 && nkeep < VT_ARRAY_LEN(keep)) {
+			keep[nkeep].inode = e->inode;
+			keep[nkeep].pid = e->pid;
+			memcpy(keep[nkeep].comm, e->comm, sizeof(e->comm));
+			nkeep++;
+		}
+	}
+	memcpy(s->owners, keep, nkeep * sizeof(keep[0]));
+	s->nowners = nkeep;
+	s->owners_ts_ms = h->ts_ms;
+	sampler_owners_known(s, h);
+
+	/* The CLOSE_WAIT sockets: every walked inode not a listener's. */
+	for (i = 0, k = 0; i < n && k < VT_SAMPLER_CW_MAX; i++)
+		if (bsearch(&s->walk_inodes[i], lino, nl, sizeof(lino[0]),
+		    inode_cmp) == NULL)
+			s->cw_pids[k++] = s->walk_pids[i];
+	if (cw_ok) {
+		vt_sock_holders_count(s->cw_pids, k, &h->close_wait_holders);
+		h->close_wait_holders.sockets = cw_total > k ? cw_total : k;
+		for (i = 0; i < h->close_wait_holders.n; i++)
+			(void)vt_sockowner_comm(s->root,
+			    h->close_wait_holders.h[i].pid,
+			    h->close_wait_holders.h[i].comm,
+			    sizeof(h->close_wait_holders.h[i].comm));
+		h->close_wait_holders.ts_ms = h->ts_ms;
+	} else
+		h->close_wait_holders = p->close_wait_holders;
+	h->st.col_duration_s[VT_COL_LISTENERS] +=
+	    (double)(vt_mono_us() - t0) / 1e6;
+}
+
 const struct vt_host *
 vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 {
@@ -177,7 +329,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	double			interval_s;
 	unsigned long		deaths, timeouts;
 	int64_t			t0, start = vt_mono_us();
-	int			rc;
+	int			rc, scan;
 	size_t			i;
 
 	memset(h, 0, sizeof(*h));
@@ -233,9 +385,18 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    err, sizeof(err)));
 	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
 	    err, sizeof(err)));
+	COLLECT(VT_COL_LISTENERS, vt_listeners_read(&s->lr, s->root,
+	    &h->listeners, SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)));
+	COLLECT(VT_COL_FILE_NR, vt_proc_sys_fs_file_nr_read(s->root,
+	    &h->filenr, err, sizeof(err)));
+	COLLECT(VT_COL_VMSTAT, vt_proc_vmstat_read(s->root, &h->vmstat, err,
+	    sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
+	/* The same ticks as sampler_top()'s scans. */
+	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	sampler_top(s, h, p, mono_us);
+	sampler_owners(s, h, p, scan);
 
 	s->last_mono_us = mono_us;
 	s->samples++;
@@ -281,6 +442,29 @@ sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
 	    ts_ms);
 }
 
+/*
+ * The pool's own socket joins the listeners, with the queue the master's
+ * 10 Hz gauge last read: here, where the sample is published, so every
+ * rendering of it has the whole list.
+ */
+static void
+sampler_pool_listener(const struct vt_sampler *s, struct vt_host *h)
+{
+	struct vt_listen_entry	e;
+
+	if (!s->pool.queue_known)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.family = AF_UNIX;
+	snprintf(e.address, sizeof(e.address), "%s", s->listen_path);
+	e.queue = (uint32_t)s->pool.listen_queue;
+	e.backlog = (uint32_t)s->pool.listen_backlog;
+	e.pid = (int32_t)getpid();
+	snprintf(e.comm, sizeof(e.comm), "vitals");
+	vt_listeners_add(&h->listeners, &e);
+	vt_listeners_sort(&h->listeners);
+}
+
 void
 vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 {
@@ -295,6 +479,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	 * at most one interval old, finer than any scrape interval.
 	 */
 	vt_poolview_fill(&s->pool, shm, vt_mono_ms(), NULL, 0);
+	sampler_pool_listener(s, s->h[s->cur]);
 	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
 	    s->json.data[s->json.len - 1] == '}') {
 		s->json.len--;

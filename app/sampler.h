@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "gzip.h"
 #include "collect/fs_usage.h"
+#include "collect/listeners.h"
 #include "host.h"
 #include "poolview.h"
 
@@ -30,6 +31,20 @@ struct vt_sampler_opts {
 	int		top_every;	/* scan processes every N samples */
 	int		top_budget_ms;
 	int		metric_names;	/* enum vt_prom_names */
+	const char     *listen_path;	/* the pool's Unix socket, or NULL */
+};
+
+/*
+ * The CLOSE_WAIT sockets attributed to processes on a process-scan tick:
+ * the first this many of a dump.
+ */
+#define VT_SAMPLER_CW_MAX	65536
+
+/* A listener's owner, as the last walk found it. */
+struct vt_sampler_owner {
+	uint64_t	inode;
+	int32_t		pid;
+	char		comm[VT_COMM_LEN];
 };
 
 struct vt_sampler {
@@ -55,6 +70,16 @@ struct vt_sampler {
 	double			duration_sum_s;
 	uint64_t		col_errors[VT_COL_N];
 	uint64_t		fs_timeouts;
+
+	/* Listeners and socket owners (listeners.h, sockowner.h). */
+	char			listen_path[VT_LISTENER_ADDRLEN];
+	struct vt_listen_reader	lr;
+	struct vt_sampler_owner	owners[VT_MAX_LISTENERS];	/* by inode */
+	size_t			nowners;
+	int64_t			owners_ts_ms;
+	uint64_t	       *walk_inodes;	/* VT_SAMPLER_CW_MAX + listeners */
+	int32_t		       *walk_pids;
+	int32_t		       *cw_pids;
 };
 
 /* Allocate the buffers; 0 or -1. */
