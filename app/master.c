@@ -580,7 +580,9 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 	{
 		struct vt_sampler_opts	o = { .root = m->conf.proc_root,
 			.statvfs = 1, .metric_names = m->conf.metric_names,
-			.listen_path = m->listen_path };
+			.listen_path = m->l.is_unix &&
+			    strncmp(m->l.desc, "unix:", 5) == 0 ?
+			    m->l.desc + 5 : NULL };
 
 		if (vt_sampler_init(&m->sched.sampler, &o) == VT_ERR) {
 			vt_log_err("sampler_failed", "error=\"out of memory\"");

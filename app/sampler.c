@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +74,11 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	s->walk_inodes = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_inodes[0]));
 	s->walk_pids = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_pids[0]));
 	s->cw_pids = calloc(VT_SAMPLER_CW_MAX, sizeof(s->cw_pids[0]));
+	s->walk_procs = calloc(VT_PID_TABLE_MAX, sizeof(s->walk_procs[0]));
 	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
 	    s->pids[1] == NULL || s->walk_inodes == NULL ||
 	    s->walk_pids == NULL || s->cw_pids == NULL ||
+	    s->walk_procs == NULL ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->om, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -97,6 +101,7 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->walk_inodes);
 	free(s->walk_pids);
 	free(s->cw_pids);
+	free(s->walk_procs);
 	vt_listen_reader_close(&s->lr);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
@@ -208,7 +213,7 @@ sampler_owner(const struct vt_sampler *s, uint64_t inode)
 	return NULL;
 }
 
-/* Give the listeners their owners from the last walk. */
+/* Give the listeners their owners as last found. */
 static void
 sampler_owners_known(const struct vt_sampler *s, struct vt_host *h)
 {
@@ -218,7 +223,8 @@ sampler_owners_known(const struct vt_sampler *s, struct vt_host *h)
 	for (i = 0; i < h->listeners.n; i++) {
 		struct vt_listen_entry	*e = &h->listeners.l[i];
 
-		if (e->pid != 0 || (o = sampler_owner(s, e->inode)) == NULL)
+		if (e->pid != 0 || (o = sampler_owner(s, e->inode)) == NULL ||
+		    o->pid == 0)
 			continue;
 		e->pid = o->pid;
 		memcpy(e->comm, o->comm, sizeof(e->comm));
@@ -227,24 +233,61 @@ sampler_owners_known(const struct vt_sampler *s, struct vt_host *h)
 }
 
 /*
+ * 1 when a listener's owner must be looked for: not known, or its process
+ * is gone, or nobody was found and the retry time has passed.
+ */
+static int
+sampler_owner_stale(const struct vt_sampler *s, uint64_t inode, int64_t now)
+{
+	const struct vt_sampler_owner	*o = sampler_owner(s, inode);
+
+	if (o == NULL)
+		return 1;
+	if (o->pid == 0)
+		return now - o->ts_ms >= VT_SAMPLER_OWNER_RETRY_MS;
+	return kill(o->pid, 0) == -1 && errno == ESRCH;
+}
+
+/*
+ * The processes the owner walk reads: those of this tick's process scan
+ * but kernel threads (no memory of their own, no descriptors) and
+ * zombies, in pid order.  0 when the scan did not see every process: the
+ * walk then reads the whole of /proc.
+ */
+static size_t
+sampler_walk_procs(struct vt_sampler *s)
+{
+	const struct vt_pid_table	*t = s->pids[s->pcur];
+	size_t				 i, n = 0;
+
+	if (!s->have_pids || !t->complete)
+		return 0;
+	for (i = 0; i < t->n && n < VT_PID_TABLE_MAX; i++)
+		if (t->p[i].rss_bytes > 0 && t->p[i].state != 'Z')
+			s->walk_procs[n++] = t->p[i].pid;
+	return n;
+}
+
+/*
  * On a process-scan tick: one walk of the descriptor tables for the
- * listeners' inodes and, when the host has CLOSE_WAIT sockets, theirs
- * (from a dump of that state alone).  Between scans the listeners take
- * the last owners found and the holders are carried.  The walk's time
- * counts as the listeners collector's.
+ * listeners whose owner is not known and, when the host has CLOSE_WAIT
+ * sockets, theirs (from a dump of that state alone); no walk when there
+ * is nothing to look for.  Between scans the listeners keep the owners
+ * found and the holders are carried.  The walk's time counts as the
+ * listeners collector's.
  */
 static void
 sampler_owners(struct vt_sampler *s, struct vt_host *h,
     const struct vt_host *p, int scan)
 {
-	struct vt_sockowner_stats	 st;
 	struct vt_sampler_owner		 keep[VT_MAX_LISTENERS];
+	const struct vt_sampler_owner	*o;
 	char				 err[VT_ERRLEN];
 	uint64_t			 cw_total = 0, lino[VT_MAX_LISTENERS];
-	size_t				 ncw = 0, nl = 0, n, i, k, nkeep = 0;
+	size_t				 ncw = 0, nl = 0, n = 0, i, k, nkeep = 0;
+	size_t				 np;
 	int64_t				 t0 = vt_mono_us();
-	ssize_t				 at;
-	int				 cw_ok = 0;
+	int				 cw = 0, cw_ok = 0;
 
 	if (!scan) {
 		sampler_owners_known(s, h);
@@ -253,69 +296,85 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 	}
 	if (vt_tcp_states_total(&h->tcp, VT_TCP_CLOSE_WAIT) > 0 &&
 	    strcmp(s->root, "/") == 0) {
-		if (vt_sock_inodes_read(&s->lr, 1U << VT_TCP_CLOSE_WAIT,
+		cw = 1;
+		cw_ok = vt_sock_inodes_read(&s->lr, 1U << VT_TCP_CLOSE_WAIT,
 		    s->walk_inodes, VT_SAMPLER_CW_MAX, &ncw, &cw_total,
-		    SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)) == VT_OK)
-			cw_ok = 1;
-		else
+		    SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)) == VT_OK;
+		if (!cw_ok)
 			ncw = 0;
-	} else
-		cw_ok = 1;
+	}
 	for (i = 0; i < h->listeners.n; i++)
-		lino[nl++] = h->listeners.l[i].inode;
+		if (sampler_owner_stale(s, h->listeners.l[i].inode, h->ts_ms))
+			lino[nl++] = h->listeners.l[i].inode;
 	qsort(lino, nl, sizeof(lino[0]), inode_cmp);
-	memcpy(s->walk_inodes + ncw, lino, nl * sizeof(lino[0]));
-	n = ncw + nl;
-	qsort(s->walk_inodes, n, sizeof(s->walk_inodes[0]), inode_cmp);
-	for (i = 0, k = 0; i < n; i++)
-		if (k == 0 || s->walk_inodes[i] != s->walk_inodes[k - 1])
-			s->walk_inodes[k++] = s->walk_inodes[i];
-	n = k;
-	if (vt_sockowner_walk(s->root, s->walk_inodes, n, s->walk_pids,
-	    s->opt.top_budget_ms, &st, err, sizeof(err)) == VT_ERR)
-		memset(s->walk_pids, 0, n * sizeof(s->walk_pids[0]));
+	if (ncw + nl > 0) {
+		memcpy(s->walk_inodes + ncw, lino, nl * sizeof(lino[0]));
+		n = ncw + nl;
+		qsort(s->walk_inodes, n, sizeof(s->walk_inodes[0]),
+		    inode_cmp);
+		for (i = 0, k = 0; i < n; i++)
+			if (k == 0 ||
+			    s->walk_inodes[i] != s->walk_inodes[k - 1])
+				s->walk_inodes[k++] = s->walk_inodes[i];
+		n = k;
+		np = sampler_walk_procs(s);
+		if (vt_sockowner_walk(s->root, np > 0 ? s->walk_procs : NULL,
+		    np, &s->walk_cursor, s->walk_inodes, n,
+		    s->walk_pids, s->opt.top_budget_ms, NULL, err,
+		    sizeof(err)) == VT_ERR)
+			memset(s->walk_pids, 0, n * sizeof(s->walk_pids[0]));
+	}
 
-	/* The listeners: the walk's owner, else the last one known. */
-	for (i = 0; i < h->listeners.n; i++) {
-		struct vt_listen_entry	*e = &h->listeners.l[i];
-		uint64_t		 key = e->inode;
-		const uint64_t		*f = bsearch(&key, s->walk_inodes, n,
-					    sizeof(key), inode_cmp);
+	/* The owners: the walk's where it looked, else as known. */
+	for (i = 0; i < h->listeners.n && nkeep < VT_ARRAY_LEN(keep); i++) {
+		struct vt_sampler_owner	*c = &keep[nkeep];
+		uint64_t		 key = h->listeners.l[i].inode;
+		const uint64_t		*f = NULL;
 
-		at = f != NULL ? f - s->walk_inodes : -1;
-		if (at >= 0 && s->walk_pids[at] != 0) {
-			e->pid = s->walk_pids[at];
-			(void)vt_sockowner_comm(s->root, e->pid, e->comm,
-			    sizeof(e->comm));
-		}
-		if (e->pid != 0 && nkeep < VT_ARRAY_LEN(keep)) {
-			keep[nkeep].inode = e->inode;
-			keep[nkeep].pid = e->pid;
-			memcpy(keep[nkeep].comm, e->comm, sizeof(e->comm));
-			nkeep++;
-		}
+		if (bsearch(&key, lino, nl, sizeof(key), inode_cmp) != NULL)
+			f = bsearch(&key, s->walk_inodes, n, sizeof(key),
+			    inode_cmp);
+		if (f != NULL) {
+			memset(c, 0, sizeof(*c));
+			c->inode = key;
+			c->pid = s->walk_pids[f - s->walk_inodes];
+			c->ts_ms = h->ts_ms;
+			if (c->pid != 0 && vt_sockowner_comm(s->root, c->pid,
+			    c->comm, sizeof(c->comm)) == VT_ERR)
+				c->pid = 0;	/* gone since */
+		} else if ((o = sampler_owner(s, key)) != NULL)
+			*c = *o;
+		else
+			continue;
+		nkeep++;
 	}
 	memcpy(s->owners, keep, nkeep * sizeof(keep[0]));
 	s->nowners = nkeep;
-	s->owners_ts_ms = h->ts_ms;
+	if (nl > 0 || s->owners_ts_ms == 0)
+		s->owners_ts_ms = h->ts_ms;
 	sampler_owners_known(s, h);
 
 	/* The CLOSE_WAIT sockets: every walked inode not a listener's. */
-	for (i = 0, k = 0; i < n && k < VT_SAMPLER_CW_MAX; i++)
-		if (bsearch(&s->walk_inodes[i], lino, nl, sizeof(lino[0]),
-		    inode_cmp) == NULL)
-			s->cw_pids[k++] = s->walk_pids[i];
-	if (cw_ok) {
+	if (!cw)
+		memset(&h->close_wait_holders, 0,
+		    sizeof(h->close_wait_holders));
+	else if (cw_ok) {
+		for (i = 0, k = 0; i < n && k < VT_SAMPLER_CW_MAX; i++)
+			if (bsearch(&s->walk_inodes[i], lino, nl,
+			    sizeof(lino[0]), inode_cmp) == NULL)
+				s->cw_pids[k++] = s->walk_pids[i];
 		vt_sock_holders_count(s->cw_pids, k, &h->close_wait_holders);
-		h->close_wait_holders.sockets = cw_total > k ? cw_total : k;
+		if (cw_total > k)
+			h->close_wait_holders.sockets = cw_total;
 		for (i = 0; i < h->close_wait_holders.n; i++)
 			(void)vt_sockowner_comm(s->root,
 			    h->close_wait_holders.h[i].pid,
 			    h->close_wait_holders.h[i].comm,
 			    sizeof(h->close_wait_holders.h[i].comm));
-		h->close_wait_holders.ts_ms = h->ts_ms;
 	} else
 		h->close_wait_holders = p->close_wait_holders;
+	if (!cw || cw_ok)
+		h->close_wait_holders.ts_ms = h->ts_ms;
 	h->st.col_duration_s[VT_COL_LISTENERS] +=
 	    (double)(vt_mono_us() - t0) / 1e6;
 }
@@ -443,16 +502,17 @@ sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
 }
 
 /*
- * The pool's own socket joins the listeners, with the queue the master's
- * 10 Hz gauge last read: here, where the sample is published, so every
- * rendering of it has the whole list.
+ * The pool's own Unix socket joins the listeners, with the queue the
+ * master's 10 Hz gauge last read: here, where the sample is published, so
+ * every rendering of it has the whole list.  A pool listening on TCP is
+ * in the kernel's dump already.
  */
 static void
 sampler_pool_listener(const struct vt_sampler *s, struct vt_host *h)
 {
 	struct vt_listen_entry	e;
 
-	if (!s->pool.queue_known)
+	if (!s->pool.queue_known || s->listen_path[0] == '\0')
 		return;
 	memset(&e, 0, sizeof(e));
 	e.family = AF_UNIX;

@@ -31,7 +31,7 @@ struct vt_sampler_opts {
 	int		top_every;	/* scan processes every N samples */
 	int		top_budget_ms;
 	int		metric_names;	/* enum vt_prom_names */
-	const char     *listen_path;	/* the pool's Unix socket, or NULL */
+	const char     *listen_path;	/* the pool's Unix socket; NULL: TCP */
 };
 
 /*
@@ -40,11 +40,17 @@ struct vt_sampler_opts {
  */
 #define VT_SAMPLER_CW_MAX	65536
 
-/* A listener's owner, as the last walk found it. */
+/*
+ * A listener's owner, as a walk found it: pid 0 when the walk found
+ * nobody (another user's process), not looked for again before
+ * VT_SAMPLER_OWNER_RETRY_MS.
+ */
+#define VT_SAMPLER_OWNER_RETRY_MS	60000
 struct vt_sampler_owner {
 	uint64_t	inode;
 	int32_t		pid;
 	char		comm[VT_COMM_LEN];
+	int64_t		ts_ms;		/* of the walk */
 };
 
 struct vt_sampler {
@@ -80,6 +86,8 @@ struct vt_sampler {
 	uint64_t	       *walk_inodes;	/* VT_SAMPLER_CW_MAX + listeners */
 	int32_t		       *walk_pids;
 	int32_t		       *cw_pids;
+	int32_t		       *walk_procs;	/* VT_PID_TABLE_MAX */
+	size_t			walk_cursor;	/* vt_sockowner_walk() */
 };
 
 /* Allocate the buffers; 0 or -1. */

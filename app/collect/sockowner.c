@@ -20,6 +20,9 @@ static int	walk_pid(int procfd, const char *name, int32_t pid,
 		    const uint64_t *inodes, size_t n, int32_t *pids,
 		    struct vt_sockowner_stats *st);
 static ssize_t	inode_find(const uint64_t *inodes, size_t n, uint64_t ino);
+static int	walk_one(int procfd, int32_t pid, const uint64_t *inodes,
+		    size_t n, int32_t *pids, int budget_ms, int64_t start,
+		    struct vt_sockowner_stats *st);
 
 int
 vt_sockowner_parse_link(const char *s, size_t len, uint64_t *inode)
@@ -91,10 +94,28 @@ walk_pid(int procfd, const char *name, int32_t pid, const uint64_t *inodes,
 	return got;
 }
 
+/* One process, unless the budget is spent: 1 to go on, 0 to stop. */
+static int
+walk_one(int procfd, int32_t pid, const uint64_t *inodes, size_t n,
+    int32_t *pids, int budget_ms, int64_t start,
+    struct vt_sockowner_stats *st)
+{
+	char	name[16];
+
+	if (budget_ms > 0 && vt_mono_us() - start > (int64_t)budget_ms * 1000) {
+		st->complete = 0;
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	st->matched += (size_t)walk_pid(procfd, name, pid, inodes, n, pids,
+	    st);
+	return st->matched < n;
+}
+
 int
-vt_sockowner_walk(const char *root, const uint64_t *inodes, size_t n,
-    int32_t *pids, int budget_ms, struct vt_sockowner_stats *st, char *err,
-    size_t errlen)
+vt_sockowner_walk(const char *root, const int32_t *procs, size_t nprocs,
+    size_t *cursor, const uint64_t *inodes, size_t n, int32_t *pids,
+    int budget_ms, struct vt_sockowner_stats *st, char *err, size_t errlen)
 {
 	struct vt_sockowner_stats	 local;
 	struct dirent			*de;
@@ -102,6 +123,7 @@ vt_sockowner_walk(const char *root, const uint64_t *inodes, size_t n,
 	char				 path[VT_PATH_LEN * 2];
 	const char			*c;
 	int64_t				 start = vt_mono_us();
+	size_t				 i, at;
 	long				 pid;
 
 	if (st == NULL)
@@ -116,21 +138,31 @@ vt_sockowner_walk(const char *root, const uint64_t *inodes, size_t n,
 	if ((dir = opendir(path)) == NULL)
 		return vt_pf_err(err, errlen, "opendir %s: %s", path,
 		    strerror(errno));
-	while (st->matched < n && (de = readdir(dir)) != NULL) {
-		for (c = de->d_name; *c >= '0' && *c <= '9'; c++)
-			continue;
-		if (*c != '\0' || c == de->d_name || c - de->d_name > 10)
-			continue;
-		if (budget_ms > 0 &&
-		    vt_mono_us() - start > (int64_t)budget_ms * 1000) {
-			st->complete = 0;
-			break;
+	if (procs != NULL) {
+		at = cursor != NULL && *cursor < nprocs ? *cursor : 0;
+		for (i = 0; i < nprocs; i++)
+			if (!walk_one(dirfd(dir), procs[(at + i) % nprocs],
+			    inodes, n, pids, budget_ms, start, st))
+				break;
+		if (cursor != NULL)
+			*cursor = st->complete || nprocs == 0 ? 0 :
+			    (at + i) % nprocs;
+	} else {
+		while ((de = readdir(dir)) != NULL) {
+			for (c = de->d_name; *c >= '0' && *c <= '9'; c++)
+				continue;
+			if (*c != '\0' || c == de->d_name ||
+			    c - de->d_name > 10)
+				continue;
+			pid = strtol(de->d_name, NULL, 10);
+			if (pid <= 0 || pid > INT32_MAX)
+				continue;
+			if (!walk_one(dirfd(dir), (int32_t)pid, inodes, n, pids,
+			    budget_ms, start, st))
+				break;
 		}
-		pid = strtol(de->d_name, NULL, 10);
-		if (pid <= 0 || pid > INT32_MAX)
-			continue;
-		st->matched += (size_t)walk_pid(dirfd(dir), de->d_name,
-		    (int32_t)pid, inodes, n, pids, st);
+		if (cursor != NULL)
+			*cursor = 0;
 	}
 	closedir(dir);
 	st->walk_us = (uint64_t)(vt_mono_us() - start);

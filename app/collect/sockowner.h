@@ -39,13 +39,20 @@ int	vt_sockowner_parse_link(const char *s, size_t len, uint64_t *inode);
 
 /*
  * For each of the n inodes in inodes[] (sorted ascending), store in
- * pids[i] the lowest pid found holding it, or 0, by walking
- * <root>/proc/<pid>/fd; stop when every inode has an owner or after
- * budget_ms (0: no budget).  Processes that vanish or cannot be read
- * (another user's, without CAP_SYS_PTRACE) are skipped.  Fills *st when
- * not NULL.  Returns VT_OK, or VT_ERR when <root>/proc cannot be opened.
+ * pids[i] the lowest pid found holding it, or 0, by reading
+ * <root>/proc/<pid>/fd of the processes in procs[0..nprocs) (ascending;
+ * the caller's process scan, without kernel threads, which hold no
+ * descriptors), or of every pid in <root>/proc when procs is NULL.  The
+ * walk starts at procs[*cursor] and wraps around; it stops when every
+ * inode has an owner or after budget_ms (0: no budget), and then leaves
+ * in *cursor where the next walk should start, so successive walks cover
+ * every process however small the budget (0 when the walk went round).
+ * Processes that vanish or cannot be read (another user's, without
+ * CAP_SYS_PTRACE) are skipped.  Fills *st when not NULL.  Returns VT_OK,
+ * or VT_ERR when <root>/proc cannot be opened.
  */
-int	vt_sockowner_walk(const char *root, const uint64_t *inodes, size_t n,
+int	vt_sockowner_walk(const char *root, const int32_t *procs,
+	    size_t nprocs, size_t *cursor, const uint64_t *inodes, size_t n,
 	    int32_t *pids, int budget_ms, struct vt_sockowner_stats *st,
 	    char *err, size_t errlen);
 

@@ -83,3 +83,9 @@ VT_POOL_INPUT_TESTS = \
 
 TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
+
+# Listeners (issue 11): every listener's accept queue and owner, the
+# CLOSE_WAIT holders, file-nr and vmstat on the real stack.
+VT_LISTENERS_TESTS = t/integration/listeners.t
+TESTS += $(VT_LISTENERS_TESTS)
+EXTRA_DIST += $(VT_LISTENERS_TESTS)

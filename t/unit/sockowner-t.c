@@ -82,7 +82,8 @@ test_walk(void)
 	struct vt_sockowner_stats	st;
 	struct stat			sb;
 	uint64_t			inodes[2];
-	int32_t				pids[2];
+	int32_t				pids[2], procs[3];
+	size_t				cursor;
 	char				comm[VT_COMM_LEN], want[VT_COMM_LEN];
 	char				err[VT_ERRLEN];
 	FILE				*f;
@@ -93,8 +94,8 @@ test_walk(void)
 		bail("socket");
 	inodes[0] = (uint64_t)sb.st_ino;
 	inodes[1] = (uint64_t)sb.st_ino + 1000000000ULL;
-	is_int(vt_sockowner_walk("/", inodes, 2, pids, 2000, &st, err,
-	    sizeof(err)), VT_OK, "walk: runs");
+	is_int(vt_sockowner_walk("/", NULL, 0, NULL, inodes, 2, pids, 2000,
+	    &st, err, sizeof(err)), VT_OK, "walk: runs");
 	is_int(pids[0], getpid(), "walk: this process holds its socket");
 	is_int(pids[1], 0, "walk: an inode nobody holds");
 	is_int((long long)st.matched, 1, "walk: one matched");
@@ -109,8 +110,24 @@ test_walk(void)
 	is_str(comm, want, "comm: without its newline");
 	is_int(vt_sockowner_comm("/", 0x7ffffff0, comm, sizeof(comm)), VT_ERR,
 	    "comm: a pid that does not exist");
-	is_int(vt_sockowner_walk("/nonexistent", inodes, 2, pids, 0, NULL, err,
-	    sizeof(err)), VT_ERR, "walk: no /proc: error");
+
+	/* A list of processes, walked from a cursor and round. */
+	procs[0] = 1;
+	procs[1] = getpid();
+	procs[2] = 0x7ffffff0;
+	cursor = 2;
+	is_int(vt_sockowner_walk("/", procs, 3, &cursor, inodes, 1, pids, 0,
+	    &st, err, sizeof(err)), VT_OK, "walk of a list: runs");
+	is_int(pids[0], getpid(), "walk of a list: found from a cursor");
+	ok(st.procs >= 1 && st.procs <= 2, "walk of a list: stopped when "
+	    "found (a pid that does not exist is skipped)");
+	is_int((long long)cursor, 0, "walk of a list: complete, cursor 0");
+	is_int(vt_sockowner_walk("/", procs, 3, &cursor, inodes + 1, 1, pids, 0,
+	    &st, err, sizeof(err)), VT_OK, "walk of a list for nobody's inode");
+	is_int(pids[0], 0, "nobody");
+	ok(st.complete, "went round");
+	is_int(vt_sockowner_walk("/nonexistent", NULL, 0, NULL, inodes, 2,
+	    pids, 0, NULL, err, sizeof(err)), VT_ERR, "walk: no /proc: error");
 	close(fd);
 }
 
