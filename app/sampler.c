@@ -3,8 +3,13 @@
  *
  * Cost, measured here (2 vCPUs, ~150 processes): all collectors but the
  * process scan take about 1 ms a tick; the process scan about 2-4 ms, so
- * it runs every 5th tick by default.  The master publishes its own CPU
- * time as vitals_sampler_duration_seconds and in /api/metrics.
+ * it runs every 5th tick by default.  The listeners' sock_diag dump, on a
+ * socket kept open, takes about 0.05 ms a tick (0.5 ms with 1000
+ * listeners); the walk of /proc/<pid>/fd that names their owners and the
+ * CLOSE_WAIT holders runs on the process-scan ticks only, when there is
+ * something to look for, under the process scan's budget.  The master
+ * publishes its own CPU time as vitals_sampler_duration_seconds and in
+ * /api/metrics.
  */
 #include "config.h"
 
