@@ -107,7 +107,9 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->walk_pids);
 	free(s->cw_pids);
 	free(s->walk_procs);
-	vt_listen_reader_close(&s->lr);
+	/* A zeroed sampler (never initialised, or freed) has fd 0: not ours. */
+	if (s->lr.opens > 0)
+		vt_listen_reader_close(&s->lr);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
 	vt_buf_free(&s->om);
