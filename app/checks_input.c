@@ -2,10 +2,10 @@
  * checks_input.c: the check engine's input from a sample, the pool view
  * and the health result (see checks_input.h).
  *
- * The fields the collect part fills (listeners, CLOSE_WAIT holders,
- * file-nr, vmstat) are judged present by their content: listeners when
- * any was found, holders when they carry a time, file-nr when file-max
- * was read, OOM kills when the kernel has the counter.
+ * An input is present when its collector succeeded in this sample
+ * (h->have); the CLOSE_WAIT holders when a process-scan tick has
+ * attributed them (they carry its time), OOM kills when the kernel has
+ * the counter.
  */
 #include "config.h"
 
@@ -51,7 +51,6 @@ input_listeners(struct vt_checks_input *in, const struct vt_listeners *ls)
 	}
 	in->nlisteners = n;
 	in->listeners_total = ls->total;
-	in->listeners_known = ls->total > 0;
 }
 
 static void
@@ -110,7 +109,10 @@ vt_checks_input_fill(struct vt_checks_input *in, const struct vt_host *h,
 		in->crash_backoffs = pv->crash_backoffs;
 	}
 
-	input_listeners(in, &h->listeners);
+	if (h->have & VT_HAVE(VT_COL_LISTENERS)) {
+		in->listeners_known = 1;
+		input_listeners(in, &h->listeners);
+	}
 
 	if ((h->have & VT_HAVE(VT_COL_NETSTAT)) && h->interval_s > 0) {
 		in->netstat_known = 1;
@@ -148,7 +150,7 @@ vt_checks_input_fill(struct vt_checks_input *in, const struct vt_host *h,
 		in->psi_memory_some = psi->some.avg10;
 		in->psi_memory_full = psi->full.present ? psi->full.avg10 : 0;
 	}
-	if (h->vmstat.have_oom_kill) {
+	if ((h->have & VT_HAVE(VT_COL_VMSTAT)) && h->vmstat.have_oom_kill) {
 		in->oom_known = 1;
 		in->oom_kills = h->vmstat.oom_kill;
 	}
@@ -169,7 +171,7 @@ vt_checks_input_fill(struct vt_checks_input *in, const struct vt_host *h,
 		in->iowait_percent = h->cpu_total.mode[VT_CPU_IOWAIT];
 	}
 
-	if (h->filenr.max != 0) {
+	if ((h->have & VT_HAVE(VT_COL_FILE_NR)) && h->filenr.max != 0) {
 		in->filenr_known = 1;
 		in->files_allocated = h->filenr.allocated;
 		in->files_max = h->filenr.max;

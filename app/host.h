@@ -46,6 +46,9 @@ enum vt_collector {
 	VT_COL_NETSTAT,
 	VT_COL_PRESSURE,
 	VT_COL_PROCESSES,	/* top processes */
+	VT_COL_LISTENERS,	/* TCP listeners' queues, sock_diag */
+	VT_COL_FILE_NR,		/* /proc/sys/fs/file-nr */
+	VT_COL_VMSTAT,		/* /proc/vmstat */
 	VT_COL_N
 };
 

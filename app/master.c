@@ -585,7 +585,10 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 		struct vt_sampler_opts	o = { .root = m->conf.proc_root,
 			.statvfs = 1, .metric_names = m->conf.metric_names,
 			.interval_s = m->conf.sample_interval,
-			.checks = m->conf.checks, .notify = &m->notify };
+			.checks = m->conf.checks, .notify = &m->notify,
+			.listen_path = m->l.is_unix &&
+			    strncmp(m->l.desc, "unix:", 5) == 0 ?
+			    m->l.desc + 5 : NULL };
 
 		vt_notify_init(&m->notify, m->conf.notify_command,
 		    m->conf.notify_timeout);

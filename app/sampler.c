@@ -3,20 +3,29 @@
  *
  * Cost, measured here (2 vCPUs, ~150 processes): all collectors but the
  * process scan take about 1 ms a tick; the process scan about 2-4 ms, so
- * it runs every 5th tick by default.  The master publishes its own CPU
- * time as vitals_sampler_duration_seconds and in /api/metrics.
+ * it runs every 5th tick by default.  The listeners' sock_diag dump, on a
+ * socket kept open, takes about 0.05 ms a tick (0.5 ms with 1000
+ * listeners); the walk of /proc/<pid>/fd that names their owners and the
+ * CLOSE_WAIT holders runs on the process-scan ticks only, when there is
+ * something to look for, under the process scan's budget.  The master
+ * publishes its own CPU time as vitals_sampler_duration_seconds and in
+ * /api/metrics.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "checks_input.h"
 #include "clock.h"
 #include "collect/procfile.h"
+#include "collect/sockowner.h"
 #include "derive.h"
 #include "log.h"
 #include "poolview.h"
@@ -37,7 +46,13 @@
 const char *const vt_collector_names[VT_COL_N] = {
 	"stat", "meminfo", "loadavg", "uptime", "net_dev", "diskstats",
 	"mounts", "filesystem", "tcp", "netstat", "pressure", "processes",
+	"listeners", "filefd", "vmstat",
 };
+
+/* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
+#define SAMPLER_DIAG_TIMEOUT_MS	200
+
+#define SAMPLER_WALK_MAX	(VT_SAMPLER_CW_MAX + VT_MAX_LISTENERS)
 
 int
 vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
@@ -52,6 +67,10 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 		s->opt.top_every = 5;
 	if (s->opt.top_budget_ms <= 0)
 		s->opt.top_budget_ms = 50;
+	snprintf(s->listen_path, sizeof(s->listen_path), "%s",
+	    o->listen_path ? o->listen_path : "");
+	s->opt.listen_path = s->listen_path;
+	vt_listen_reader_init(&s->lr);
 	s->filter.fstypes = vt_mounts_default_fstypes;
 	s->filter.mountpoints = vt_mounts_default_mountpoints;
 	vt_fs_helper_init(&s->fs);
@@ -66,8 +85,14 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	if (s->opt.health_stale_ms <= 0)
 		s->opt.health_stale_ms =
 		    (int64_t)(s->opt.checks.health_stale_s * 1000);
+	s->walk_inodes = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_inodes[0]));
+	s->walk_pids = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_pids[0]));
+	s->cw_pids = calloc(VT_SAMPLER_CW_MAX, sizeof(s->cw_pids[0]));
+	s->walk_procs = calloc(VT_PID_TABLE_MAX, sizeof(s->walk_procs[0]));
 	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
 	    s->pids[1] == NULL || s->checks == NULL || s->checks_in == NULL ||
+	    s->walk_inodes == NULL || s->walk_pids == NULL ||
+	    s->cw_pids == NULL || s->walk_procs == NULL ||
 	    vt_buf_init(&s->checks_doc, 8 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -91,6 +116,13 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->checks);
 	free(s->checks_in);
 	vt_buf_free(&s->checks_doc);
+	free(s->walk_inodes);
+	free(s->walk_pids);
+	free(s->cw_pids);
+	free(s->walk_procs);
+	/* A zeroed sampler (never initialised, or freed) has fd 0: not ours. */
+	if (s->lr.opens > 0)
+		vt_listen_reader_close(&s->lr);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
 	vt_buf_free(&s->om);
@@ -181,6 +213,192 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 	s->have_pids = 1;
 }
 
+static int
+inode_cmp(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The owner the last walk found for inode, or NULL. */
+static const struct vt_sampler_owner *
+sampler_owner(const struct vt_sampler *s, uint64_t inode)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nowners; i++)
+		if (s->owners[i].inode == inode)
+			return &s->owners[i];
+	return NULL;
+}
+
+/* Give the listeners their owners as last found. */
+static void
+sampler_owners_known(const struct vt_sampler *s, struct vt_host *h)
+{
+	const struct vt_sampler_owner	*o;
+	size_t				 i;
+
+	for (i = 0; i < h->listeners.n; i++) {
+		struct vt_listen_entry	*e = &h->listeners.l[i];
+
+		if (e->pid != 0 || (o = sampler_owner(s, e->inode)) == NULL ||
+		    o->pid == 0)
+			continue;
+		e->pid = o->pid;
+		memcpy(e->comm, o->comm, sizeof(e->comm));
+	}
+	h->listeners.owners_ts_ms = s->owners_ts_ms;
+}
+
+/*
+ * 1 when a listener's owner must be looked for: not known, or its process
+ * is gone, or nobody was found and the retry time has passed.
+ */
+static int
+sampler_owner_stale(const struct vt_sampler *s, uint64_t inode, int64_t now)
+{
+	const struct vt_sampler_owner	*o = sampler_owner(s, inode);
+
+	if (o == NULL)
+		return 1;
+	if (o->pid == 0)
+		return now - o->ts_ms >= VT_SAMPLER_OWNER_RETRY_MS;
+	return kill(o->pid, 0) == -1 && errno == ESRCH;
+}
+
+/*
+ * The processes the owner walk reads: those of this tick's process scan
+ * but kernel threads (no memory of their own, no descriptors) and
+ * zombies, in pid order.  0 when the scan did not see every process: the
+ * walk then reads the whole of /proc.
+ */
+static size_t
+sampler_walk_procs(struct vt_sampler *s)
+{
+	const struct vt_pid_table	*t = s->pids[s->pcur];
+	size_t				 i, n = 0;
+
+	if (!s->have_pids || !t->complete)
+		return 0;
+	for (i = 0; i < t->n && n < VT_PID_TABLE_MAX; i++)
+		if (t->p[i].rss_bytes > 0 && t->p[i].state != 'Z')
+			s->walk_procs[n++] = t->p[i].pid;
+	return n;
+}
+
+/*
+ * On a process-scan tick: one walk of the descriptor tables for the
+ * listeners whose owner is not known and, when the host has CLOSE_WAIT
+ * sockets, theirs (from a dump of that state alone); no walk when there
+ * is nothing to look for.  Between scans the listeners keep the owners
+ * found and the holders are carried.  The walk's time counts as the
+ * listeners collector's.
+ */
+static void
+sampler_owners(struct vt_sampler *s, struct vt_host *h,
+    const struct vt_host *p, int scan)
+{
+	struct vt_sampler_owner		 keep[VT_MAX_LISTENERS];
+	const struct vt_sampler_owner	*o;
+	char				 err[VT_ERRLEN];
+	uint64_t			 cw_total = 0, lino[VT_MAX_LISTENERS];
+	size_t				 ncw = 0, nl = 0, n = 0, i, k, nkeep = 0;
+	size_t				 np;
+	int64_t				 t0 = vt_mono_us();
+	int				 cw = 0, cw_ok = 0;
+
+	if (!scan) {
+		sampler_owners_known(s, h);
+		h->close_wait_holders = p->close_wait_holders;
+		return;
+	}
+	if (vt_tcp_states_total(&h->tcp, VT_TCP_CLOSE_WAIT) > 0 &&
+	    strcmp(s->root, "/") == 0) {
+		cw = 1;
+		cw_ok = vt_sock_inodes_read(&s->lr, 1U << VT_TCP_CLOSE_WAIT,
+		    s->walk_inodes, VT_SAMPLER_CW_MAX, &ncw, &cw_total,
+		    SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)) == VT_OK;
+		if (!cw_ok)
+			ncw = 0;
+	}
+	for (i = 0; i < h->listeners.n; i++)
+		if (sampler_owner_stale(s, h->listeners.l[i].inode, h->ts_ms))
+			lino[nl++] = h->listeners.l[i].inode;
+	qsort(lino, nl, sizeof(lino[0]), inode_cmp);
+	if (ncw + nl > 0) {
+		memcpy(s->walk_inodes + ncw, lino, nl * sizeof(lino[0]));
+		n = ncw + nl;
+		qsort(s->walk_inodes, n, sizeof(s->walk_inodes[0]),
+		    inode_cmp);
+		for (i = 0, k = 0; i < n; i++)
+			if (k == 0 ||
+			    s->walk_inodes[i] != s->walk_inodes[k - 1])
+				s->walk_inodes[k++] = s->walk_inodes[i];
+		n = k;
+		np = sampler_walk_procs(s);
+		if (vt_sockowner_walk(s->root, np > 0 ? s->walk_procs : NULL,
+		    np, &s->walk_cursor, s->walk_inodes, n,
+		    s->walk_pids, s->opt.top_budget_ms, NULL, err,
+		    sizeof(err)) == VT_ERR)
+			memset(s->walk_pids, 0, n * sizeof(s->walk_pids[0]));
+	}
+
+	/* The owners: the walk's where it looked, else as known. */
+	for (i = 0; i < h->listeners.n && nkeep < VT_ARRAY_LEN(keep); i++) {
+		struct vt_sampler_owner	*c = &keep[nkeep];
+		uint64_t		 key = h->listeners.l[i].inode;
+		const uint64_t		*f = NULL;
+
+		if (bsearch(&key, lino, nl, sizeof(key), inode_cmp) != NULL)
+			f = bsearch(&key, s->walk_inodes, n, sizeof(key),
+			    inode_cmp);
+		if (f != NULL) {
+			memset(c, 0, sizeof(*c));
+			c->inode = key;
+			c->pid = s->walk_pids[f - s->walk_inodes];
+			c->ts_ms = h->ts_ms;
+			if (c->pid != 0 && vt_sockowner_comm(s->root, c->pid,
+			    c->comm, sizeof(c->comm)) == VT_ERR)
+				c->pid = 0;	/* gone since */
+		} else if ((o = sampler_owner(s, key)) != NULL)
+			*c = *o;
+		else
+			continue;
+		nkeep++;
+	}
+	memcpy(s->owners, keep, nkeep * sizeof(keep[0]));
+	s->nowners = nkeep;
+	if (nl > 0 || s->owners_ts_ms == 0)
+		s->owners_ts_ms = h->ts_ms;
+	sampler_owners_known(s, h);
+
+	/* The CLOSE_WAIT sockets: every walked inode not a listener's. */
+	if (!cw)
+		memset(&h->close_wait_holders, 0,
+		    sizeof(h->close_wait_holders));
+	else if (cw_ok) {
+		for (i = 0, k = 0; i < n && k < VT_SAMPLER_CW_MAX; i++)
+			if (bsearch(&s->walk_inodes[i], lino, nl,
+			    sizeof(lino[0]), inode_cmp) == NULL)
+				s->cw_pids[k++] = s->walk_pids[i];
+		vt_sock_holders_count(s->cw_pids, k, &h->close_wait_holders);
+		if (cw_total > k)
+			h->close_wait_holders.sockets = cw_total;
+		for (i = 0; i < h->close_wait_holders.n; i++)
+			(void)vt_sockowner_comm(s->root,
+			    h->close_wait_holders.h[i].pid,
+			    h->close_wait_holders.h[i].comm,
+			    sizeof(h->close_wait_holders.h[i].comm));
+	} else
+		h->close_wait_holders = p->close_wait_holders;
+	if (!cw || cw_ok)
+		h->close_wait_holders.ts_ms = h->ts_ms;
+	h->st.col_duration_s[VT_COL_LISTENERS] +=
+	    (double)(vt_mono_us() - t0) / 1e6;
+}
+
 const struct vt_host *
 vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 {
@@ -190,7 +408,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	double			interval_s;
 	unsigned long		deaths, timeouts;
 	int64_t			t0, start = vt_mono_us();
-	int			rc;
+	int			rc, scan;
 	size_t			i;
 
 	memset(h, 0, sizeof(*h));
@@ -246,9 +464,18 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    err, sizeof(err)));
 	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
 	    err, sizeof(err)));
+	COLLECT(VT_COL_LISTENERS, vt_listeners_read(&s->lr, s->root,
+	    &h->listeners, SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)));
+	COLLECT(VT_COL_FILE_NR, vt_proc_sys_fs_file_nr_read(s->root,
+	    &h->filenr, err, sizeof(err)));
+	COLLECT(VT_COL_VMSTAT, vt_proc_vmstat_read(s->root, &h->vmstat, err,
+	    sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
+	/* The same ticks as sampler_top()'s scans. */
+	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	sampler_top(s, h, p, mono_us);
+	sampler_owners(s, h, p, scan);
 
 	s->last_mono_us = mono_us;
 	s->samples++;
@@ -376,6 +603,30 @@ sampler_members(struct vt_sampler *s, struct vt_shm *shm,
 	return vt_buf_add(&s->json, "}", 1);
 }
 
+/*
+ * The pool's own Unix socket joins the listeners, with the queue the
+ * master's 10 Hz gauge last read: here, where the sample is published, so
+ * every rendering of it has the whole list.  A pool listening on TCP is
+ * in the kernel's dump already.
+ */
+static void
+sampler_pool_listener(const struct vt_sampler *s, struct vt_host *h)
+{
+	struct vt_listen_entry	e;
+
+	if (!s->pool.queue_known || s->listen_path[0] == '\0')
+		return;
+	memset(&e, 0, sizeof(e));
+	e.family = AF_UNIX;
+	snprintf(e.address, sizeof(e.address), "%s", s->listen_path);
+	e.queue = (uint32_t)s->pool.listen_queue;
+	e.backlog = (uint32_t)s->pool.listen_backlog;
+	e.pid = (int32_t)getpid();
+	snprintf(e.comm, sizeof(e.comm), "vitals");
+	vt_listeners_add(&h->listeners, &e);
+	vt_listeners_sort(&h->listeners);
+}
+
 void
 vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 {
@@ -391,6 +642,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	 * at most one interval old, finer than any scrape interval.
 	 */
 	vt_poolview_fill(&s->pool, shm, vt_mono_ms(), NULL, 0);
+	sampler_pool_listener(s, s->h[s->cur]);
 	sampler_judge(s, shm, h);
 	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
 	    s->json.data[s->json.len - 1] == '}') {

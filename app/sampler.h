@@ -19,6 +19,7 @@
 #include "checks.h"
 #include "gzip.h"
 #include "collect/fs_usage.h"
+#include "collect/listeners.h"
 #include "host.h"
 #include "notify.h"
 #include "poolview.h"
@@ -36,6 +37,26 @@ struct vt_sampler_opts {
 	struct vt_checks_conf checks;	/* the thresholds */
 	int64_t		health_stale_ms;	/* older health: "unknown" */
 	struct vt_notify *notify;	/* transitions go here; NULL: none */
+	const char     *listen_path;	/* the pool's Unix socket; NULL: TCP */
+};
+
+/*
+ * The CLOSE_WAIT sockets attributed to processes on a process-scan tick:
+ * the first this many of a dump.
+ */
+#define VT_SAMPLER_CW_MAX	65536
+
+/*
+ * A listener's owner, as a walk found it: pid 0 when the walk found
+ * nobody (another user's process), not looked for again before
+ * VT_SAMPLER_OWNER_RETRY_MS.
+ */
+#define VT_SAMPLER_OWNER_RETRY_MS	60000
+struct vt_sampler_owner {
+	uint64_t	inode;
+	int32_t		pid;
+	char		comm[VT_COMM_LEN];
+	int64_t		ts_ms;		/* of the walk */
 };
 
 struct vt_sampler {
@@ -65,6 +86,18 @@ struct vt_sampler {
 	double			duration_sum_s;
 	uint64_t		col_errors[VT_COL_N];
 	uint64_t		fs_timeouts;
+
+	/* Listeners and socket owners (listeners.h, sockowner.h). */
+	char			listen_path[VT_LISTENER_ADDRLEN];
+	struct vt_listen_reader	lr;
+	struct vt_sampler_owner	owners[VT_MAX_LISTENERS];	/* by inode */
+	size_t			nowners;
+	int64_t			owners_ts_ms;
+	uint64_t	       *walk_inodes;	/* VT_SAMPLER_CW_MAX + listeners */
+	int32_t		       *walk_pids;
+	int32_t		       *cw_pids;
+	int32_t		       *walk_procs;	/* VT_PID_TABLE_MAX */
+	size_t			walk_cursor;	/* vt_sockowner_walk() */
 };
 
 /* Allocate the buffers; 0 or -1. */

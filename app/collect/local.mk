@@ -21,8 +21,10 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_pressure.c app/collect/proc_pressure.h \
 	app/collect/proc_pid.c app/collect/proc_pid.h \
 	app/collect/rate.c app/collect/rate.h \
-	app/collect/listeners.h app/collect/proc_sys_fs.h \
-	app/collect/proc_vmstat.h
+	app/collect/listeners.c app/collect/listeners.h \
+	app/collect/sockowner.c app/collect/sockowner.h \
+	app/collect/proc_sys_fs.c app/collect/proc_sys_fs.h \
+	app/collect/proc_vmstat.c app/collect/proc_vmstat.h
 
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
@@ -39,7 +41,11 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_pressure-t \
 	t/unit/proc_pid-t \
 	t/unit/rate-t \
-	t/unit/proc_live-t
+	t/unit/proc_live-t \
+	t/unit/proc_sys_fs-t \
+	t/unit/proc_vmstat-t \
+	t/unit/listeners-t \
+	t/unit/sockowner-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -74,5 +80,14 @@ t_unit_rate_t_SOURCES = t/unit/rate-t.c
 t_unit_rate_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_live_t_SOURCES = t/unit/proc_live-t.c
 t_unit_proc_live_t_LDADD = $(VT_TEST_LIBS)
+
+t_unit_proc_sys_fs_t_SOURCES = t/unit/proc_sys_fs-t.c
+t_unit_proc_sys_fs_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_vmstat_t_SOURCES = t/unit/proc_vmstat-t.c
+t_unit_proc_vmstat_t_LDADD = $(VT_TEST_LIBS)
+t_unit_listeners_t_SOURCES = t/unit/listeners-t.c
+t_unit_listeners_t_LDADD = $(VT_TEST_LIBS)
+t_unit_sockowner_t_SOURCES = t/unit/sockowner-t.c
+t_unit_sockowner_t_LDADD = $(VT_TEST_LIBS)
 
 EXTRA_DIST += app/collect/local.mk

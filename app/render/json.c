@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-c/json.h>
 
@@ -77,6 +78,12 @@ static struct json_object *json_top(struct jw *w,
 		    const struct vt_top_proc *p, size_t n, int with_cpu);
 static struct json_object *json_processes(struct jw *w,
 		    const struct vt_host *h);
+static struct json_object *json_listeners(struct jw *w,
+		    const struct vt_host *h);
+static struct json_object *json_close_wait(struct jw *w,
+		    const struct vt_host *h);
+static struct json_object *json_filefd(struct jw *w, const struct vt_host *h);
+static struct json_object *json_vmstat(struct jw *w, const struct vt_host *h);
 static struct json_object *json_sampler(struct jw *w,
 		    const struct vt_host *h);
 
@@ -607,6 +614,134 @@ json_processes(struct jw *w, const struct vt_host *h)
 	return o;
 }
 
+/* The family's name in the document. */
+static const char *
+json_family(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return "tcp";
+	case AF_INET6:
+		return "tcp6";
+	case AF_UNIX:
+		return "unix";
+	default:
+		return "other";
+	}
+}
+
+/*
+ * Every listener kept, the fullest first; null when the collector failed
+ * and the pool's own socket is not known either.
+ */
+static struct json_object *
+json_listeners(struct jw *w, const struct vt_host *h)
+{
+	struct json_object	*a;
+	size_t			 i;
+
+	if (!json_have(h, VT_COL_LISTENERS) && h->listeners.n == 0)
+		return NULL;
+	a = jw_arr(w);
+	for (i = 0; i < h->listeners.n && i < VT_MAX_LISTENERS; i++) {
+		const struct vt_listen_entry	*e = &h->listeners.l[i];
+		struct json_object		*o = jw_obj(w);
+		char				 addr[VT_LISTENER_ADDRLEN + 1];
+		char				 comm[VT_COMM_LEN + 1];
+
+		/* Fixed arrays: never trust them to be terminated. */
+		memcpy(addr, e->address, VT_LISTENER_ADDRLEN);
+		addr[VT_LISTENER_ADDRLEN] = '\0';
+		memcpy(comm, e->comm, VT_COMM_LEN);
+		comm[VT_COMM_LEN] = '\0';
+		jw_str(w, o, "family", json_family(e->family));
+		jw_str(w, o, "address", addr);
+		if (e->family == AF_UNIX)
+			jw_null(w, o, "port");
+		else
+			jw_u64(w, o, "port", e->port);
+		jw_u64(w, o, "queue", e->queue);
+		jw_u64(w, o, "backlog", e->backlog);
+		jw_maybe(w, o, "fill_percent", e->backlog > 0,
+		    100.0 * e->queue / e->backlog, J_PCT);
+		if (e->pid > 0) {
+			jw_i64(w, o, "pid", e->pid);
+			jw_str(w, o, "process", comm);
+		} else {
+			jw_null(w, o, "pid");
+			jw_null(w, o, "process");
+		}
+		jw_push(w, a, o);
+	}
+	return a;
+}
+
+/* Who holds the CLOSE_WAIT sockets; null before the first count. */
+static struct json_object *
+json_close_wait(struct jw *w, const struct vt_host *h)
+{
+	const struct vt_sock_holders	*c = &h->close_wait_holders;
+	struct json_object		*o, *a;
+	size_t				 i;
+
+	if (c->ts_ms == 0)
+		return NULL;
+	o = jw_obj(w);
+	jw_u64(w, o, "sockets", c->sockets);
+	jw_u64(w, o, "attributed", c->attributed);
+	jw_i64(w, o, "ts_ms", c->ts_ms);
+	a = jw_arr(w);
+	for (i = 0; i < c->n && i < VT_MAX_HOLDERS; i++) {
+		struct json_object	*e = jw_obj(w);
+		char			 comm[VT_COMM_LEN + 1];
+
+		memcpy(comm, c->h[i].comm, VT_COMM_LEN);
+		comm[VT_COMM_LEN] = '\0';
+		jw_i64(w, e, "pid", c->h[i].pid);
+		if (comm[0] != '\0')
+			jw_str(w, e, "process", comm);
+		else
+			jw_null(w, e, "process");
+		jw_u64(w, e, "count", c->h[i].count);
+		jw_push(w, a, e);
+	}
+	jw_set(w, o, "top", a);
+	return o;
+}
+
+static struct json_object *
+json_filefd(struct jw *w, const struct vt_host *h)
+{
+	struct json_object	*o;
+
+	if (!json_have(h, VT_COL_FILE_NR))
+		return NULL;
+	o = jw_obj(w);
+	jw_u64(w, o, "allocated", h->filenr.allocated);
+	jw_u64(w, o, "maximum", h->filenr.max);
+	return o;
+}
+
+static struct json_object *
+json_vmstat(struct jw *w, const struct vt_host *h)
+{
+	const struct vt_proc_vmstat	*v = &h->vmstat;
+	struct json_object		*o;
+
+	if (!json_have(h, VT_COL_VMSTAT))
+		return NULL;
+	o = jw_obj(w);
+	jw_u64(w, o, "pgfault", v->pgfault);
+	jw_u64(w, o, "pgmajfault", v->pgmajfault);
+	jw_u64(w, o, "pswpin", v->pswpin);
+	jw_u64(w, o, "pswpout", v->pswpout);
+	if (v->have_oom_kill)
+		jw_u64(w, o, "oom_kill", v->oom_kill);
+	else
+		jw_null(w, o, "oom_kill");
+	return o;
+}
+
 static struct json_object *
 json_sampler(struct jw *w, const struct vt_host *h)
 {
@@ -659,6 +794,14 @@ vt_render_json(const struct vt_host *h, struct vt_buf *out)
 	jw_set(&w, root, "tcp", json_tcp(&w, h));
 	JW_SECTION(&w, root, "pressure", json_pressure(&w, h));
 	JW_SECTION(&w, root, "processes", json_processes(&w, h));
+	JW_SECTION(&w, root, "listeners", json_listeners(&w, h));
+	if (json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0)
+		jw_u64(&w, root, "listeners_total", h->listeners.total);
+	else
+		jw_null(&w, root, "listeners_total");
+	JW_SECTION(&w, root, "close_wait_holders", json_close_wait(&w, h));
+	JW_SECTION(&w, root, "filefd", json_filefd(&w, h));
+	JW_SECTION(&w, root, "vmstat", json_vmstat(&w, h));
 	jw_set(&w, root, "sampler", json_sampler(&w, h));
 	if (w.err)
 		goto end;

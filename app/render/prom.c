@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "render/prom.h"
 #include "render/utf8.h"
@@ -140,6 +141,9 @@ static void	prom_tcp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_pressure(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
 static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
+static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
+static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
+static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -771,6 +775,108 @@ prom_uname_time(struct vt_prom *w, const struct vt_host *h)
 	vt_prom_dbl(w, (double)h->ts_ms / 1000.0);
 }
 
+/*
+ * One series per TCP address and port: sockets sharing both (SO_REUSEPORT
+ * groups) are summed, so no two series have the same labels.  The pool's
+ * Unix socket has its own families (vitals_listen_queue).
+ */
+static void
+prom_listeners(struct vt_prom *w, const struct vt_host *h)
+{
+	static const char *const	names[2] = { "vitals_listener_queue",
+					    "vitals_listener_backlog" };
+	static const char *const	helps[2] = {
+		"Connections waiting to be accepted by each TCP listener.",
+		"Accept queue size (backlog) of each TCP listener.",
+	};
+	const struct vt_listeners	*l = &h->listeners;
+	char				 port[8];
+	size_t				 i, j, n = l->n;
+	uint64_t			 v;
+	int				 k, dup;
+
+	if (n > VT_MAX_LISTENERS)
+		n = VT_MAX_LISTENERS;
+	for (k = 0; k < 2; k++) {
+		vt_prom_family(w, names[k], "gauge", helps[k]);
+		for (i = 0; i < n; i++) {
+			const struct vt_listen_entry	*e = &l->l[i];
+
+			if (e->family != AF_INET && e->family != AF_INET6)
+				continue;
+			for (j = 0, dup = 0; j < i && !dup; j++)
+				dup = l->l[j].port == e->port &&
+				    l->l[j].family == e->family &&
+				    strncmp(l->l[j].address, e->address,
+				    VT_LISTENER_ADDRLEN) == 0;
+			if (dup)
+				continue;
+			for (j = i, v = 0; j < n; j++)
+				if (l->l[j].port == e->port &&
+				    l->l[j].family == e->family &&
+				    strncmp(l->l[j].address, e->address,
+				    VT_LISTENER_ADDRLEN) == 0)
+					v += k == 0 ? l->l[j].queue :
+					    l->l[j].backlog;
+			snprintf(port, sizeof(port), "%u", (unsigned)e->port);
+			vt_prom_begin(w);
+			vt_prom_label(w, "address", e->address);
+			vt_prom_label(w, "port", port);
+			vt_prom_end_u64(w, v);
+		}
+	}
+}
+
+/* node_exporter's filefd collector: gauges. */
+static void
+prom_filefd(struct vt_prom *w, const struct vt_host *h)
+{
+	if (!prom_have(h, VT_COL_FILE_NR))
+		return;
+	vt_prom_family(w, "node_filefd_allocated", "gauge",
+	    "File descriptor statistics: allocated.");
+	vt_prom_u64(w, h->filenr.allocated);
+	vt_prom_family(w, "node_filefd_maximum", "gauge",
+	    "File descriptor statistics: maximum.");
+	vt_prom_u64(w, h->filenr.max);
+}
+
+/*
+ * node_exporter's vmstat collector: untyped, in the order of the file,
+ * its default fields ^(oom_kill|pgpg|pswp|pg.*fault).*.
+ */
+static void
+prom_vmstat(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_proc_vmstat	*v = &h->vmstat;
+	const struct {
+		const char	*name;
+		uint64_t	 value;
+	} f[] = {
+		{ "pgpgin", v->pgpgin },
+		{ "pgpgout", v->pgpgout },
+		{ "pswpin", v->pswpin },
+		{ "pswpout", v->pswpout },
+		{ "pgfault", v->pgfault },
+		{ "pgmajfault", v->pgmajfault },
+		{ "oom_kill", v->oom_kill },
+	};
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_VMSTAT))
+		return;
+	for (i = 0; i < VT_ARRAY_LEN(f); i++) {
+		if (strcmp(f[i].name, "oom_kill") == 0 && !v->have_oom_kill)
+			continue;
+		snprintf(name, sizeof(name), "node_vmstat_%s", f[i].name);
+		snprintf(help, sizeof(help),
+		    "/proc/vmstat information field %s.", f[i].name);
+		vt_prom_family(w, name, "untyped", help);
+		vt_prom_u64(w, f[i].value);
+	}
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -828,6 +934,9 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_netstat(&w, h);
 	prom_tcp(&w, h);
 	prom_pressure(&w, h);
+	prom_filefd(&w, h);
+	prom_vmstat(&w, h);
+	prom_listeners(&w, h);
 	prom_uname_time(&w, h);
 	prom_sampler(&w, h);
 	return vt_prom_finish(&w);

@@ -10,11 +10,20 @@
  * strings a renderer would print are checked for their terminator and
  * passed through vt_utf8_clean(), as the renderers do.
  *
+ * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
+ * dump (sequence number 1), the bytes the listeners collector receives,
+ * parsed into a list of listeners; "net/tcp-listen" and "net/tcp6-listen"
+ * are the listeners' parser of those files.
+ *
  * The seeds in t/fuzz/corpus/fuzz_proc/ are fixture files under
- * t/fixtures/proc/ with their name line added in front.
+ * t/fixtures/proc/ with their name line added in front, and replies built
+ * by t/unit/listeners-t's shapes (sock_diag-*).
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include "collect/listeners.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
@@ -25,7 +34,9 @@
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
 #include "collect/proc_stat.h"
+#include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
+#include "collect/proc_vmstat.h"
 #include "render/utf8.h"
 #include "fuzz.h"
 
@@ -207,6 +218,81 @@ f_pid_statm(const char *b, size_t n, char *err, size_t errlen)
 	return vt_proc_pid_statm_parse(b, n, 4096, &rss, err, errlen);
 }
 
+static int
+f_file_nr(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_file_nr	f;
+
+	return vt_proc_sys_fs_file_nr_parse(b, n, &f, err, errlen);
+}
+
+static int
+f_vmstat(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_proc_vmstat	v;
+
+	return vt_proc_vmstat_parse(b, n, &v, err, errlen);
+}
+
+/* A parsed list: bounded, terminated strings, sorted. */
+static void
+listeners_check(struct vt_listeners *l)
+{
+	size_t	i;
+
+	FUZZ_CHECK(l->n <= VT_MAX_LISTENERS && l->n <= l->total);
+	vt_listeners_sort(l);
+	for (i = 0; i < l->n; i++)
+		text(l->l[i].address, sizeof(l->l[i].address));
+}
+
+static int
+f_listen(const char *b, size_t n, int family, char *err, size_t errlen)
+{
+	static struct vt_listeners	l;
+
+	memset(&l, 0, sizeof(l));
+	if (vt_listeners_parse_proc(b, n, family, &l, err, errlen) != VT_OK)
+		return VT_ERR;
+	listeners_check(&l);
+	return VT_OK;
+}
+
+static int
+f_listen4(const char *b, size_t n, char *err, size_t errlen)
+{
+	return f_listen(b, n, AF_INET, err, errlen);
+}
+
+static int
+f_listen6(const char *b, size_t n, char *err, size_t errlen)
+{
+	return f_listen(b, n, AF_INET6, err, errlen);
+}
+
+/* The reply is copied to an aligned buffer, as recvmsg() fills one. */
+static int
+f_sock_diag(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_listeners	l;
+	static union {
+		uint64_t	align;
+		char		b[VT_LISTEN_DIAG_BUFSZ];
+	} u;
+	int				done, rc;
+
+	if (n > sizeof(u.b))
+		n = sizeof(u.b);
+	memcpy(u.b, b, n);
+	memset(&l, 0, sizeof(l));
+	rc = vt_diag_parse(u.b, n, 1, vt_listeners_diag_fn, &l, &done, err,
+	    errlen);
+	if (rc == 1)
+		return VT_OK;
+	listeners_check(&l);
+	return rc;
+}
+
 static const struct {
 	const char     *name;
 	int		(*parse)(const char *, size_t, char *, size_t);
@@ -226,6 +312,11 @@ static const struct {
 	{ "pressure/io", f_pressure },
 	{ "pid/stat", f_pid_stat },
 	{ "pid/statm", f_pid_statm },
+	{ "sys/fs/file-nr", f_file_nr },
+	{ "vmstat", f_vmstat },
+	{ "net/tcp-listen", f_listen4 },
+	{ "net/tcp6-listen", f_listen6 },
+	{ "sock_diag", f_sock_diag },
 };
 
 int

@@ -99,3 +99,9 @@ EXTRA_DIST += $(VT_CHECKS_TESTS)
 VT_PROMETHEUS_TESTS = t/integration/prometheus-rules.t
 TESTS += $(VT_PROMETHEUS_TESTS)
 EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
+
+# Listeners (issue 11): every listener's accept queue and owner, the
+# CLOSE_WAIT holders, file-nr and vmstat on the real stack.
+VT_LISTENERS_TESTS = t/integration/listeners.t
+TESTS += $(VT_LISTENERS_TESTS)
+EXTRA_DIST += $(VT_LISTENERS_TESTS)

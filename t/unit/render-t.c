@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -239,6 +240,18 @@ load(const struct rcase *c, struct vt_host *h)
 		free(b);
 	}
 	h->tcp.source = VT_TCP_SRC_PROC;
+	PARSE(VT_COL_FILE_NR, "proc/sys/fs/file-nr",
+	    vt_proc_sys_fs_file_nr_parse(b, len, &h->filenr, err, sizeof(err)));
+	PARSE(VT_COL_VMSTAT, "proc/vmstat", vt_proc_vmstat_parse(b, len,
+	    &h->vmstat, err, sizeof(err)));
+	PARSE(VT_COL_LISTENERS, "proc/net/tcp", vt_listeners_parse_proc(b, len,
+	    AF_INET, &h->listeners, err, sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
+		if (vt_listeners_parse_proc(b, len, AF_INET6, &h->listeners,
+		    err, sizeof(err)) == VT_ERR)
+			bail("%s: tcp6 listeners: %s", c->tree, err);
+		free(b);
+	}
 	for (r = 0, any = 0; r < VT_PSI_NRES; r++) {
 		snprintf(rel, sizeof(rel), "proc/pressure/%s",
 		    vt_psi_resource_names[r]);
@@ -264,6 +277,50 @@ load(const struct rcase *c, struct vt_host *h)
 		if (tree_has(c->tree, "sys/block") ? tree_has(c->tree, rel) :
 		    !vt_diskstats_is_partition(d->name))
 			d->flags |= VT_DISK_WHOLE;
+	}
+
+	/*
+	 * The listeners' queues and owners, made up (the files have neither
+	 * a backlog nor an owner): listener i has a backlog of 128, 256 or
+	 * 512 and (37 i) modulo backlog + 1 waiting; even ones an owner.  The
+	 * pool's socket joins them, and 400 of 412 CLOSE_WAIT sockets are
+	 * python3's, 10 nginx's.
+	 */
+	for (i = 0; i < h->listeners.n; i++) {
+		struct vt_listen_entry	*e = &h->listeners.l[i];
+
+		e->backlog = 128U << (i % 3);
+		e->queue = (uint32_t)((i * 37) % (e->backlog + 1));
+		if (i % 2 == 0) {
+			e->pid = (int32_t)(1000 + i);
+			snprintf(e->comm, sizeof(e->comm), "daemon%zu", i);
+		}
+	}
+	if (h->have & VT_HAVE(VT_COL_LISTENERS)) {
+		struct vt_listen_entry	pool;
+
+		memset(&pool, 0, sizeof(pool));
+		pool.family = AF_UNIX;
+		snprintf(pool.address, sizeof(pool.address),
+		    "/run/vitals/vitals.sock");
+		pool.queue = 3;
+		pool.backlog = 511;
+		pool.pid = 4242;
+		snprintf(pool.comm, sizeof(pool.comm), "vitals");
+		vt_listeners_add(&h->listeners, &pool);
+		vt_listeners_sort(&h->listeners);
+		h->listeners.owners_ts_ms = h->ts_ms;
+		h->close_wait_holders.sockets = 412;
+		h->close_wait_holders.attributed = 410;
+		h->close_wait_holders.ts_ms = h->ts_ms;
+		h->close_wait_holders.n = 2;
+		h->close_wait_holders.h[0].pid = 326662;
+		snprintf(h->close_wait_holders.h[0].comm, VT_COMM_LEN,
+		    "python3");
+		h->close_wait_holders.h[0].count = 400;
+		h->close_wait_holders.h[1].pid = 911;
+		snprintf(h->close_wait_holders.h[1].comm, VT_COMM_LEN, "nginx");
+		h->close_wait_holders.h[1].count = 10;
 	}
 
 	/* statvfs, made up: a few states other than "ok" on server64. */
