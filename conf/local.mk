@@ -79,3 +79,9 @@ conf/nginx/vitals.conf: $(srcdir)/conf/nginx/vitals.conf.in Makefile
 	$(vt_conf_render)
 conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefile
 	$(vt_conf_render)
+
+# `vitals --check-config` (app/checkconf.c): the installed configuration
+# it reads by default and the assets' folder it looks for.
+app_libvitals_a_SOURCES += app/checkconf.c app/checkconf.h
+AM_CPPFLAGS += -DVT_SYSCONF_DIR='"$(sysconfdir)"' \
+	-DVT_STATIC_DIR='"$(pkgdatadir)/static"'

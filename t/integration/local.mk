@@ -83,3 +83,9 @@ VT_POOL_INPUT_TESTS = \
 
 TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
+
+# The package and the production edge (issue 16).
+VT_PKG_TESTS = \
+	t/integration/check-config.t
+TESTS += $(VT_PKG_TESTS)
+EXTRA_DIST += $(VT_PKG_TESTS)
