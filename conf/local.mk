@@ -42,6 +42,9 @@ vt_cache_dir = /var/lib/nginx/vitals-cache
 vt_fastcgi_conf = $(nginxconfdir)/vitals-fastcgi.conf
 vt_server_conf = $(nginxconfdir)/vitals-server.conf
 vt_routes_conf = $(nginxconfdir)/vitals-routes.conf
+# Monitoring hosts beyond loopback that may read /metrics and /status
+# and are never rate limited: addresses or CIDR blocks, blank-separated.
+vt_monitor_hosts =
 
 vitalsconf_DATA = conf/vitals.conf
 bin_SCRIPTS = conf/spawn/vitals-spawn

@@ -86,6 +86,8 @@ EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
 
 # The package and the production edge (issue 16).
 VT_PKG_TESTS = \
-	t/integration/check-config.t
+	t/integration/check-config.t \
+	t/integration/edge-limits.t \
+	t/integration/allowlist.t
 TESTS += $(VT_PKG_TESTS)
 EXTRA_DIST += $(VT_PKG_TESTS)
