@@ -88,6 +88,7 @@ EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
 VT_PKG_TESTS = \
 	t/integration/check-config.t \
 	t/integration/edge-limits.t \
-	t/integration/allowlist.t
+	t/integration/allowlist.t \
+	t/integration/package.t
 TESTS += $(VT_PKG_TESTS)
 EXTRA_DIST += $(VT_PKG_TESTS)
