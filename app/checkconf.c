@@ -33,7 +33,10 @@
 #define VT_SQL_DIR	"/usr/share/vitals/sql"
 #endif
 
-/* The user the packaged service runs as (vitals.service: User=). */
+/*
+ * The user the service runs as: vitals.service's User=, or VITALS_USER
+ * as vitals-spawn takes it.
+ */
 #define CHECK_SERVICE_USER	"vitals"
 #define CHECK_MAX_ARGS		128
 
@@ -122,10 +125,18 @@ check_problem(struct check *k, const char *key, const char *fmt, ...)
  * Whether the service user may read a file of this mode, owner and group.
  * Returns 1 (yes), 0 (no) or -1 (no such user: nothing to judge by).
  */
+static const char *
+check_user(void)
+{
+	const char     *u = getenv("VITALS_USER");
+
+	return u != NULL && u[0] != '\0' ? u : CHECK_SERVICE_USER;
+}
+
 static int
 check_user_reads(const struct stat *st)
 {
-	struct passwd  *pw = getpwnam(CHECK_SERVICE_USER);
+	struct passwd  *pw = getpwnam(check_user());
 	gid_t		groups[64];
 	int		n = 64, i;
 
@@ -173,7 +184,7 @@ check_db_config(struct check *k)
 		if (check_user_reads(&st) == 0)
 			check_problem(k, "db_config", "%s is not readable by "
 			    "user '%s' (owner %u, group %u, mode %04o)", path,
-			    CHECK_SERVICE_USER, (unsigned)st.st_uid,
+			    check_user(), (unsigned)st.st_uid,
 			    (unsigned)st.st_gid,
 			    (unsigned)(st.st_mode & 07777));
 	} else if (access(path, R_OK) == -1) {

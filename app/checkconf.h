@@ -14,7 +14,9 @@ int	vt_checkconf_wanted(int argc, char **argv);
  * return the exit code: 0 when everything would work, VT_EX_CONFIG (78)
  * with one "FILE:LINE: key 'KEY': why" line (or "--key: why" for a flag)
  * on stderr per problem, VT_EX_USAGE for a bad flag.  What it would use
- * goes to stdout as "key = value" lines.
+ * goes to stdout as "key = value" lines.  Run as root, it judges the DB
+ * option file's permissions for the service user: VITALS_USER from the
+ * environment, or "vitals".
  */
 int	vt_checkconf_main(int argc, char **argv);
 

@@ -15,6 +15,10 @@ plan(skip_all => 'VITALS_BIN is not set (run through make check)')
 my $bin = $ENV{VITALS_BIN};
 my $src = $ENV{VT_SRCDIR} // '.';
 my $dir = tempdir(CLEANUP => 1);
+# As root the check judges the option file for the service user: here the
+# user running the test, who owns the files (package.t may create and
+# remove a vitals user meanwhile).
+$ENV{VITALS_USER} = getpwuid($>) // 'root';
 
 sub write_file {
 	my ($path, $text, $mode) = @_;
@@ -92,6 +96,17 @@ SKIP: {
 	    qr/\Q$conf\E:3: key 'db_config': .*Permission denied/,
 	    'the message says it cannot be read');
 	chmod(0600, $cnf);
+}
+
+# As root: judged for the service user, here nobody, who cannot read a
+# root-owned 0600 file.
+SKIP: {
+	skip('not root', 2) if $> != 0;
+	local $ENV{VITALS_USER} = 'nobody';
+	($code, $out, $err) = check('--config', $conf);
+	is($code, 78, 'as root, an option file the service user cannot read');
+	like($err, qr/key 'db_config': .*not readable by user 'nobody'/,
+	    'the message names the user') or diag($err);
 }
 
 ($code, $out, $err) = check('--config', $conf, '--sql-dir', "$dir/nosql");
