@@ -105,3 +105,12 @@ EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
 VT_LISTENERS_TESTS = t/integration/listeners.t
 TESTS += $(VT_LISTENERS_TESTS)
 EXTRA_DIST += $(VT_LISTENERS_TESTS)
+
+# The package and the production edge (issue 16).
+VT_PKG_TESTS = \
+	t/integration/check-config.t \
+	t/integration/edge-limits.t \
+	t/integration/allowlist.t \
+	t/integration/package.t
+TESTS += $(VT_PKG_TESTS)
+EXTRA_DIST += $(VT_PKG_TESTS)
