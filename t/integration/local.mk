@@ -83,3 +83,9 @@ VT_POOL_INPUT_TESTS = \
 
 TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
+
+# Reliability suite (issue 17): the hostile-input corpus through nginx and
+# raw at the pool's socket (t/corpus/hostile/).
+VT_HOSTILE_TESTS = t/integration/hostile-input.t
+TESTS += $(VT_HOSTILE_TESTS)
+EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
