@@ -85,7 +85,13 @@ TESTS += $(VT_POOL_INPUT_TESTS)
 EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
 
 # Reliability suite (issue 17): the hostile-input corpus through nginx and
-# raw at the pool's socket (t/corpus/hostile/).
-VT_HOSTILE_TESTS = t/integration/hostile-input.t
+# raw at the pool's socket (t/corpus/hostile/), slowloris and slow
+# readers, a full backlog, a slow request, /proc read failures.
+VT_HOSTILE_TESTS = \
+	t/integration/hostile-input.t \
+	t/integration/slow-clients.t \
+	t/integration/backlog-full.t \
+	t/integration/slow-request.t \
+	t/integration/proc-failures.t
 TESTS += $(VT_HOSTILE_TESTS)
 EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
