@@ -95,3 +95,6 @@ VT_HOSTILE_TESTS = \
 	t/integration/proc-failures.t
 TESTS += $(VT_HOSTILE_TESTS)
 EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
+
+# The soak (issue 17): t/soak/run, run by ./stack test --long.
+EXTRA_DIST += t/soak
