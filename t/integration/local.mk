@@ -114,3 +114,18 @@ VT_PKG_TESTS = \
 	t/integration/package.t
 TESTS += $(VT_PKG_TESTS)
 EXTRA_DIST += $(VT_PKG_TESTS)
+
+# Reliability suite (issue 17): the hostile-input corpus through nginx and
+# raw at the pool's socket (t/corpus/hostile/), slowloris and slow
+# readers, a full backlog, a slow request, /proc read failures.
+VT_HOSTILE_TESTS = \
+	t/integration/hostile-input.t \
+	t/integration/slow-clients.t \
+	t/integration/backlog-full.t \
+	t/integration/slow-request.t \
+	t/integration/proc-failures.t
+TESTS += $(VT_HOSTILE_TESTS)
+EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
+
+# The soak (issue 17): t/soak/run, run by ./stack test --long.
+EXTRA_DIST += t/soak
