@@ -70,7 +70,7 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	snprintf(s->listen_path, sizeof(s->listen_path), "%s",
 	    o->listen_path ? o->listen_path : "");
 	s->opt.listen_path = s->listen_path;
-	vt_listen_reader_init(&s->lr);
+	vt_diag_reader_init(&s->lr);
 	s->filter.fstypes = vt_mounts_default_fstypes;
 	s->filter.mountpoints = vt_mounts_default_mountpoints;
 	vt_fs_helper_init(&s->fs);
@@ -122,7 +122,7 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->walk_procs);
 	/* A zeroed sampler (never initialised, or freed) has fd 0: not ours. */
 	if (s->lr.opens > 0)
-		vt_listen_reader_close(&s->lr);
+		vt_diag_reader_close(&s->lr);
 	vt_buf_free(&s->json);
 	vt_buf_free(&s->prom);
 	vt_buf_free(&s->om);
@@ -458,7 +458,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
 			    "exited" : "deadline", s->fs.starts);
 	}
-	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &h->tcp, err,
+	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &s->lr, &h->tcp, err,
 	    sizeof(err)));
 	COLLECT(VT_COL_NETSTAT, vt_proc_net_netstat_read(s->root, &h->netstat,
 	    err, sizeof(err)));

@@ -89,7 +89,7 @@ struct vt_sampler {
 
 	/* Listeners and socket owners (listeners.h, sockowner.h). */
 	char			listen_path[VT_LISTENER_ADDRLEN];
-	struct vt_listen_reader	lr;
+	struct vt_diag_reader	lr;
 	struct vt_sampler_owner	owners[VT_MAX_LISTENERS];	/* by inode */
 	size_t			nowners;
 	int64_t			owners_ts_ms;

@@ -4,19 +4,15 @@
  *
  * A dump asks for one address family and the LISTEN state only, with no
  * extensions: the kernel then sends 72 bytes per socket, and the reply
- * is read through a bounded stack buffer under one deadline, on a socket
- * kept open between ticks (opening one per read costs, see DESIGN.md).
+ * is read through sock_diag.c's reader: a bounded stack buffer, one
+ * deadline, a socket kept open between ticks.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
 #include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -51,60 +47,6 @@ static int	proc_line(struct vt_span line, int family,
 		    struct vt_listeners *out);
 static int	proc_chunk(const char *chunk, size_t len, void *arg,
 		    char *err, size_t errlen);
-static int	reader_open(struct vt_listen_reader *r, char *err,
-		    size_t errlen);
-static int	reader_fail(struct vt_listen_reader *r);
-static int	reader_dump(struct vt_listen_reader *r, int family,
-		    unsigned states, vt_diag_fn fn, void *arg,
-		    int64_t start_us, int timeout_ms, char *err,
-		    size_t errlen);
-static int	reader_dump_all(struct vt_listen_reader *r, unsigned states,
-		    vt_diag_fn fn, void *arg, int timeout_ms, char *err,
-		    size_t errlen);
-
-int
-vt_diag_parse(const void *buf, size_t len, unsigned seq, vt_diag_fn fn,
-    void *arg, int *done, char *err, size_t errlen)
-{
-	const struct nlmsghdr	*h = buf;
-	const struct nlmsgerr	*e;
-	struct inet_diag_msg	 d;
-	int			 left;
-
-	*done = 0;
-	if (len > (size_t)INT_MAX)
-		return vt_pf_err(err, errlen, "sock_diag: reply too long");
-	left = (int)len;
-	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-		if (h->nlmsg_seq != seq)
-			continue;	/* a stale reply */
-		if (h->nlmsg_type == NLMSG_DONE) {
-			*done = 1;
-			return VT_OK;
-		}
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				return vt_pf_err(err, errlen,
-				    "sock_diag: short error");
-			e = NLMSG_DATA(h);
-			if (e->error == -ENOENT)
-				return 1;
-			return vt_pf_err(err, errlen, "sock_diag: %s",
-			    strerror(-e->error));
-		}
-		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-			continue;
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(d)))
-			return vt_pf_err(err, errlen,
-			    "sock_diag: short message");
-		/* A copy: the parser may be handed an unaligned buffer. */
-		memcpy(&d, NLMSG_DATA(h), sizeof(d));
-		fn(&d, arg);
-	}
-	if (left != 0)
-		return vt_pf_err(err, errlen, "sock_diag: malformed reply");
-	return VT_OK;
-}
 
 void
 vt_listeners_diag_fn(const struct inet_diag_msg *m, void *arg)
@@ -281,153 +223,8 @@ inode_fn(const struct inet_diag_msg *m, void *arg)
 		a->inodes[a->n++] = m->idiag_inode;
 }
 
-void
-vt_listen_reader_init(struct vt_listen_reader *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->fd = -1;
-	vt_backoff_init(&r->bo, 100, 30000, 0);
-}
-
-void
-vt_listen_reader_close(struct vt_listen_reader *r)
-{
-	if (r->fd != -1)
-		close(r->fd);
-	r->fd = -1;
-}
-
-static int
-reader_open(struct vt_listen_reader *r, char *err, size_t errlen)
-{
-	if (r->fd != -1)
-		return VT_OK;
-	if (vt_backoff_left(&r->bo, vt_mono_ms()) > 0)
-		return vt_pf_err(err, errlen,
-		    "sock_diag: waiting to reopen after an error");
-	r->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    NETLINK_SOCK_DIAG);
-	if (r->fd == -1) {
-		vt_pf_err(err, errlen, "sock_diag socket: %s",
-		    strerror(errno));
-		return reader_fail(r);
-	}
-	r->opens++;
-	return VT_OK;
-}
-
-/* Close after an error and start the back-off; returns VT_ERR. */
-static int
-reader_fail(struct vt_listen_reader *r)
-{
-	vt_listen_reader_close(r);
-	(void)vt_backoff_fail(&r->bo, vt_mono_ms());
-	return VT_ERR;
-}
-
-/*
- * Dump one address family in the states of the mask and hand each socket
- * to fn.  Returns VT_OK, VT_ERR, or 1 when the kernel has no such family.
- */
-static int
-reader_dump(struct vt_listen_reader *r, int family, unsigned states,
-    vt_diag_fn fn, void *arg, int64_t start_us, int timeout_ms, char *err,
-    size_t errlen)
-{
-	struct {
-		struct nlmsghdr		nlh;
-		struct inet_diag_req_v2	r;
-	} req;
-	union {
-		struct nlmsghdr	h;
-		char		b[VT_LISTEN_DIAG_BUFSZ];
-	} u;
-	struct sockaddr_nl	sa;
-	struct iovec		iov;
-	struct msghdr		msg;
-	struct pollfd		pfd;
-	ssize_t			n;
-	long			left;
-	int			rc, done;
-
-	memset(&req, 0, sizeof(req));
-	req.nlh.nlmsg_len = sizeof(req);
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = ++r->seq;
-	req.r.sdiag_family = (__u8)family;
-	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_states = states;
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	if (sendto(r->fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
-	    sizeof(sa)) == -1)
-		return vt_pf_err(err, errlen, "sock_diag send: %s",
-		    strerror(errno));
-	for (;;) {
-		if ((left = timeout_ms - (long)vt_mono_ms_since(start_us)) <= 0)
-			return vt_pf_err(err, errlen, "sock_diag: timed out");
-		pfd.fd = r->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)left) == -1) {
-			if (errno == EINTR)
-				continue;
-			return vt_pf_err(err, errlen, "sock_diag poll: %s",
-			    strerror(errno));
-		}
-		if (!(pfd.revents & (POLLIN | POLLERR | POLLHUP)))
-			continue;
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = u.b;
-		iov.iov_len = sizeof(u.b);
-		msg.msg_name = &sa;
-		msg.msg_namelen = sizeof(sa);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		n = recvmsg(r->fd, &msg, MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return vt_pf_err(err, errlen, "sock_diag recv: %s",
-			    strerror(errno));
-		}
-		if (msg.msg_flags & MSG_TRUNC)
-			return vt_pf_err(err, errlen,
-			    "sock_diag: reply larger than %zu bytes",
-			    sizeof(u.b));
-		if (n == 0)
-			return vt_pf_err(err, errlen, "sock_diag: no reply");
-		rc = vt_diag_parse(u.b, (size_t)n, r->seq, fn, arg, &done,
-		    err, errlen);
-		if (rc != VT_OK)
-			return rc == 1 && family == AF_INET6 ? 1 : VT_ERR;
-		if (done)
-			return VT_OK;
-	}
-}
-
-/* Both address families; an error closes the socket. */
-static int
-reader_dump_all(struct vt_listen_reader *r, unsigned states, vt_diag_fn fn,
-    void *arg, int timeout_ms, char *err, size_t errlen)
-{
-	int64_t	start = vt_mono_us();
-
-	if (reader_open(r, err, errlen) == VT_ERR)
-		return VT_ERR;
-	if (reader_dump(r, AF_INET, states, fn, arg, start, timeout_ms, err,
-	    errlen) != VT_OK)
-		return reader_fail(r);
-	if (reader_dump(r, AF_INET6, states, fn, arg, start, timeout_ms, err,
-	    errlen) == VT_ERR)
-		return reader_fail(r);
-	vt_backoff_reset(&r->bo);
-	return VT_OK;
-}
-
 int
-vt_listeners_read(struct vt_listen_reader *r, const char *root,
+vt_listeners_read(struct vt_diag_reader *r, const char *root,
     struct vt_listeners *out, int timeout_ms, char *err, size_t errlen)
 {
 	char		buf[LISTEN_PROC_BUFSZ];
@@ -436,8 +233,8 @@ vt_listeners_read(struct vt_listen_reader *r, const char *root,
 
 	memset(out, 0, sizeof(*out));
 	if (root == NULL || root[0] == '\0' || strcmp(root, "/") == 0) {
-		rc = reader_dump_all(r, 1U << LISTEN_STATE,
-		    vt_listeners_diag_fn, out, timeout_ms, err, errlen);
+		rc = vt_diag_dump(r, 1U << LISTEN_STATE,
+		    vt_listeners_diag_fn, out, timeout_ms, NULL, err, errlen);
 	} else {
 		rc = vt_procfile_stream(root, "proc/net/tcp", buf, sizeof(buf),
 		    proc_chunk, &pa, err, errlen);
@@ -456,14 +253,14 @@ vt_listeners_read(struct vt_listen_reader *r, const char *root,
 }
 
 int
-vt_sock_inodes_read(struct vt_listen_reader *r, unsigned statemask,
+vt_sock_inodes_read(struct vt_diag_reader *r, unsigned statemask,
     uint64_t *inodes, size_t cap, size_t *n, uint64_t *total,
     int timeout_ms, char *err, size_t errlen)
 {
 	struct inode_acc	a = { inodes, cap, 0, 0 };
 	int			rc;
 
-	rc = reader_dump_all(r, statemask, inode_fn, &a, timeout_ms, err,
+	rc = vt_diag_dump(r, statemask, inode_fn, &a, timeout_ms, NULL, err,
 	    errlen);
 	*n = rc == VT_OK ? a.n : 0;
 	*total = rc == VT_OK ? a.total : 0;

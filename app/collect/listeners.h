@@ -22,6 +22,7 @@
 
 #include "backoff.h"
 #include "collect/proc_pid.h"
+#include "collect/sock_diag.h"
 #include "vitals.h"
 
 #define VT_MAX_LISTENERS	64	/* kept per sample, the fullest first */
@@ -62,40 +63,6 @@ struct vt_sock_holders {
 	int64_t			ts_ms;		/* when; 0: never */
 };
 
-/* Receives go through a stack buffer of this size, under one deadline. */
-#define VT_LISTEN_DIAG_BUFSZ	(32 * 1024)
-
-/*
- * The reader's state, owned by the caller (the sampler keeps one for its
- * life): one NETLINK_SOCK_DIAG socket, opened on first use and kept, and
- * closed after any error, to be opened again when the back-off allows.
- */
-struct vt_listen_reader {
-	int			fd;		/* -1: closed */
-	unsigned		seq;		/* of the last request */
-	struct vt_backoff	bo;		/* reopening after an error */
-	uint64_t		opens;		/* sockets opened so far */
-};
-
-/*
- * Called by the parsers for each socket of a reply: the kernel's
- * inet_diag_msg (linux/inet_diag.h), whole and aligned.
- */
-struct inet_diag_msg;
-typedef void	(*vt_diag_fn)(const struct inet_diag_msg *m, void *arg);
-
-/*
- * Walk the netlink messages in one receive buffer buf[0..len) of a
- * sock_diag dump with sequence number seq, calling fn for each socket.
- * Messages of other sequence numbers are skipped.  Sets *done when the
- * dump's NLMSG_DONE is in the buffer.  Returns VT_OK; 1 for an NLMSG_ERROR
- * of ENOENT (the kernel has no such address family); VT_ERR with a reason
- * in err for another error reply or a short or malformed message.  Pure:
- * no I/O, no state.
- */
-int	vt_diag_parse(const void *buf, size_t len, unsigned seq, vt_diag_fn fn,
-	    void *arg, int *done, char *err, size_t errlen);
-
 /*
  * The vt_diag_fn of a LISTEN dump: arg is a struct vt_listeners; the
  * socket is added with vt_listeners_add() (address as text, port, queue
@@ -125,12 +92,6 @@ void	vt_listeners_sort(struct vt_listeners *l);
 int	vt_listeners_parse_proc(const char *buf, size_t len, int family,
 	    struct vt_listeners *out, char *err, size_t errlen);
 
-/* A closed reader, with its back-off set (100 ms doubling to 30 s). */
-void	vt_listen_reader_init(struct vt_listen_reader *r);
-
-/* Close the reader's socket, if open. */
-void	vt_listen_reader_close(struct vt_listen_reader *r);
-
 /*
  * Fill out with every TCP LISTEN socket, IPv4 and IPv6, of the caller's
  * network namespace: over r's netlink socket within timeout_ms when root
@@ -139,7 +100,7 @@ void	vt_listen_reader_close(struct vt_listen_reader *r);
  * with a reason in err (out then empty); after a netlink error the socket
  * is closed and not opened again before r's back-off allows.
  */
-int	vt_listeners_read(struct vt_listen_reader *r, const char *root,
+int	vt_listeners_read(struct vt_diag_reader *r, const char *root,
 	    struct vt_listeners *out, int timeout_ms, char *err,
 	    size_t errlen);
 
@@ -150,7 +111,7 @@ int	vt_listeners_read(struct vt_listen_reader *r, const char *root,
  * the count of every such socket in *total.  Netlink only (nothing from a
  * fixture root).  Returns VT_OK or VT_ERR, as vt_listeners_read().
  */
-int	vt_sock_inodes_read(struct vt_listen_reader *r, unsigned statemask,
+int	vt_sock_inodes_read(struct vt_diag_reader *r, unsigned statemask,
 	    uint64_t *inodes, size_t cap, size_t *n, uint64_t *total,
 	    int timeout_ms, char *err, size_t errlen);
 

@@ -16,6 +16,7 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_mounts.c app/collect/proc_mounts.h \
 	app/collect/fs_usage.c app/collect/fs_usage.h \
 	app/collect/proc_net_tcp.c app/collect/proc_net_tcp.h \
+	app/collect/sock_diag.c app/collect/sock_diag.h \
 	app/collect/tcp_diag.c app/collect/tcp_diag.h \
 	app/collect/proc_net_netstat.c app/collect/proc_net_netstat.h \
 	app/collect/proc_pressure.c app/collect/proc_pressure.h \

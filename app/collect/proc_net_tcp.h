@@ -84,12 +84,14 @@ int	vt_proc_net_tcp_read(const char *root, struct vt_tcp_states *out,
 	    char *err, size_t errlen);
 
 /*
- * The collector: netlink when root is "/" (or NULL or ""), falling back
- * to the files when netlink fails; the files for any other root.
- * out->source says which.  Returns VT_OK or VT_ERR.
+ * The collector: netlink over r's socket (NULL: one opened for the call)
+ * when root is "/" (or NULL or ""), falling back to the files when
+ * netlink fails; the files for any other root.  out->source says which.
+ * Returns VT_OK or VT_ERR.
  */
 #define VT_TCP_DIAG_TIMEOUT_MS	500
-int	vt_tcp_states_read(const char *root, struct vt_tcp_states *out,
-	    char *err, size_t errlen);
+struct vt_diag_reader;
+int	vt_tcp_states_read(const char *root, struct vt_diag_reader *r,
+	    struct vt_tcp_states *out, char *err, size_t errlen);
 
 #endif /* VT_COLLECT_PROC_NET_TCP_H */

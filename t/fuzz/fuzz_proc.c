@@ -277,7 +277,7 @@ f_sock_diag(const char *b, size_t n, char *err, size_t errlen)
 	static struct vt_listeners	l;
 	static union {
 		uint64_t	align;
-		char		b[VT_LISTEN_DIAG_BUFSZ];
+		char		b[VT_DIAG_BUFSZ];
 	} u;
 	int				done, rc;
 

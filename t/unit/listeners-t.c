@@ -219,11 +219,11 @@ test_keep(void)
 static int
 proc_read(const char *tree, struct vt_listeners *l)
 {
-	struct vt_listen_reader	r;
+	struct vt_diag_reader	r;
 	char			root[4096], err[VT_ERRLEN];
 	int			rc;
 
-	vt_listen_reader_init(&r);
+	vt_diag_reader_init(&r);
 	snprintf(root, sizeof(root), "%s/proc/%s", tap_fixture_root(), tree);
 	rc = vt_listeners_read(&r, root, l, 1000, err, sizeof(err));
 	if (rc == VT_ERR)
@@ -294,7 +294,7 @@ test_proc(void)
 static void
 test_live(void)
 {
-	struct vt_listen_reader		 r;
+	struct vt_diag_reader		 r;
 	struct sockaddr_in		 sa;
 	socklen_t			 sl = sizeof(sa);
 	static struct vt_listeners	 l;
@@ -314,7 +314,7 @@ test_live(void)
 		if ((c[i] = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 		    connect(c[i], (struct sockaddr *)&sa, sizeof(sa)) == -1)
 			bail("client: %s", strerror(errno));
-	vt_listen_reader_init(&r);
+	vt_diag_reader_init(&r);
 	if (vt_listeners_read(&r, "/", &l, 1000, err, sizeof(err)) == VT_ERR) {
 		skip(6, "no sock_diag here: %s", err);
 		goto end;
@@ -331,7 +331,7 @@ test_live(void)
 	is_int((long long)r.opens, 1, "live: one netlink socket for both");
 	ok(r.fd != -1, "live: kept open");
 end:
-	vt_listen_reader_close(&r);
+	vt_diag_reader_close(&r);
 	close(c[0]);
 	close(c[1]);
 	close(lfd);

@@ -65,7 +65,7 @@ pass(char *err, size_t errlen)
 	bad += vt_proc_net_dev_read("/", &nd, err, errlen) != VT_OK;
 	bad += vt_proc_diskstats_read("/", &ds, err, errlen) != VT_OK;
 	bad += vt_proc_mounts_read("/", NULL, &mt, err, errlen) != VT_OK;
-	bad += vt_tcp_states_read("/", &tcp, err, errlen) != VT_OK;
+	bad += vt_tcp_states_read("/", NULL, &tcp, err, errlen) != VT_OK;
 	bad += vt_proc_net_netstat_read("/", &ns, err, errlen) != VT_OK;
 	bad += vt_proc_pressure_read("/", &pr, err, errlen) != VT_OK;
 	return bad;
@@ -137,7 +137,7 @@ main(void)
 		(void)vt_proc_mounts_read("/", NULL, &mt, err, sizeof(err));
 		ts[4] += now_us() - t0;
 		t0 = now_us();
-		(void)vt_tcp_states_read("/", &tcp, err, sizeof(err));
+		(void)vt_tcp_states_read("/", NULL, &tcp, err, sizeof(err));
 		ts[5] += now_us() - t0;
 		t0 = now_us();
 		(void)vt_proc_net_tcp_read("/", &tcp, err, sizeof(err));

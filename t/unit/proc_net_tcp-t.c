@@ -30,6 +30,8 @@
 #define NV6	3
 
 static struct vt_tcp_states	ts;
+/* One netlink socket for every dump of the live part, as the sampler keeps. */
+static struct vt_diag_reader	reader;
 
 static int	read_tree(const char *tree, char *err, size_t errlen);
 static int	cuts(const char *rel);
@@ -48,7 +50,7 @@ read_tree(const char *tree, char *err, size_t errlen)
 	char	root[4096];
 
 	snprintf(root, sizeof(root), "%s/proc/%s", tap_fixture_root(), tree);
-	return vt_tcp_states_read(root, &ts, err, errlen);
+	return vt_tcp_states_read(root, NULL, &ts, err, errlen);
 }
 
 static int
@@ -166,7 +168,8 @@ wait_count(enum vt_tcp_state state, int family, uint64_t want, uint64_t *got)
 	int		i;
 
 	for (i = 0; i < 200; i++) {
-		if (vt_tcp_diag_count(&ts, 1000, err, sizeof(err)) == VT_ERR) {
+		if (vt_tcp_diag_count(&reader, &ts, 1000, err,
+		    sizeof(err)) == VT_ERR) {
 			diag("netlink: %s", err);
 			return 0;
 		}
@@ -192,10 +195,12 @@ settled(struct vt_tcp_states *file)
 	int			i;
 
 	for (i = 0; i < 100; i++) {
-		if (vt_tcp_diag_count(&a, 1000, err, sizeof(err)) == VT_ERR ||
+		if (vt_tcp_diag_count(&reader, &a, 1000, err,
+		    sizeof(err)) == VT_ERR ||
 		    vt_proc_net_tcp_read("/", file, err, sizeof(err)) ==
 		    VT_ERR ||
-		    vt_tcp_diag_count(&b, 1000, err, sizeof(err)) == VT_ERR)
+		    vt_tcp_diag_count(&reader, &b, 1000, err,
+		    sizeof(err)) == VT_ERR)
 			return 0;
 		if (memcmp(&a.v4, &b.v4, sizeof(a.v4)) == 0 &&
 		    memcmp(&a.v6, &b.v6, sizeof(a.v6)) == 0)
@@ -213,6 +218,8 @@ main(void)
 	char			err[VT_ERRLEN];
 	uint64_t		cw4, cw6, got = 0;
 	int			l4, l6, c4[NV4], c6[NV6], i, isolated, have6, r;
+
+	vt_diag_reader_init(&reader);
 
 	/* Fixtures: the files. */
 	is_int(read_tree("vm2", err, sizeof(err)), VT_OK, "vm2: reads");
@@ -270,7 +277,7 @@ main(void)
 	    "server64 tcp6: every mid-line cut fails cleanly");
 
 	/* Live: netlink against real sockets. */
-	if (vt_tcp_diag_count(&ts, 1000, err, sizeof(err)) == VT_ERR) {
+	if (vt_tcp_diag_count(NULL, &ts, 1000, err, sizeof(err)) == VT_ERR) {
 		skip(14, "no sock_diag here: %s", err);
 		done_testing();
 		return tap_exit_status();
@@ -279,7 +286,7 @@ main(void)
 	if (!isolated)
 		diag("no private network namespace (not root?): counting in "
 		    "the shared one, other sockets may disturb the counts");
-	is_int(vt_tcp_states_read("/", &ts, err, sizeof(err)), VT_OK,
+	is_int(vt_tcp_states_read("/", NULL, &ts, err, sizeof(err)), VT_OK,
 	    "live: root \"/\" reads");
 	is_int(ts.source, VT_TCP_SRC_NETLINK, "live: root \"/\" uses netlink");
 	cw4 = ts.v4.state[VT_TCP_CLOSE_WAIT];
@@ -347,7 +354,10 @@ main(void)
 	close(l4);
 	if (have6)
 		close(l6);
-	is_int(vt_tcp_diag_count(&ts, 0, err, sizeof(err)), VT_ERR,
+	ok(reader.opens == 1, "netlink: one kept socket served every dump "
+	    "(%llu opened)", (unsigned long long)reader.opens);
+	vt_diag_reader_close(&reader);
+	is_int(vt_tcp_diag_count(NULL, &ts, 0, err, sizeof(err)), VT_ERR,
 	    "netlink: a zero deadline is a clean error");
 	ok(strstr(err, "timed out") != NULL, "... saying so (%s)", err);
 
