@@ -37,7 +37,7 @@ static const char *const tags[] = {
 	"header", "div", "h1", "h2", "h3", "p", "span", "main", "section",
 	"dl", "dt", "dd", "fieldset", "legend", "input", "label", "noscript",
 	"figure", "figcaption", "table", "caption", "thead", "tbody", "tr",
-	"th", "td", "meter", "footer", "a"
+	"th", "td", "meter", "footer", "a", "strong", "ul", "li"
 };
 
 /*
