@@ -105,3 +105,9 @@ EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
 VT_LISTENERS_TESTS = t/integration/listeners.t
 TESTS += $(VT_LISTENERS_TESTS)
 EXTRA_DIST += $(VT_LISTENERS_TESTS)
+
+# The listeners and close_wait checks (issue 11): a full accept queue and
+# a CLOSE_WAIT holder, named in /api/checks, then the recovery.
+VT_CHECKS_SOCKET_TESTS = t/integration/checks-listeners.t
+TESTS += $(VT_CHECKS_SOCKET_TESTS)
+EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
