@@ -111,3 +111,9 @@ EXTRA_DIST += $(VT_LISTENERS_TESTS)
 VT_CHECKS_SOCKET_TESTS = t/integration/checks-listeners.t
 TESTS += $(VT_CHECKS_SOCKET_TESTS)
 EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
+
+# The first paint with a stalled sampler (issue 11): GET / judges the
+# sampler from the sample's age at each request.
+VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
+TESTS += $(VT_DASHBOARD_STALE_TESTS)
+EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
