@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checkconf.h"
 #include "conf.h"
 #include "log.h"
 #include "master.h"
@@ -21,6 +22,8 @@ main(int argc, char **argv)
 	int			code = 0;
 
 	vt_log_init("vitals");
+	if (vt_checkconf_wanted(argc, argv))
+		return vt_checkconf_main(argc, argv);
 	vt_conf_defaults(&conf);
 	if (vt_conf_args(&conf, argc, argv, &action, &code, err,
 	    sizeof(err)) == VT_ERR) {

@@ -42,6 +42,9 @@ vt_cache_dir = /var/lib/nginx/vitals-cache
 vt_fastcgi_conf = $(nginxconfdir)/vitals-fastcgi.conf
 vt_server_conf = $(nginxconfdir)/vitals-server.conf
 vt_routes_conf = $(nginxconfdir)/vitals-routes.conf
+# Monitoring hosts beyond loopback that may read /metrics and /status
+# and are never rate limited: addresses or CIDR blocks, blank-separated.
+vt_monitor_hosts =
 
 vitalsconf_DATA = conf/vitals.conf
 bin_SCRIPTS = conf/spawn/vitals-spawn
@@ -88,3 +91,9 @@ conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefi
 prometheusconfdir = $(pkgdatadir)/prometheus
 dist_prometheusconf_DATA = conf/prometheus/vitals-scrape.yml \
 	conf/prometheus/vitals-rules.yml conf/prometheus/vitals-rules.test.yml
+
+# `vitals --check-config` (app/checkconf.c): the installed configuration
+# it reads by default and the assets' folder it looks for.
+app_libvitals_a_SOURCES += app/checkconf.c app/checkconf.h
+AM_CPPFLAGS += -DVT_SYSCONF_DIR='"$(sysconfdir)"' \
+	-DVT_STATIC_DIR='"$(pkgdatadir)/static"'

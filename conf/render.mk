@@ -33,7 +33,9 @@ vt_conf_edit = sed \
 	-e 's|@VT_CACHE_DIR[@]|$(vt_cache_dir)|g' \
 	-e 's|@VT_FASTCGI_CONF[@]|$(vt_fastcgi_conf)|g' \
 	-e 's|@VT_SERVER_CONF[@]|$(vt_server_conf)|g' \
-	-e 's|@VT_ROUTES_CONF[@]|$(vt_routes_conf)|g'
+	-e 's|@VT_ROUTES_CONF[@]|$(vt_routes_conf)|g' \
+	-e "s|@VT_MONITOR_GEO[@]|$$(for h in $(vt_monitor_hosts); do \
+		printf '%s 1; ' "$$h"; done)|g"
 
 # The shell commands that render "$in" into "$out", through "$out.tmp".
 vt_conf_subst = $(vt_conf_edit) "$$in" >"$$out.tmp" && \

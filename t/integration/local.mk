@@ -106,6 +106,15 @@ VT_LISTENERS_TESTS = t/integration/listeners.t
 TESTS += $(VT_LISTENERS_TESTS)
 EXTRA_DIST += $(VT_LISTENERS_TESTS)
 
+# The package and the production edge (issue 16).
+VT_PKG_TESTS = \
+	t/integration/check-config.t \
+	t/integration/edge-limits.t \
+	t/integration/allowlist.t \
+	t/integration/package.t
+TESTS += $(VT_PKG_TESTS)
+EXTRA_DIST += $(VT_PKG_TESTS)
+
 # The listeners and close_wait checks (issue 11): a full accept queue and
 # a CLOSE_WAIT holder, named in /api/checks, then the recovery.
 VT_CHECKS_SOCKET_TESTS = t/integration/checks-listeners.t
