@@ -38,6 +38,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
+#include "leakcheck.h"
 #include "log.h"
 #include "recorder.h"
 #include "ring.h"
@@ -754,6 +755,7 @@ vt_recorder_run(const struct vt_conf *conf, struct vt_shm *shm)
 	/* After an upgrade the new master's recorder may own these now. */
 	if (__atomic_load_n(&st->pid, __ATOMIC_RELAXED) == (int32_t)getpid())
 		__atomic_store_n(&st->db_up, 0, __ATOMIC_RELAXED);
+	VT_LEAK_CHECK();
 	_exit(0);
 
 fail:

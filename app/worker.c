@@ -47,6 +47,7 @@
 #include "child.h"
 #include "clock.h"
 #include "fcgi_check.h"
+#include "leakcheck.h"
 #include "log.h"
 #include "reply.h"
 #include "router.h"
@@ -687,6 +688,7 @@ vt_worker_run(const struct vt_worker_args *a)
 			w.draining = 1;
 	}
 	worker_slot_state(w.slot, VT_SLOT_EXITING);
+	VT_LEAK_CHECK();
 	if (w.draining) {
 		vt_log_info("worker_recycle", "slot=%d requests=%llu",
 		    a->slot, (unsigned long long)w.served);

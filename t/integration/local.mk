@@ -115,6 +115,21 @@ VT_PKG_TESTS = \
 TESTS += $(VT_PKG_TESTS)
 EXTRA_DIST += $(VT_PKG_TESTS)
 
+# Reliability suite (issue 17): the hostile-input corpus through nginx and
+# raw at the pool's socket (t/corpus/hostile/), slowloris and slow
+# readers, a full backlog, a slow request, /proc read failures.
+VT_HOSTILE_TESTS = \
+	t/integration/hostile-input.t \
+	t/integration/slow-clients.t \
+	t/integration/backlog-full.t \
+	t/integration/slow-request.t \
+	t/integration/proc-failures.t
+TESTS += $(VT_HOSTILE_TESTS)
+EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
+
+# The soak (issue 17): t/soak/run, run by ./stack test --long.
+EXTRA_DIST += t/soak
+
 # The listeners and close_wait checks (issue 11): a full accept queue and
 # a CLOSE_WAIT holder, named in /api/checks, then the recovery.
 VT_CHECKS_SOCKET_TESTS = t/integration/checks-listeners.t

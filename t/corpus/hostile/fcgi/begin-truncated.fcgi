@@ -1,0 +1,2 @@
+# A BEGIN_REQUEST whose body is cut short.
+raw \x01\x01\x00\x01\x00\x08\x00\x00\x00\x01\x00

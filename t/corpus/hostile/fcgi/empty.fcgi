@@ -1,0 +1,1 @@
+# A connection that sends nothing and closes.

@@ -1,0 +1,4 @@
+# A request without a single parameter.
+begin
+params-end
+stdin-end

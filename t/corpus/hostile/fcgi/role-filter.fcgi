@@ -1,0 +1,5 @@
+# The FILTER role.
+begin 3
+params-std /health/live
+params-end
+stdin-end
