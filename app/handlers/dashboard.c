@@ -8,8 +8,11 @@
  * included) and, once per sample and worker, parses it with json-c and
  * renders the page through render/html.c, keeping the page in two parts
  * around the sample's age.  Every other request for that sample copies
- * the parts and writes the age between them.  No /proc read, no
- * database.
+ * the parts and writes the age between them.  A sample older than
+ * VT_HTML_SAMPLER_WARN_MS (a stalled sampler: the master's document
+ * still says its sampler is ok) is rendered whole per request instead,
+ * from the tree kept since that parse, so the first paint's sampler check
+ * and banner say how stale it is.  No /proc read, no database.
  */
 #include "config.h"
 
@@ -26,7 +29,8 @@
  * Per worker process, like history.c's point buffer: the copy of the
  * sampler's document (dashboard_doc) and, for the document of
  * dashboard_len bytes stamped dashboard_stamp, the page rendered from it
- * (dashboard_page) with the age's place at dashboard_age_at.
+ * (dashboard_page) with the age's place at dashboard_age_at, and the
+ * tree it was rendered from (dashboard_tree, owned here).
  */
 static struct vt_buf		 dashboard_doc;
 static struct vt_buf		 dashboard_page;
@@ -34,10 +38,13 @@ static size_t			 dashboard_age_at;
 static int64_t			 dashboard_stamp;
 static size_t			 dashboard_len;
 static int			 dashboard_have;
+static struct json_object	*dashboard_tree;
 
 static struct json_object	*dashboard_parse(const char *s, size_t len);
 static int			 dashboard_render(struct vt_shm *shm,
 				    int64_t *stamp);
+static int			 dashboard_stale(int64_t ms,
+				    struct vt_buf *out);
 
 /* The JSON text s as a tree, or NULL when it is not one whole object. */
 static struct json_object *
@@ -83,18 +90,46 @@ dashboard_render(struct vt_shm *shm, int64_t *stamp)
 	    dashboard_doc.len == dashboard_len)
 		return VT_OK;
 	dashboard_have = 0;
+	if (dashboard_tree != NULL) {
+		json_object_put(dashboard_tree);
+		dashboard_tree = NULL;
+	}
 	if ((o = dashboard_parse(dashboard_doc.data, dashboard_doc.len)) ==
 	    NULL)
 		return VT_ERR;
 	vt_buf_reset(&dashboard_page);
 	rc = vt_html_page_split(o, &dashboard_page, &dashboard_age_at);
-	json_object_put(o);
-	if (rc == VT_ERR)
+	if (rc == VT_ERR) {
+		json_object_put(o);
 		return VT_ERR;
+	}
+	dashboard_tree = o;
 	dashboard_have = 1;
 	dashboard_stamp = *stamp;
 	dashboard_len = dashboard_doc.len;
 	return VT_OK;
+}
+
+/*
+ * The whole page of dashboard_tree, a sample ms milliseconds old, into
+ * out: its sampler check and banner judged from that age (a warning
+ * past VT_HTML_SAMPLER_WARN_MS, critical past VT_HTML_SAMPLER_CRIT_MS).
+ * Sets the tree's "sample_age_ms".  VT_OK, or VT_ERR when memory or out
+ * runs short.
+ */
+static int
+dashboard_stale(int64_t ms, struct vt_buf *out)
+{
+	struct json_object	*age;
+
+	if ((age = json_object_new_int64(ms)) == NULL)
+		return VT_ERR;
+	if (json_object_object_add(dashboard_tree, "sample_age_ms", age) !=
+	    0) {
+		json_object_put(age);
+		return VT_ERR;
+	}
+	return vt_html_page(dashboard_tree, out);
 }
 
 int
@@ -102,19 +137,26 @@ vt_handle_dashboard(const struct vt_request *req, struct vt_reply *r)
 {
 	int64_t		stamp = 0, ms;
 	char		age[32];
+	int		rc;
 
 	vt_buf_reset(r->body);
 	if (dashboard_render(req->ctx->shm, &stamp) == VT_OK) {
 		/* A clock stepped back makes no negative age. */
 		ms = vt_wall_ms() - stamp;
-		vt_html_age(ms > 0 ? ms : 0, age, sizeof(age));
-		if (vt_buf_add(r->body, dashboard_page.data,
-		    dashboard_age_at) == VT_ERR ||
-		    vt_buf_adds(r->body, age) == VT_ERR ||
-		    vt_buf_add(r->body, dashboard_page.data + dashboard_age_at,
-		    dashboard_page.len - dashboard_age_at) == VT_ERR)
-			return vt_reply_error(r, 500, "response too large");
-	} else if (vt_html_page(NULL, r->body) == VT_ERR)
+		if (ms < 0)
+			ms = 0;
+		vt_html_age(ms, age, sizeof(age));
+		if (ms > VT_HTML_SAMPLER_WARN_MS)
+			rc = dashboard_stale(ms, r->body);
+		else if ((rc = vt_buf_add(r->body, dashboard_page.data,
+		    dashboard_age_at)) == VT_OK &&
+		    (rc = vt_buf_adds(r->body, age)) == VT_OK)
+			rc = vt_buf_add(r->body, dashboard_page.data +
+			    dashboard_age_at, dashboard_page.len -
+			    dashboard_age_at);
+	} else
+		rc = vt_html_page(NULL, r->body);
+	if (rc == VT_ERR)
 		return vt_reply_error(r, 500, "response too large");
 	r->status = 200;
 	r->content_type = "text/html; charset=utf-8";

@@ -47,10 +47,8 @@ static const char *const html_fmt_names[] = {
 	[F_DUR] = "dur", [F_MS] = "ms", [F_AGE] = "age"
 };
 
-/* The checks block's bounds, and the sampler's staleness (dashboard.js). */
+/* The checks block's bounds. */
 #define HTML_CHECKS_MAX		32
-#define HTML_SAMPLER_WARN_MS	5000
-#define HTML_SAMPLER_CRIT_MS	30000
 
 /* A check's state, in the order of its weight. */
 enum html_state {
@@ -991,8 +989,8 @@ html_chart_target(const char *chart)
 /*
  * Item i of the checks block, its sampler judged from the sample's age
  * when the page knows it (vt_html_page with "sample_age_ms"): stale past
- * HTML_SAMPLER_WARN_MS is a warning, past HTML_SAMPLER_CRIT_MS critical,
- * as dashboard.js judges it.  0 when the item is not an object.
+ * VT_HTML_SAMPLER_WARN_MS is a warning, past VT_HTML_SAMPLER_CRIT_MS
+ * critical, as dashboard.js judges it.  0 when the item is not an object.
  */
 static int
 html_item(struct hw *w, struct json_object *items, size_t i,
@@ -1010,10 +1008,10 @@ html_item(struct hw *w, struct json_object *items, size_t i,
 	it->summary = html_str(it->o, "summary");
 	it->have_since = html_num(it->o, "since_ms", &it->since_ms);
 	if (it->name == NULL || strcmp(it->name, "sampler") != 0 ||
-	    !w->have_age || w->age_ms <= HTML_SAMPLER_WARN_MS)
+	    !w->have_age || w->age_ms <= VT_HTML_SAMPLER_WARN_MS)
 		return 1;
 	v = w->age_ms;
-	it->state = v > HTML_SAMPLER_CRIT_MS ? S_CRITICAL : S_WARNING;
+	it->state = v > VT_HTML_SAMPLER_CRIT_MS ? S_CRITICAL : S_WARNING;
 	html_fmt(v, F_AGE, age, sizeof(age));
 	snprintf(it->text, sizeof(it->text), "The last sample is %s old", age);
 	it->summary = it->text;

@@ -43,6 +43,15 @@
 #define VT_HTML_PAGE_MAX	(4u << 20)
 
 /*
+ * The sampler check as the page judges it from the sample's age (the
+ * defaults of check_sampler_warning and check_sampler_critical, as
+ * dashboard.js judges it): stale past the first is a warning, past the
+ * second critical.  In milliseconds.
+ */
+#define VT_HTML_SAMPLER_WARN_MS		5000
+#define VT_HTML_SAMPLER_CRIT_MS		30000
+
+/*
  * Append the len bytes at s to out, escaped for HTML text and for quoted
  * attribute values (double or single quotes): & < > " ' become entities;
  * a byte that does not start a valid UTF-8 sequence, a NUL and the C0

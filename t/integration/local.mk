@@ -129,3 +129,15 @@ EXTRA_DIST += $(VT_HOSTILE_TESTS) t/corpus
 
 # The soak (issue 17): t/soak/run, run by ./stack test --long.
 EXTRA_DIST += t/soak
+
+# The listeners and close_wait checks (issue 11): a full accept queue and
+# a CLOSE_WAIT holder, named in /api/checks, then the recovery.
+VT_CHECKS_SOCKET_TESTS = t/integration/checks-listeners.t
+TESTS += $(VT_CHECKS_SOCKET_TESTS)
+EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
+
+# The first paint with a stalled sampler (issue 11): GET / judges the
+# sampler from the sample's age at each request.
+VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
+TESTS += $(VT_DASHBOARD_STALE_TESTS)
+EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)

@@ -1,0 +1,121 @@
+#!/usr/bin/perl
+# verdict-db.t: the verdict banner in headless Chromium against the real
+# stack while MariaDB is stopped and started again.  Stopped: within a
+# few seconds the banner turns critical naming the database (the time is
+# printed), the database panel says Unreachable, and the rest of the page
+# keeps updating (its figures change, the header stays Live).  Started
+# again: the banner says Healthy.
+#
+# The checks that judge the whole host (CPU, memory, filesystems, every
+# listener, CLOSE_WAIT, listen overflows) get thresholds they cannot reach
+# here, so the other tests of a parallel `make check` cannot make the page
+# unhealthy: only the database decides.  check_hold 1 s, check_clear 2 s,
+# health_interval 0.5 s.
+#
+# The browser part is t/browser/verdict-db.js (playwright-core, as
+# dashboard.js); this script stops and starts MariaDB when it asks.
+# Skips as dashboard.t does.  Screenshots go to VT_SCREENSHOT_DIR when set
+# (kept: the README's docs/screenshots/verdict-*.png come from there),
+# else to the test's temporary folder.
+use strict;
+use warnings;
+use File::Path qw(make_path);
+use File::Spec;
+use FindBin;
+use JSON::PP;
+use Test::More;
+use Time::HiRes qw(sleep time);
+use VitalsTest;
+
+my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
+my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
+
+plan(skip_all => 'VT_NO_INTEGRATION is set') if $ENV{VT_NO_INTEGRATION};
+plan(skip_all => "no chromium at $chromium (apt-get install chromium)")
+    if !-x $chromium;
+plan(skip_all => 'node is not installed')
+    if !defined VitalsTest::find_program('node');
+plan(skip_all => 'no node_modules/playwright-core (run npm ci)')
+    if !-f "$src/node_modules/playwright-core/package.json";
+VitalsTest::require_stack('spawn-fcgi', 'mariadbd');
+# The driver's names quote the page, glyphs included.
+binmode($_, ':encoding(UTF-8)') for (Test::More->builder->output,
+    Test::More->builder->failure_output, Test::More->builder->todo_output);
+
+my $t = VitalsTest->new(db => 1, workers => 2, app_args => [
+    '--check-hold', '1', '--check-clear', '2', '--health-interval', '0.5',
+    '--check-cpu-warning', '100', '--check-cpu-critical', '100',
+    '--check-cpu-load-warning', '1000000',
+    '--check-cpu-load-critical', '1000000',
+    '--check-cpu-iowait-warning', '100',
+    '--check-memory-warning', '0', '--check-memory-critical', '0',
+    '--check-filesystem-warning', '100', '--check-filesystem-critical', '100',
+    '--check-listeners-warning', '1000', '--check-listeners-critical', '1000',
+    '--check-listen-overflows-warning', '1e9',
+    '--check-listen-overflows-critical', '1e9',
+    '--check-close-wait-warning', '1e12', '--check-close-wait-critical', '1e12',
+    '--check-close-wait-growth-min', '1e12' ]);
+$t->start;
+
+ok(wait_until(sub { $t->get('/api/metrics')->{status} == 200 },
+    timeout => 15, interval => 0.2), 'the pool has a sample');
+
+my $out = $ENV{VT_SCREENSHOT_DIR} // $t->dir . '/browser';
+make_path($out);
+my $log = "$out/verdict-db.log";
+unlink($log, map { "$out/$_" } qw(stop-db db-stopped start-db db-started));
+my $pid = $t->spawn(['node', "$src/t/browser/verdict-db.js"],
+    log => $log, env => {
+	VT_URL      => $t->url('/'),
+	VT_OUT      => $out,
+	VT_CHROMIUM => $chromium,
+    });
+
+# Stop and start MariaDB when the driver asks, writing when it was done.
+sub answer {
+	my ($file, $ms) = @_;
+	open(my $fh, '>', "$file.tmp") or die "$file: $!";
+	printf $fh "%.0f\n", $ms;
+	close($fh);
+	rename("$file.tmp", $file) or die "$file: $!";
+}
+my ($stopped, $started) = (0, 0);
+my $deadline = time + 150;
+while (time < $deadline && !$started && kill(0, $pid)) {
+	if (!$stopped && -e "$out/stop-db") {
+		is($t->stack('stop', 'db'), 0, 'MariaDB stopped');
+		answer("$out/db-stopped", time * 1000);
+		$stopped = 1;
+	}
+	if ($stopped && -e "$out/start-db") {
+		is($t->stack('start', 'db'), 0, 'MariaDB started again');
+		answer("$out/db-started", time * 1000);
+		$started = 1;
+	}
+	sleep(0.05);
+}
+ok($stopped && $started, 'the driver asked for the stop and the start');
+my $status = $t->reap($pid, timeout => 90);
+ok(defined $status && $status == 0, 'the browser driver ran to the end')
+    or diag('exit status: ' . ($status // 'killed'));
+
+my $n = 0;
+open(my $fh, '<', $log) or die "$log: $!";
+while (my $line = <$fh>) {
+	chomp($line);
+	my $res = $line =~ /^\{/ ? eval { decode_json($line) } : undef;
+	if (!defined $res) {
+		diag("driver: $line") if $line ne '';
+		next;
+	}
+	$n++;
+	ok($res->{ok}, "browser: $res->{name}") or diag($res->{diag} // '');
+	diag($res->{name}) if $res->{name} =~ / s (after|\()/;
+}
+close($fh);
+cmp_ok($n, '>=', 9, "the browser made its checks ($n)");
+diag("screenshots in $out") if $ENV{VT_SCREENSHOT_DIR} || $ENV{VT_KEEP};
+
+$t->nginx_log_ok;
+ok($t->stop, './stack down leaves no process');
+done_testing();
