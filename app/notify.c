@@ -23,8 +23,14 @@ void
 vt_notify_init(struct vt_notify *n, const char *command, double timeout_s)
 {
 	memset(n, 0, sizeof(*n));
-	if (command != NULL)
-		snprintf(n->command, sizeof(n->command), "%s", command);
+	vt_notify_set(n, command, timeout_s);
+}
+
+void
+vt_notify_set(struct vt_notify *n, const char *command, double timeout_s)
+{
+	snprintf(n->command, sizeof(n->command), "%s",
+	    command != NULL ? command : "");
 	n->timeout_ms = (int64_t)(timeout_s * 1000);
 	if (n->timeout_ms <= 0)
 		n->timeout_ms = 10000;

@@ -67,6 +67,13 @@ void	vt_notify_init(struct vt_notify *n, const char *command,
 	    double timeout_s);
 
 /*
+ * A new command and timeout (a reload): the queue, a command running and
+ * the counters are kept.  An empty command turns notifying off.
+ */
+void	vt_notify_set(struct vt_notify *n, const char *command,
+	    double timeout_s);
+
+/*
  * Queue the transition of check i of s (from s->from[i] to its state).
  * Off: nothing.  A full queue drops it, counted and logged.
  */

@@ -45,6 +45,13 @@ vt_reload_start(struct master *m)
 	m->conf = c;
 	vt_log_set_level(m->conf.log_level);
 	m->sched.sampler.opt.metric_names = m->conf.metric_names;
+	/* The checks judge by the new thresholds from the next tick on. */
+	m->sched.sampler.opt.checks = m->conf.checks;
+	m->sched.sampler.opt.interval_s = m->conf.sample_interval;
+	m->sched.sampler.opt.health_stale_ms =
+	    (int64_t)(m->conf.checks.health_stale_s * 1000);
+	vt_notify_set(&m->notify, m->conf.notify_command,
+	    m->conf.notify_timeout);
 	m->target = vt_master_workers_for(&m->conf);
 	m->generation++;
 	m->shm->generation = m->generation;

@@ -89,7 +89,8 @@ EXTRA_DIST += $(VT_POOL_INPUT_TESTS)
 VT_CHECKS_TESTS = \
 	t/integration/checks-database.t \
 	t/integration/checks-notify.t \
-	t/integration/checks-pool.t
+	t/integration/checks-pool.t \
+	t/integration/checks-reload.t
 
 TESTS += $(VT_CHECKS_TESTS)
 EXTRA_DIST += $(VT_CHECKS_TESTS)
