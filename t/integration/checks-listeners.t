@@ -17,6 +17,7 @@ use Test::More;
 use IO::Socket::INET;
 use Time::HiRes qw(sleep time);
 use VitalsTest;
+use VitalsSockets;
 
 VitalsTest::require_stack('spawn-fcgi');
 
@@ -30,50 +31,8 @@ sub item {
 	return (grep { $_->{name} eq $name } @{ $j->{items} // [] })[0] // {};
 }
 
-sub comm_of {
-	my ($pid) = @_;
-	my $c = VitalsTest::slurp("/proc/$pid/comm") // '';
-	chomp($c);
-	return $c;
-}
 
-# A helper process of this test, named by its comm: it listens with the
-# given backlog, writes its port to a file, accepts $accept connections
-# and keeps them (writing "$file.done" then), and waits to be killed.
-my $HOLD = <<'EOP';
-use strict;
-use IO::Socket::INET;
-my ($name, $file, $backlog, $accept) = @ARGV;
-$0 = $name;
-my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-    Listen => $backlog, ReuseAddr => 1) or die "listen: $!";
-open(my $f, '>', "$file.tmp") or die;
-print $f $s->sockport, "\n";
-close($f);
-rename("$file.tmp", $file) or die;
-my @keep;
-while (@keep < $accept) {
-	my $c = $s->accept or next;
-	push(@keep, $c);
-}
-if ($accept > 0) {
-	open($f, '>', "$file.done") or die;
-	close($f);
-}
-my $end = time + 120;
-sleep 1 while time < $end;
-EOP
 
-sub helper {
-	my ($name, @args) = @_;
-	my $file = $t->dir . "/$name.port";
-	my $pid = $t->spawn([ $^X, '-e', $HOLD, $name, $file, @args ]);
-	my $port;
-	wait_until(sub { defined($port = VitalsTest::slurp($file)) },
-	    timeout => 10) or BAIL_OUT("$name did not start");
-	chomp($port);
-	return ($pid, $port);
-}
 
 ok(wait_until(sub { item(checks(), 'listeners')->{state} eq 'ok'
     && item(checks(), 'close_wait')->{state} eq 'ok' },
@@ -81,8 +40,8 @@ ok(wait_until(sub { item(checks(), 'listeners')->{state} eq 'ok'
     or diag(explain(checks()));
 
 # --- a listener that never accepts ------------------------------------------
-my ($hold, $port) = helper('vt-chk-listen', 2, 0);
-my $comm = comm_of($hold);
+my ($hold, $port) = VitalsSockets::hold($t, 'vt-chk-listen', 2, 0);
+my $comm = VitalsSockets::comm_of($hold);
 my @clients;
 my $t0 = time;
 for (1 .. 3) {
@@ -130,8 +89,8 @@ ok(wait_until(sub { item(checks(), 'listeners')->{state} eq 'ok' },
 diag(sprintf('listeners: closed -> ok in %.1f s', time - $t0));
 
 # --- a server that never closes ------------------------------------------------
-my ($cw, $cwport) = helper('vt-chk-cwait', 128, 100);
-my $cwcomm = comm_of($cw);
+my ($cw, $cwport) = VitalsSockets::hold($t, 'vt-chk-cwait', 128, 100);
+my $cwcomm = VitalsSockets::comm_of($cw);
 @clients = ();
 for (1 .. 100) {
 	my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',

@@ -17,6 +17,7 @@ use IO::Socket::INET;
 use List::Util qw(max);
 use Time::HiRes qw(sleep time);
 use VitalsTest;
+use VitalsSockets;
 
 VitalsTest::require_stack('spawn-fcgi');
 
@@ -42,38 +43,9 @@ sub listener {
 	return $l;
 }
 
-sub comm_of {
-	my ($pid) = @_;
-	my $c = VitalsTest::slurp("/proc/$pid/comm") // '';
-	chomp($c);
-	return $c;
-}
 
-# A helper process of this test, named by its comm: it runs one of the
-# programs below and writes its port to a file.
-my $HOLD = <<'EOP';
-use strict;
-use IO::Socket::INET;
-my ($name, $file, $backlog, $accept) = @ARGV;
-$0 = $name;
-my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-    Listen => $backlog, ReuseAddr => 1) or die "listen: $!";
-open(my $f, '>', "$file.tmp") or die;
-print $f $s->sockport, "\n";
-close($f);
-rename("$file.tmp", $file) or die;
-my @keep;
-while (@keep < $accept) {
-	my $c = $s->accept or next;
-	push(@keep, $c);
-}
-if ($accept > 0) {
-	open($f, '>', "$file.done") or die;
-	close($f);
-}
-my $end = time + 120;
-sleep 1 while time < $end;
-EOP
+# Helper processes of this test, named by their comm
+# (VitalsSockets.pm): VitalsSockets::hold and the program below.
 
 my $MANY = <<'EOP';
 use strict;
@@ -92,16 +64,6 @@ my $end = time + 120;
 sleep 1 while time < $end;
 EOP
 
-sub helper {
-	my ($code, $name, @args) = @_;
-	my $file = $t->dir . "/$name.port";
-	my $pid = $t->spawn([ $^X, '-e', $code, $name, $file, @args ]);
-	my $port;
-	wait_until(sub { defined($port = VitalsTest::slurp($file)) },
-	    timeout => 10) or BAIL_OUT("$name did not start");
-	chomp($port);
-	return ($pid, $port);
-}
 
 ok(wait_until(sub { my $m = metrics(); $m && $m->{listeners} },
     timeout => 5), 'a sample with listeners within a few seconds');
@@ -120,7 +82,7 @@ ok(($m->{listeners_total} // 0) >= scalar(@{ $m->{listeners} }),
     "listeners_total ($m->{listeners_total}) counts every one");
 
 # A listener with a backlog of 4 that never accepts, filled by 5 clients.
-my ($hold, $port) = helper($HOLD, 'vt-listen-hold', 4, 0);
+my ($hold, $port) = VitalsSockets::hold($t, 'vt-listen-hold', 4, 0);
 my @clients;
 for (1 .. 5) {
 	my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
@@ -135,7 +97,7 @@ ok(wait_until(sub { $l = listener(metrics() // {}, $port);
 is($l->{queue}, 5, 'queue 5 (backlog + 1: full)');
 is($l->{backlog}, 4, 'backlog 4');
 is($l->{fill_percent}, 125, 'fill_percent 125');
-my $comm = comm_of($hold);
+my $comm = VitalsSockets::comm_of($hold);
 ok(wait_until(sub { $l = listener(metrics() // {}, $port);
     $l && defined $l->{pid} }, timeout => 25),
     'after a process-scan tick or a few (the walk has a time budget and '
@@ -156,7 +118,7 @@ ok(wait_until(sub { !listener(metrics() // {}, $port) }, timeout => 4),
 
 # CLOSE_WAIT: a server accepts 100 connections and keeps them; the
 # clients hang up.
-my ($cw, $cwport) = helper($HOLD, 'vt-cw-hold', 128, 100);
+my ($cw, $cwport) = VitalsSockets::hold($t, 'vt-cw-hold', 128, 100);
 @clients = ();
 for (1 .. 100) {
 	my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
@@ -173,7 +135,8 @@ ok(wait_until(sub { $h = (metrics() // {})->{close_wait_holders};
     'close_wait_holders.top[0] is the server after a process-scan tick '
     . 'or a few')
     or diag(explain($h));
-is($h->{top}[0]{process}, comm_of($cw), "named by its comm ($h->{top}[0]{process})");
+is($h->{top}[0]{process}, VitalsSockets::comm_of($cw),
+    "named by its comm ($h->{top}[0]{process})");
 cmp_ok($h->{top}[0]{count}, '>=', 100, "count >= 100 ($h->{top}[0]{count})");
 cmp_ok($h->{sockets}, '>=', $h->{attributed}, "sockets ($h->{sockets}) >= "
     . "attributed ($h->{attributed})");
@@ -230,7 +193,7 @@ sub costs {
 }
 my $idle = costs(6);
 diag("listeners collector, idle: $idle");
-my ($many) = helper($MANY, 'vt-listen-1000', 1000);
+my ($many) = VitalsSockets::run($t, $MANY, 'vt-listen-1000', 1000);
 ok(wait_until(sub { ((metrics() // {})->{listeners_total} // 0) >= 1000 },
     timeout => 4), 'listeners_total counts 1000 more listeners');
 $m = metrics() // {};
