@@ -42,4 +42,4 @@ EXTRA_DIST += app/dashboard.mk package.json package-lock.json \
 # The verdict banner in Chromium while MariaDB is stopped and started
 # again (issue 11); skips as dashboard.t does.
 TESTS += t/browser/verdict-db.t
-EXTRA_DIST += t/browser/verdict-db.t t/browser/verdict-db.js
+EXTRA_DIST += t/browser/verdict-db.t t/browser/verdict-db.js t/browser/driver.js

@@ -20,7 +20,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { report, sleep, drive } = require('./driver');
 
 const url = process.env.VT_URL;
 const hostname = process.env.VT_HOSTNAME;
@@ -81,38 +81,6 @@ function withFixture(live, name, ts) {
 	return doc;
 }
 
-function report(ok, name, diag) {
-	const r = { ok: !!ok, name };
-	if (!ok && diag !== undefined)
-		r.diag = typeof diag === 'string' ? diag : JSON.stringify(diag);
-	process.stdout.write(JSON.stringify(r) + '\n');
-	return !!ok;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function main() {
-	const profile = fs.mkdtempSync(path.join(out, 'profile-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: exe,
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-quic', '--no-first-run',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync',
-		    '--ignore-certificate-errors'],
-		ignoreHTTPSErrors: true,
-		viewport: { width: 1280, height: 900 },
-		colorScheme: 'light',
-		timeout: 30000,
-	});
-	try {
-		await run(context);
-	} finally {
-		await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
-	}
-}
 
 async function run(context) {
 	const page = context.pages()[0] || await context.newPage();
@@ -617,7 +585,4 @@ async function run(context) {
 	    failed });
 }
 
-main().then(() => process.exit(0), (e) => {
-	report(false, 'the browser test ran to the end', e && e.stack || e);
-	process.exit(1);
-});
+drive(out, exe, run);

@@ -21,8 +21,8 @@ use warnings;
 use File::Path qw(make_path);
 use File::Spec;
 use FindBin;
-use JSON::PP;
 use Test::More;
+use VitalsBrowser;
 use VitalsTest;
 
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
@@ -116,20 +116,7 @@ kill('CONT', $t->session_pids('vitals'));
 ok(defined $status && $status == 0, 'the browser driver ran to the end')
     or diag('exit status: ' . ($status // 'killed after 180 s'));
 
-my $n = 0;
-open(my $fh, '<', $log) or die "$log: $!";
-while (my $line = <$fh>) {
-	chomp($line);
-	my $res = $line =~ /^\{/ ? eval { decode_json($line) } : undef;
-	if (!defined $res) {
-		# Node's own messages (a stack trace, a deprecation).
-		diag("driver: $line") if $line ne '';
-		next;
-	}
-	$n++;
-	ok($res->{ok}, "browser: $res->{name}") or diag($res->{diag} // '');
-}
-close($fh);
+my $n = VitalsBrowser::results($log);
 cmp_ok($n, '>=', 30, "the browser made its checks ($n)");
 diag("screenshots in $out") if $ENV{VT_SCREENSHOT_DIR} || $ENV{VT_KEEP};
 

@@ -20,21 +20,11 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { report, sleep, drive } = require('./driver');
 
 const url = process.env.VT_URL;
 const out = process.env.VT_OUT;
 const exe = process.env.VT_CHROMIUM || '/usr/bin/chromium';
-
-function report(ok, name, diag) {
-	const r = { ok: !!ok, name };
-	if (!ok && diag !== undefined)
-		r.diag = typeof diag === 'string' ? diag : JSON.stringify(diag);
-	process.stdout.write(JSON.stringify(r) + '\n');
-	return !!ok;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Ask verdict-db.t for something and wait for its answer: the time it
 // was done, in milliseconds.
@@ -72,29 +62,6 @@ function banner(page) {
 			live: document.getElementById('live-state').textContent,
 		};
 	});
-}
-
-async function main() {
-	const profile = fs.mkdtempSync(path.join(out, 'profile-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: exe,
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-quic', '--no-first-run',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync',
-		    '--ignore-certificate-errors'],
-		ignoreHTTPSErrors: true,
-		viewport: { width: 1280, height: 900 },
-		colorScheme: 'light',
-		timeout: 30000,
-	});
-	try {
-		await run(context);
-	} finally {
-		await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
-	}
 }
 
 async function run(context) {
@@ -173,7 +140,4 @@ async function run(context) {
 	report(other.length === 0, 'no console error or page error', other);
 }
 
-main().then(() => process.exit(0), (e) => {
-	report(false, 'the browser test ran to the end', e && e.stack || e);
-	process.exit(1);
-});
+drive(out, exe, run);

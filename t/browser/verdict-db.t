@@ -22,9 +22,9 @@ use warnings;
 use File::Path qw(make_path);
 use File::Spec;
 use FindBin;
-use JSON::PP;
 use Test::More;
 use Time::HiRes qw(sleep time);
+use VitalsBrowser;
 use VitalsTest;
 
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
@@ -99,20 +99,11 @@ my $status = $t->reap($pid, timeout => 90);
 ok(defined $status && $status == 0, 'the browser driver ran to the end')
     or diag('exit status: ' . ($status // 'killed'));
 
-my $n = 0;
-open(my $fh, '<', $log) or die "$log: $!";
-while (my $line = <$fh>) {
-	chomp($line);
-	my $res = $line =~ /^\{/ ? eval { decode_json($line) } : undef;
-	if (!defined $res) {
-		diag("driver: $line") if $line ne '';
-		next;
-	}
-	$n++;
-	ok($res->{ok}, "browser: $res->{name}") or diag($res->{diag} // '');
+# The timed checks are printed too: they are the test's figures.
+my $n = VitalsBrowser::results($log, each => sub {
+	my ($res) = @_;
 	diag($res->{name}) if $res->{name} =~ / s (after|\()/;
-}
-close($fh);
+});
 cmp_ok($n, '>=', 9, "the browser made its checks ($n)");
 diag("screenshots in $out") if $ENV{VT_SCREENSHOT_DIR} || $ENV{VT_KEEP};
 
