@@ -68,6 +68,14 @@ health_claim(struct vt_health_state *h, int timeout_ms, int64_t now)
 	return 1;
 }
 
+/* Was the result r still an answer at monotonic time t? */
+static int
+health_fresh(const struct vt_health_result *r, int64_t t, int cache_ms,
+    int slack_ms)
+{
+	return t - r->checked_mono_ms <= (int64_t)cache_ms + slack_ms;
+}
+
 static void
 health_probe(struct vt_health_state *h, struct vt_db **db,
     const char *option_file, const char *group, int timeout_ms,
@@ -127,11 +135,20 @@ vt_health_get(struct vt_health_state *h, struct vt_db **db,
 	}
 	/*
 	 * Someone else is probing.  A result at most one deadline past its
-	 * cache time is still an answer; with none, wait for the probe in
-	 * flight only while it is younger than the deadline.
+	 * cache time is still an answer, and so is one that was an answer
+	 * when the probe in flight began: that probe replaces it within a
+	 * deadline, so the answer is never older than cache_ms plus two
+	 * deadlines.  Without the second rule every request that came in
+	 * during the tail of a late-started probe (the recorder's refresh,
+	 * or the first request after a quiet spell) waited on it, and with
+	 * a hung database several workers at once sat out the deadline.
+	 * With neither, wait for the probe in flight only while it is
+	 * younger than the deadline.
 	 */
-	if (out->status >= 0 &&
-	    now - out->checked_mono_ms <= (int64_t)cache_ms + timeout_ms)
+	if (out->status >= 0 && (health_fresh(out, now, cache_ms, timeout_ms) ||
+	    (health_fresh(out, now, cache_ms, 2 * timeout_ms) &&
+	    health_fresh(out, __atomic_load_n(&h->owner_since_mono_ms,
+	    __ATOMIC_ACQUIRE), cache_ms, timeout_ms))))
 		return VT_HEALTH_SHARED;
 	for (;;) {
 		int64_t	since = __atomic_load_n(&h->owner_since_mono_ms,
@@ -142,8 +159,7 @@ vt_health_get(struct vt_health_state *h, struct vt_db **db,
 		if (owner == 0) {
 			vt_health_last(h, out);
 			if (out->status >= 0 &&
-			    now - out->checked_mono_ms <= (int64_t)cache_ms +
-			    timeout_ms)
+			    health_fresh(out, now, cache_ms, timeout_ms))
 				return VT_HEALTH_SHARED;
 		}
 		if ((owner != 0 && now - since >= timeout_ms) ||

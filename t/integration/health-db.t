@@ -93,6 +93,7 @@ my $w = VitalsLoad::wrk_start($t->url('/api/metrics'), seconds => 4,
 my $hw = VitalsLoad::wrk_start($t->url('/health'), seconds => 4,
     connections => 10, threads => 1);
 my ($worst, $n503, $timeouts, $max_db) = (0, 0, 0, 0);
+my $max_db_what = 'none';
 $mark = access_lines();
 my $watch = time + 3.5;
 while (time < $watch) {
@@ -100,9 +101,18 @@ while (time < $watch) {
 	$n503++ if $r->{status} == 503;
 	$timeouts++ if ($r->{j}{db}{error} // '') eq 'timeout';
 	my $s = $t->json($t->get('/status?full')) // {};
-	my $on_db = grep { ($_->{request}{path} // '') =~ m{^/health} &&
-	    ($_->{request}{duration_ms} // 0) > 50 } @{ $s->{slots} // [] };
-	$max_db = $on_db if $on_db > $max_db;
+	# A worker waiting on the database stays on /health for the whole
+	# deadline; one answered from the shared result takes microseconds,
+	# though on a loaded 2-core machine it can be descheduled for tens
+	# of milliseconds.  Half the deadline tells the two apart.
+	my @on = grep { ($_->{request}{path} // '') =~ m{^/health} &&
+	    ($_->{request}{duration_ms} // 0) > $DEADLINE / 2 }
+	    @{ $s->{slots} // [] };
+	if (@on > $max_db) {
+		$max_db = @on;
+		$max_db_what = join(', ', map { "pid $_->{pid} "
+		    . "$_->{request}{duration_ms} ms" } @on);
+	}
 	sleep(0.05);
 }
 my $l = VitalsLoad::wrk_finish($w);
@@ -115,7 +125,8 @@ ok($n503 > 0 && $timeouts == $n503, "/health is 503 timeout during the hang "
 ok($worst < $DEADLINE + 100, sprintf('no /health slower than the deadline '
     . '+ 100 ms, the load\'s included (worst %.0f ms, nginx\'s '
     . 'request_time)', $worst));
-ok($max_db <= 1, "at most one worker waited on the database ($max_db)");
+ok($max_db <= 1, "at most one worker waited on the database ($max_db: "
+    . "$max_db_what)");
 ok($l->{requests} > 100 && $l->{non2xx} == 0 && $l->{errors} == 0,
     "a load on /api/metrics meanwhile: $l->{requests} requests, "
     . "$l->{non2xx} non-2xx, $l->{errors} socket errors") or diag($l->{text});

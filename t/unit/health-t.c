@@ -361,6 +361,50 @@ test_in_flight(void)
 }
 
 /*
+ * A probe that began late (the recorder's refresh, or the first request
+ * after a quiet spell) while the last result was still an answer: a
+ * request in the probe's tail, when that result is past health_cache plus
+ * a deadline, still answers it at once instead of waiting on the probe.
+ */
+static void
+test_late_flight(void)
+{
+	struct vt_health_result	 r, first;
+	struct vt_db		*none = NULL;
+	enum vt_health_source	 src;
+	pid_t			 pid;
+	int64_t			 t0, took, since;
+	const int		 cache = 100;
+
+	state_reset();
+	vt_health_get(h, &none, NULL, NULL, TIMEOUT_MS, 0, &first);
+	usleep(200 * 1000);
+	pid = hung_prober();
+	since = __atomic_load_n(&h->owner_since_mono_ms, __ATOMIC_ACQUIRE);
+	/* The result is past cache + deadline, the probe still in flight. */
+	while (vt_mono_ms() - first.checked_mono_ms <= cache + TIMEOUT_MS + 50)
+		usleep(2 * 1000);
+	if (since - first.checked_mono_ms > cache + TIMEOUT_MS ||
+	    vt_mono_ms() - since >= TIMEOUT_MS - 20) {
+		skip(3, "the machine was too slow to set the scene (claim "
+		    "%lld ms after the result)",
+		    (long long)(since - first.checked_mono_ms));
+		(void)reap(pid);
+		return;
+	}
+	t0 = vt_mono_ms();
+	src = vt_health_get(h, &none, dead_cnf, NULL, TIMEOUT_MS, cache, &r);
+	took = vt_mono_ms() - t0;
+	is_int(src, VT_HEALTH_SHARED, "late probe in flight: the result it "
+	    "replaces is shared");
+	ok(r.checked_mono_ms == first.checked_mono_ms && took < SLACK_MS / 4,
+	    "late probe in flight: that result, at once (%lld ms)",
+	    (long long)took);
+	ok(reap(pid) && h->probes == 2, "late probe in flight: no probe of "
+	    "its own");
+}
+
+/*
  * A prober killed mid-probe leaves its claim.  The master's release frees
  * it at once; without it, others wait no longer than a deadline, and the
  * claim is taken over once it is two deadlines old.
@@ -530,6 +574,7 @@ main(void)
 	test_deadline();
 	test_single_flight();
 	test_in_flight();
+	test_late_flight();
 	test_crashed();
 	test_stopped();
 	test_periods();
