@@ -54,7 +54,8 @@ enum vt_collector {
 
 extern const char *const vt_collector_names[VT_COL_N];
 
-#define VT_HAVE(c)	(1u << (c))
+/* 64 bits: node_exporter's collectors take Vitals past 32. */
+#define VT_HAVE(c)	(UINT64_C(1) << (c))
 
 struct vt_net_rate {
 	double	rx_bytes;	/* per second */
@@ -107,7 +108,7 @@ struct vt_host {
 	char			hostname[VT_NAME_LEN];
 	char			kernel[VT_NAME_LEN];	/* osrelease */
 	long			hz;		/* USER_HZ: jiffies per second */
-	unsigned		have;		/* VT_HAVE(c): c succeeded */
+	uint64_t		have;		/* VT_HAVE(c): c succeeded */
 
 	/* Raw, as collected. */
 	struct vt_proc_stat	stat;

@@ -44,9 +44,21 @@
 #define SAMPLER_GZIP_LEVEL	6
 
 const char *const vt_collector_names[VT_COL_N] = {
-	"stat", "meminfo", "loadavg", "uptime", "net_dev", "diskstats",
-	"mounts", "filesystem", "tcp", "netstat", "pressure", "processes",
-	"listeners", "filefd", "vmstat",
+	[VT_COL_STAT] = "stat",
+	[VT_COL_MEMINFO] = "meminfo",
+	[VT_COL_LOADAVG] = "loadavg",
+	[VT_COL_UPTIME] = "uptime",
+	[VT_COL_NET_DEV] = "net_dev",
+	[VT_COL_DISKSTATS] = "diskstats",
+	[VT_COL_MOUNTS] = "mounts",
+	[VT_COL_FILESYSTEM] = "filesystem",
+	[VT_COL_TCP] = "tcp",
+	[VT_COL_NETSTAT] = "netstat",
+	[VT_COL_PRESSURE] = "pressure",
+	[VT_COL_PROCESSES] = "processes",
+	[VT_COL_LISTENERS] = "listeners",
+	[VT_COL_FILE_NR] = "filefd",
+	[VT_COL_VMSTAT] = "vmstat",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -155,7 +167,7 @@ static void
 sampler_result(struct vt_sampler *s, struct vt_host *h, enum vt_collector c,
     int rc, const char *err, int64_t t0)
 {
-	unsigned	bit = VT_HAVE(c);
+	uint64_t	bit = VT_HAVE(c);
 
 	h->st.col_duration_s[c] = (double)(vt_mono_us() - t0) / 1e6;
 	if (rc == VT_OK) {

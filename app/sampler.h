@@ -70,7 +70,7 @@ struct vt_sampler {
 	int64_t			pids_mono_us;
 	struct vt_fs_helper	fs;
 	struct vt_mounts_filter	filter;
-	unsigned		failing;	/* collectors failing now */
+	uint64_t		failing;	/* collectors failing now */
 	struct vt_buf		json;
 	struct vt_buf		prom;
 	struct vt_buf		om;		/* OpenMetrics of prom */
