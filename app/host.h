@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "collect/listeners.h"
+#include "collect/os_release.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
@@ -25,10 +26,13 @@
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
+#include "collect/proc_self.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
 #include "collect/proc_vmstat.h"
+#include "collect/sys_class_net.h"
+#include "collect/uname.h"
 #include "collect/rate.h"
 #include "ring.h"
 #include "vitals.h"
@@ -43,6 +47,10 @@ enum vt_collector {
 	VT_COL_MOUNTS,		/* /proc/self/mounts */
 	VT_COL_FILESYSTEM,	/* statvfs, with a deadline */
 	VT_COL_TCP,
+	VT_COL_NETCLASS,	/* /sys/class/net, slow cadence */
+	VT_COL_UNAME,		/* /proc/sys/kernel, slow cadence */
+	VT_COL_OS,		/* os-release, slow cadence */
+	VT_COL_SELF,		/* the master's process_* figures */
 	VT_COL_NETSTAT,
 	VT_COL_PRESSURE,
 	VT_COL_PROCESSES,	/* top processes */
@@ -119,6 +127,11 @@ struct vt_host {
 	struct vt_proc_diskstats disk;
 	struct vt_proc_mounts	mounts;
 	struct vt_tcp_states	tcp;
+	/* Slow-changing: read on the process-scan ticks, carried between. */
+	struct vt_netclass	netclass;
+	struct vt_uname		uname;
+	struct vt_os_release	os;
+	struct vt_proc_self	self;		/* every tick */
 	struct vt_proc_net_netstat netstat;
 	struct vt_proc_pressure	pressure;
 	struct vt_file_nr	filenr;

@@ -53,6 +53,10 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_MOUNTS] = "mounts",
 	[VT_COL_FILESYSTEM] = "filesystem",
 	[VT_COL_TCP] = "tcp",
+	[VT_COL_NETCLASS] = "netclass",
+	[VT_COL_UNAME] = "uname",
+	[VT_COL_OS] = "os",
+	[VT_COL_SELF] = "self",
 	[VT_COL_NETSTAT] = "netstat",
 	[VT_COL_PRESSURE] = "pressure",
 	[VT_COL_PROCESSES] = "processes",
@@ -186,6 +190,26 @@ sampler_result(struct vt_sampler *s, struct vt_host *h, enum vt_collector c,
 		    vt_collector_names[c], vt_log_quote(q, sizeof(q), err));
 	}
 	s->failing |= bit;
+}
+
+/*
+ * Between the process-scan ticks, the slow collectors' last result
+ * (and its success bit) carries forward.
+ */
+static void
+sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
+{
+	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
+	    VT_COL_UNAME, VT_COL_OS };
+	size_t				i;
+
+	h->netclass = p->netclass;
+	h->uname = p->uname;
+	h->os = p->os;
+	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
+		h->have |= p->have & VT_HAVE(slow[i]);
+		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
+	}
 }
 
 static void
@@ -472,6 +496,20 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	}
 	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &s->lr, &h->tcp, err,
 	    sizeof(err)));
+	/* The same ticks as sampler_top()'s scans. */
+	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
+	if (scan) {
+		COLLECT(VT_COL_NETCLASS, vt_netclass_read(s->root, &h->netclass,
+		    err, sizeof(err)));
+		COLLECT(VT_COL_UNAME, vt_uname_read(s->root, &h->uname, err,
+		    sizeof(err)));
+		COLLECT(VT_COL_OS, vt_os_release_read(s->root, &h->os, err,
+		    sizeof(err)));
+	} else
+		sampler_slow_carry(h, p);
+	COLLECT(VT_COL_SELF, vt_proc_self_read(s->root, sysconf(_SC_PAGESIZE),
+	    &h->self,
+	    err, sizeof(err)));
 	COLLECT(VT_COL_NETSTAT, vt_proc_net_netstat_read(s->root, &h->netstat,
 	    err, sizeof(err)));
 	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
@@ -484,8 +522,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
-	/* The same ticks as sampler_top()'s scans. */
-	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	sampler_top(s, h, p, mono_us);
 	sampler_owners(s, h, p, scan);
 

@@ -16,6 +16,10 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_mounts.c app/collect/proc_mounts.h \
 	app/collect/fs_usage.c app/collect/fs_usage.h \
 	app/collect/proc_net_tcp.c app/collect/proc_net_tcp.h \
+	app/collect/sys_class_net.c app/collect/sys_class_net.h \
+	app/collect/uname.c app/collect/uname.h \
+	app/collect/os_release.c app/collect/os_release.h \
+	app/collect/proc_self.c app/collect/proc_self.h \
 	app/collect/sock_diag.c app/collect/sock_diag.h \
 	app/collect/tcp_diag.c app/collect/tcp_diag.h \
 	app/collect/proc_net_netstat.c app/collect/proc_net_netstat.h \
@@ -38,6 +42,8 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_mounts-t \
 	t/unit/proc_fs_usage-t \
 	t/unit/proc_net_tcp-t \
+	t/unit/sys_class_net-t \
+	t/unit/uname-t \
 	t/unit/proc_net_netstat-t \
 	t/unit/proc_pressure-t \
 	t/unit/proc_pid-t \
@@ -71,6 +77,10 @@ t_unit_proc_fs_usage_t_SOURCES = t/unit/proc_fs_usage-t.c
 t_unit_proc_fs_usage_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_tcp_t_SOURCES = t/unit/proc_net_tcp-t.c
 t_unit_proc_net_tcp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_sys_class_net_t_SOURCES = t/unit/sys_class_net-t.c
+t_unit_sys_class_net_t_LDADD = $(VT_TEST_LIBS)
+t_unit_uname_t_SOURCES = t/unit/uname-t.c
+t_unit_uname_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_netstat_t_SOURCES = t/unit/proc_net_netstat-t.c
 t_unit_proc_net_netstat_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_pressure_t_SOURCES = t/unit/proc_pressure-t.c

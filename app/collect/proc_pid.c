@@ -81,18 +81,31 @@ int
 vt_proc_pid_statm_parse(const char *buf, size_t len, long pagesize,
     uint64_t *rss_bytes, char *err, size_t errlen)
 {
+	uint64_t	vsize;
+
+	return vt_proc_pid_statm_vm_parse(buf, len, pagesize, &vsize,
+	    rss_bytes, err, errlen);
+}
+
+int
+vt_proc_pid_statm_vm_parse(const char *buf, size_t len, long pagesize,
+    uint64_t *vsize_bytes, uint64_t *rss_bytes, char *err, size_t errlen)
+{
 	struct vt_span	line, w[2];
-	uint64_t	pages;
+	uint64_t	size, pages;
 	size_t		pos = 0;
 
-	*rss_bytes = 0;
+	*vsize_bytes = *rss_bytes = 0;
 	if (len == 0 || vt_pf_complete(buf, len) == VT_ERR)
 		return vt_pf_err(err, errlen, "pid statm: empty or truncated");
 	vt_pf_line(buf, len, &pos, &line);
 	if (vt_pf_words(line, w, VT_ARRAY_LEN(w)) < 2 ||
+	    vt_pf_u64(w[0], &size) == VT_ERR ||
 	    vt_pf_u64(w[1], &pages) == VT_ERR || pagesize <= 0 ||
-	    pages > UINT64_MAX / (uint64_t)pagesize)
-		return vt_pf_err(err, errlen, "pid statm: bad resident");
+	    pages > UINT64_MAX / (uint64_t)pagesize ||
+	    size > UINT64_MAX / (uint64_t)pagesize)
+		return vt_pf_err(err, errlen, "pid statm: bad size or resident");
+	*vsize_bytes = size * (uint64_t)pagesize;
 	*rss_bytes = pages * (uint64_t)pagesize;
 	return VT_OK;
 }

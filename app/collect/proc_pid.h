@@ -69,6 +69,11 @@ int	vt_proc_pid_stat_parse(const char *buf, size_t len,
 int	vt_proc_pid_statm_parse(const char *buf, size_t len, long pagesize,
 	    uint64_t *rss_bytes, char *err, size_t errlen);
 
+/* The same, with the total program size too: *vsize_bytes = size * pagesize. */
+int	vt_proc_pid_statm_vm_parse(const char *buf, size_t len, long pagesize,
+	    uint64_t *vsize_bytes, uint64_t *rss_bytes, char *err,
+	    size_t errlen);
+
 /*
  * Scan <root>/proc/<pid>/ for at most max_pids processes (and at most
  * VT_PID_TABLE_MAX), stopping early when budget_ms has passed (0: no

@@ -139,6 +139,9 @@ static int	prom_netstat_wanted(const char *key);
 static void	prom_netstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_tcp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_pressure(struct vt_prom *w, const struct vt_host *h);
+static void	prom_netclass(struct vt_prom *w, const struct vt_host *h);
+static void	prom_os(struct vt_prom *w, const struct vt_host *h);
+static void	prom_self(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
 static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
@@ -759,16 +762,165 @@ prom_pressure(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's netclass collector (1.5.0, the version Debian 12
+ * ships): node_network_up and node_network_info for every interface,
+ * then one gauge (or counter) per one-value file, for the interfaces
+ * whose driver answered it.  Speed is Mbit/s * 125000 (bytes/s), -1
+ * included as node_exporter writes it (-125000: unknown).
+ */
+static void
+prom_netclass(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_netclass	*nc = &h->netclass;
+	char				 name[VT_PROM_NAMELEN];
+	char				 help[VT_PROM_HELPLEN];
+	size_t				 i;
+	int				 a;
+
+	if (!prom_have(h, VT_COL_NETCLASS) || nc->n == 0)
+		return;
+	vt_prom_family(w, "node_network_up", "gauge",
+	    "Value is 1 if operstate is 'up', 0 otherwise.");
+	for (i = 0; i < nc->n; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", nc->i[i].name);
+		vt_prom_end_u64(w, strcmp(nc->i[i].operstate, "up") == 0);
+	}
+	vt_prom_family(w, "node_network_info", "gauge",
+	    "Non-numeric data from /sys/class/net/<iface>, value is always 1.");
+	for (i = 0; i < nc->n; i++) {
+		const struct vt_netclass_iface	*f = &nc->i[i];
+
+		vt_prom_begin(w);
+		vt_prom_label(w, "address", f->address);
+		vt_prom_label(w, "broadcast", f->broadcast);
+		vt_prom_label(w, "device", f->name);
+		vt_prom_label(w, "duplex", f->duplex);
+		vt_prom_label(w, "ifalias", f->ifalias);
+		vt_prom_label(w, "operstate", f->operstate);
+		vt_prom_end_u64(w, 1);
+	}
+	for (a = 0; a < VT_NC_NATTR; a++) {
+		snprintf(name, sizeof(name), "node_network_%s",
+		    vt_nc_attrs[a].metric);
+		snprintf(help, sizeof(help), "Network device property: %s",
+		    vt_nc_attrs[a].metric);
+		vt_prom_family(w, name, vt_nc_attrs[a].counter ? "counter" :
+		    "gauge", help);
+		for (i = 0; i < nc->n; i++) {
+			const struct vt_netclass_iface	*f = &nc->i[i];
+
+			if (!(f->have & (1u << a)))
+				continue;
+			vt_prom_begin(w);
+			vt_prom_label(w, "device", f->name);
+			if (a == VT_NC_SPEED)
+				vt_prom_end_dbl(w, (double)f->v[a] * 125000.0);
+			else
+				vt_prom_end_dbl(w, (double)f->v[a]);
+		}
+	}
+}
+
+/* node_exporter's os collector: os-release's identity, and its version. */
+static void
+prom_os(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_os_release	*o = &h->os;
+	int				 k;
+
+	if (!prom_have(h, VT_COL_OS) || !o->present)
+		return;
+	vt_prom_family(w, "node_os_info", "gauge",
+	    "A metric with a constant '1' value labeled by build_id, id, "
+	    "id_like, image_id, image_version, name, pretty_name, variant, "
+	    "variant_id, version, version_codename, version_id.");
+	vt_prom_begin(w);
+	for (k = 0; k < VT_OS_NKEYS; k++)
+		vt_prom_label(w, vt_os_labels[k], o->v[k]);
+	vt_prom_end_u64(w, 1);
+	if (o->version <= 0)
+		return;
+	vt_prom_family(w, "node_os_version", "gauge",
+	    "Metric containing the major.minor part of the OS version.");
+	vt_prom_begin(w);
+	vt_prom_label(w, "id", o->v[VT_OS_ID]);
+	vt_prom_label(w, "id_like", o->v[VT_OS_ID_LIKE]);
+	vt_prom_label(w, "name", o->v[VT_OS_NAME]);
+	vt_prom_end_dbl(w, o->version);
+}
+
+/*
+ * The process_* families of Prometheus' client libraries, for the
+ * master: the process that samples and renders, and the one a service
+ * manager watches.  Workers come and go (max_requests) and are counted by
+ * the vitals_* families; summing them here would make a counter that
+ * goes back when one is replaced.
+ */
+static void
+prom_self(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_proc_self	*p = &h->self;
+	double				 hz = h->hz > 0 ? (double)h->hz : 100.0;
+
+	if (!prom_have(h, VT_COL_SELF))
+		return;
+	vt_prom_family(w, "process_cpu_seconds_total", "counter",
+	    "Total user and system CPU time spent in seconds, by the Vitals "
+	    "master process (not its workers).");
+	vt_prom_dbl(w, (double)p->cpu_ticks / hz);
+	vt_prom_family(w, "process_open_fds", "gauge",
+	    "Number of open file descriptors of the Vitals master process.");
+	vt_prom_u64(w, p->open_fds);
+	vt_prom_family(w, "process_max_fds", "gauge",
+	    "Maximum number of open file descriptors of the Vitals master "
+	    "process.");
+	vt_prom_dbl(w, (double)p->max_fds);
+	vt_prom_family(w, "process_virtual_memory_bytes", "gauge",
+	    "Virtual memory size in bytes of the Vitals master process.");
+	vt_prom_u64(w, p->vsize_bytes);
+	vt_prom_family(w, "process_virtual_memory_max_bytes", "gauge",
+	    "Maximum amount of virtual memory available in bytes to the "
+	    "Vitals master process.");
+	vt_prom_dbl(w, (double)p->max_vsize_bytes);
+	vt_prom_family(w, "process_resident_memory_bytes", "gauge",
+	    "Resident memory size in bytes of the Vitals master process.");
+	vt_prom_u64(w, p->rss_bytes);
+	if (prom_have(h, VT_COL_STAT)) {
+		vt_prom_family(w, "process_start_time_seconds", "gauge",
+		    "Start time of the Vitals master process since unix epoch "
+		    "in seconds.");
+		vt_prom_dbl(w, (double)h->stat.btime +
+		    (double)p->start_ticks / hz);
+	}
+}
+
+/*
+ * node_uname_info with all of uname(2)'s fields when the uname collector
+ * read them, else the two every sample has.
+ */
 static void
 prom_uname_time(struct vt_prom *w, const struct vt_host *h)
 {
+	const struct vt_uname	*u = &h->uname;
+
 	vt_prom_family(w, "node_uname_info", "gauge",
 	    "Labeled system information as provided by the uname system "
 	    "call.");
 	vt_prom_begin(w);
-	vt_prom_label(w, "nodename", h->hostname);
-	vt_prom_label(w, "release", h->kernel);
-	vt_prom_label(w, "sysname", "Linux");
+	if (prom_have(h, VT_COL_UNAME)) {
+		vt_prom_label(w, "domainname", u->domainname);
+		vt_prom_label(w, "machine", u->machine);
+		vt_prom_label(w, "nodename", u->nodename);
+		vt_prom_label(w, "release", u->release);
+		vt_prom_label(w, "sysname", u->sysname);
+		vt_prom_label(w, "version", u->version);
+	} else {
+		vt_prom_label(w, "nodename", h->hostname);
+		vt_prom_label(w, "release", h->kernel);
+		vt_prom_label(w, "sysname", "Linux");
+	}
 	vt_prom_end_u64(w, 1);
 	vt_prom_family(w, "node_time_seconds", "gauge",
 	    "System time in seconds since epoch (1970).");
@@ -912,6 +1064,25 @@ prom_sampler(struct vt_prom *w, const struct vt_host *h)
 		vt_prom_label(w, "collector", vt_collector_names[c]);
 		vt_prom_end_u64(w, h->st.col_errors[c]);
 	}
+	/*
+	 * node_exporter's own pair, per Vitals collector (their names are
+	 * Vitals', listed in the README): a dashboard or an alert on
+	 * node_scrape_collector_success == 0 works unchanged.
+	 */
+	vt_prom_family(w, "node_scrape_collector_duration_seconds", "gauge",
+	    "node_exporter: Duration of a collector scrape.");
+	for (c = 0; c < VT_COL_N; c++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		vt_prom_end_dbl(w, h->st.col_duration_s[c]);
+	}
+	vt_prom_family(w, "node_scrape_collector_success", "gauge",
+	    "node_exporter: Whether a collector succeeded.");
+	for (c = 0; c < VT_COL_N; c++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		vt_prom_end_u64(w, prom_have(h, (enum vt_collector)c));
+	}
 	vt_prom_family(w, "vitals_filesystem_statvfs_timeouts_total", "counter",
 	    "Filesystems whose statvfs missed the deadline, since the pool "
 	    "started.");
@@ -937,7 +1108,10 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_filefd(&w, h);
 	prom_vmstat(&w, h);
 	prom_listeners(&w, h);
+	prom_netclass(&w, h);
+	prom_os(&w, h);
 	prom_uname_time(&w, h);
+	prom_self(&w, h);
 	prom_sampler(&w, h);
 	return vt_prom_finish(&w);
 }

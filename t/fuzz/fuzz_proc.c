@@ -10,6 +10,9 @@
  * strings a renderer would print are checked for their terminator and
  * passed through vt_utf8_clean(), as the renderers do.
  *
+ * "class/net/<file>" is a file of /sys/class/net/<iface>/ ("class/net/mtu");
+ * "sys/kernel/uname" any of the one-line files the uname collector reads.
+ *
  * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
  * dump (sequence number 1), the bytes the listeners collector receives,
  * parsed into a list of listeners; "net/tcp-listen" and "net/tcp6-listen"
@@ -24,6 +27,7 @@
 #include <sys/socket.h>
 
 #include "collect/listeners.h"
+#include "collect/os_release.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
@@ -33,10 +37,13 @@
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
+#include "collect/proc_self.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
 #include "collect/proc_vmstat.h"
+#include "collect/sys_class_net.h"
+#include "collect/uname.h"
 #include "render/utf8.h"
 #include "fuzz.h"
 
@@ -234,6 +241,60 @@ f_vmstat(const char *b, size_t n, char *err, size_t errlen)
 	return vt_proc_vmstat_parse(b, n, &v, err, errlen);
 }
 
+/*
+ * A file of /sys/class/net/<iface>/: the name after "class/net/" picks
+ * the attribute (the rest of the name line), so each file is a seed.
+ */
+static int
+f_netclass(const char *file, const char *b, size_t n, char *err,
+    size_t errlen)
+{
+	struct vt_netclass_iface	f;
+
+	memset(&f, 0, sizeof(f));
+	if (vt_netclass_attr_parse(file, b, n, &f, err, errlen) != VT_OK)
+		return VT_ERR;
+	text(f.address, sizeof(f.address));
+	text(f.broadcast, sizeof(f.broadcast));
+	text(f.duplex, sizeof(f.duplex));
+	text(f.operstate, sizeof(f.operstate));
+	text(f.ifalias, sizeof(f.ifalias));
+	return VT_OK;
+}
+
+static int
+f_uname(const char *b, size_t n, char *err, size_t errlen)
+{
+	char	v[VT_UNAME_LEN];
+
+	if (vt_uname_value_parse(b, n, v, err, errlen) != VT_OK)
+		return VT_ERR;
+	text(v, sizeof(v));
+	return VT_OK;
+}
+
+static int
+f_os_release(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_os_release	o;
+	int				k;
+
+	if (vt_os_release_parse(b, n, &o, err, errlen) != VT_OK)
+		return VT_ERR;
+	for (k = 0; k < VT_OS_NKEYS; k++)
+		text(o.v[k], sizeof(o.v[k]));
+	FUZZ_CHECK(o.version >= 0);
+	return VT_OK;
+}
+
+static int
+f_limits(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_proc_self	p;
+
+	return vt_proc_limits_parse(b, n, &p, err, errlen);
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -317,6 +378,9 @@ static const struct {
 	{ "net/tcp-listen", f_listen4 },
 	{ "net/tcp6-listen", f_listen6 },
 	{ "sock_diag", f_sock_diag },
+	{ "sys/kernel/uname", f_uname },
+	{ "os-release", f_os_release },
+	{ "self/limits", f_limits },
 };
 
 int
@@ -329,6 +393,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((nl = memchr(in, '\n', size)) == NULL)
 		return 0;
 	namelen = (size_t)(nl - in);
+	if (namelen > 10 && memcmp(in, "class/net/", 10) == 0) {
+		char	file[32];
+
+		if (namelen - 10 >= sizeof(file))
+			return 0;
+		memcpy(file, in + 10, namelen - 10);
+		file[namelen - 10] = '\0';
+		err[0] = '\0';
+		if (f_netclass(file, nl + 1, size - namelen - 1, err,
+		    sizeof(err)) != VT_OK) {
+			FUZZ_CHECK(err[0] != '\0');
+			FUZZ_CHECK(FUZZ_TERMINATED(err, sizeof(err)));
+		}
+		return 0;
+	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (strlen(files[i].name) != namelen ||
 		    memcmp(files[i].name, in, namelen) != 0)

@@ -1,0 +1,107 @@
+/*
+ * proc_self.c: the master's own process figures (see proc_self.h).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <string.h>
+
+#include "collect/proc_pid.h"
+#include "collect/proc_self.h"
+#include "collect/procfile.h"
+
+static int	self_limit(struct vt_span line, size_t name_len, uint64_t *out);
+
+/*
+ * The soft limit of a limits line whose name takes name_len bytes: the
+ * first word after the name.
+ */
+static int
+self_limit(struct vt_span line, size_t name_len, uint64_t *out)
+{
+	struct vt_span	rest, w[3];
+
+	rest.p = line.p + name_len;
+	rest.len = line.len - name_len;
+	if (vt_pf_words(rest, w, VT_ARRAY_LEN(w)) != 3)
+		return VT_ERR;
+	if (vt_pf_eq(w[0], "unlimited")) {
+		*out = VT_LIMIT_UNLIMITED;
+		return VT_OK;
+	}
+	return vt_pf_u64(w[0], out);
+}
+
+int
+vt_proc_limits_parse(const char *buf, size_t len, struct vt_proc_self *out,
+    char *err, size_t errlen)
+{
+	static const char	nofile[] = "Max open files", as[] =
+	    "Max address space";
+	struct vt_span		line;
+	size_t			pos = 0;
+	int			have_nofile = 0, have_as = 0;
+
+	out->max_fds = out->max_vsize_bytes = 0;
+	if (len == 0)
+		return vt_pf_err(err, errlen, "limits: empty");
+	if (vt_pf_complete(buf, len) == VT_ERR)
+		return vt_pf_err(err, errlen,
+		    "limits: truncated (no newline at the end)");
+	while (vt_pf_line(buf, len, &pos, &line)) {
+		if (vt_pf_prefix(line, nofile)) {
+			if (have_nofile++ || self_limit(line,
+			    sizeof(nofile) - 1, &out->max_fds) == VT_ERR)
+				goto fail;
+		} else if (vt_pf_prefix(line, as)) {
+			if (have_as++ || self_limit(line, sizeof(as) - 1,
+			    &out->max_vsize_bytes) == VT_ERR)
+				goto fail;
+		}
+	}
+	if (have_nofile && have_as)
+		return VT_OK;
+fail:
+	out->max_fds = out->max_vsize_bytes = 0;
+	return vt_pf_err(err, errlen,
+	    "limits: open files or address space missing or malformed");
+}
+
+int
+vt_proc_self_read(const char *root, long pagesize, struct vt_proc_self *out,
+    char *err, size_t errlen)
+{
+	struct vt_pid_sample	 ps;
+	struct dirent		*de;
+	DIR			*d;
+	char			 buf[4096], path[VT_PATH_LEN];
+	size_t			 len;
+
+	memset(out, 0, sizeof(*out));
+	if (vt_procfile_read(root, "proc/self/stat", buf, sizeof(buf), &len,
+	    err, errlen) != VT_OK ||
+	    vt_proc_pid_stat_parse(buf, len, &ps, err, errlen) != VT_OK ||
+	    vt_procfile_read(root, "proc/self/statm", buf, sizeof(buf), &len,
+	    err, errlen) != VT_OK ||
+	    vt_proc_pid_statm_vm_parse(buf, len, pagesize, &out->vsize_bytes,
+	    &out->rss_bytes, err, errlen) != VT_OK ||
+	    vt_procfile_read(root, "proc/self/limits", buf, sizeof(buf),
+	    &len, err, errlen) != VT_OK ||
+	    vt_proc_limits_parse(buf, len, out, err, errlen) != VT_OK)
+		goto fail;
+	out->cpu_ticks = ps.ticks;
+	out->start_ticks = ps.starttime;
+	if (vt_procfile_path(root, "proc/self/fd", path, sizeof(path)) ==
+	    VT_ERR || (d = opendir(path)) == NULL) {
+		vt_pf_err(err, errlen, "proc/self/fd: cannot list");
+		goto fail;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			out->open_fds++;
+	closedir(d);
+	return VT_OK;
+fail:
+	memset(out, 0, sizeof(*out));
+	return VT_ERR;
+}
