@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "clock.h"
 #include "poolview.h"
 #include "render/prom.h"
@@ -521,6 +523,19 @@ vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
 		vt_prom_u64(&w, *(const uint64_t *)(const void *)
 		    ((const char *)v + p->off));
 	}
+	/*
+	 * The build, as Prometheus' own *_build_info families: constant 1,
+	 * the facts in labels, to join on (version changes during a fleet's
+	 * upgrade show as two series).
+	 */
+	vt_prom_family(&w, "vitals_build_info", "gauge",
+	    "A metric with a constant '1' value labeled by the version of "
+	    "Vitals, the compiler and the json-c library it runs with.");
+	vt_prom_begin(&w);
+	vt_prom_label(&w, "compiler", VT_COMPILER);
+	vt_prom_label(&w, "json_c", json_c_version());
+	vt_prom_label(&w, "version", PACKAGE_VERSION);
+	vt_prom_end_u64(&w, 1);
 	vt_prom_family(&w, "vitals_start_time_seconds", "gauge",
 	    "When the pool started, in seconds since the epoch.");
 	vt_prom_begin(&w);

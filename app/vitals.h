@@ -25,6 +25,15 @@
 #define VT_NAME_LEN	64	/* interface, device, mount point names */
 #define VT_PATH_LEN	256
 
+/* The compiler that built Vitals, for vitals_build_info. */
+#if defined(__clang__)
+#define VT_COMPILER	"clang " __clang_version__
+#elif defined(__GNUC__)
+#define VT_COMPILER	"gcc " __VERSION__
+#else
+#define VT_COMPILER	"unknown"
+#endif
+
 #define VT_ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define VT_EX_USAGE	64	/* sysexits.h values, spelled out */

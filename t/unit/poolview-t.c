@@ -318,7 +318,7 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	static const char	h[] = "vitals_http_request_duration_seconds";
 	struct vt_poolview	empty;
 	struct vt_buf		b, c;
-	char			line[160], why[512];
+	char			line[512], why[512];
 	int			r;
 
 	vt_buf_init(&b, 1024, 1 << 20);
@@ -380,8 +380,13 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	    expo_has_line(b.data, "vitals_log_lines_dropped_total 7") &&
 	    expo_has_line(b.data, "vitals_log_lines_suppressed_total 11"),
 	    "prom: queue read errors, dropped and suppressed log lines");
-	is_int(count_prefix(b.data, "# TYPE "), 20, "prom: 20 families");
-	is_int(count_prefix(b.data, "# HELP "), 20, "prom: each with HELP");
+	snprintf(line, sizeof(line), "vitals_build_info{compiler=\"%s\","
+	    "json_c=\"%s\",version=\"%s\"} 1", VT_COMPILER,
+	    json_c_version(), PACKAGE_VERSION);
+	ok(expo_has_line(b.data, line),
+	    "prom: build info, the version and what it runs with");
+	is_int(count_prefix(b.data, "# TYPE "), 21, "prom: 21 families");
+	is_int(count_prefix(b.data, "# HELP "), 21, "prom: each with HELP");
 	r = expo_promtool(b.data, b.len, 1, why, sizeof(why));
 	if (r == -1)
 		skip(1, "promtool is not on PATH");
