@@ -2,8 +2,11 @@
  * dashboard.js: the live part of the Vitals page (GET /).
  *
  * The server renders the first paint (app/render/html.c); this script
- * then polls /api/metrics once a second and updates the same elements in
- * place: each figure is a [data-k] element naming its path in the
+ * then takes each new sample and updates the same elements in place.
+ * Where the server pushes (<html data-live="on">: nginx's Nchan fans
+ * every sample out at /api/live), it subscribes with EventSource and
+ * polls nothing; otherwise, or while the push fails, it polls
+ * /api/metrics once a second (see "The transport" below).  In place: each figure is a [data-k] element naming its path in the
  * document and [data-f] its format, and the tables are rebuilt from the
  * document with DOM methods (textContent only: no markup from data ever
  * reaches innerHTML).  The charts (uPlot, /static/vendor/) load
@@ -22,6 +25,20 @@
 	var POLL_MAX_MS = 10000;
 	var REQUEST_TIMEOUT_MS = 5000;
 	var HISTORY_REFRESH_MS = 60000;
+	/*
+	 * Push (EventSource at /api/live).  A subscription that brings no
+	 * sample within PUSH_SILENCE_MS counts as failed, on connect as
+	 * later: the server sends the latest sample at once and then one a
+	 * second, so silence means a proxy that buffers the stream, a
+	 * stalled nginx or a publisher that stopped.  The page then polls,
+	 * and tries push again after PUSH_RETRY_MS, doubled at each failure
+	 * in a row up to PUSH_RETRY_MAX_MS, with a random fifth either way
+	 * so that a thousand pages dropped at once do not come back at once.
+	 */
+	var LIVE_URL = '/api/live';
+	var PUSH_SILENCE_MS = 5000;
+	var PUSH_RETRY_MS = 1000;
+	var PUSH_RETRY_MAX_MS = 300000;
 	/*
 	 * A sample older than this (judged in the browser, see sampleAge())
 	 * makes the header say Stale: a sample a second, the micro-cache's
@@ -142,6 +159,11 @@
 		failures: 0,
 		pollTimer: null,
 		polling: false,
+		mode: '',		/* 'live' (push) or 'polling' */
+		source: null,		/* the EventSource while subscribed */
+		pushAt: 0,		/* when it connected or last brought one */
+		pushFailures: 0,	/* push failures in a row */
+		pushTimer: null,	/* the next try of push */
 		updates: 0,
 		charts: [],
 		live: '',
@@ -908,8 +930,12 @@
 
 	function poll() {
 		state.pollTimer = null;
-		if (document.hidden || state.polling)
-			return;		/* visibilitychange starts it again */
+		/*
+		 * visibilitychange starts it again.  Push, once a sample has
+		 * come through it, needs no poll; until then the page polls.
+		 */
+		if (document.hidden || state.polling || state.mode === 'live')
+			return;
 		state.polling = true;
 		getJSON('/api/metrics').then(function (m) {
 			state.failures = 0;
@@ -922,11 +948,155 @@
 		}).finally(function () {
 			/* Even when a bug threw above: it shows in the console. */
 			state.polling = false;
-			if (!document.hidden)
+			if (!document.hidden && state.mode !== 'live')
 				schedulePoll(Math.min(POLL_MS *
 				    Math.pow(2, Math.min(state.failures, 4)),
 				    POLL_MAX_MS));
 		});
+	}
+
+	/* --- The transport: push, or polling ---------------------------------- */
+
+	/*
+	 * The header's mode, beside the state: "live push" while samples
+	 * come over /api/live, "polling" otherwise (push off on this server,
+	 * or failing for now).  The element is the script's own: without
+	 * JavaScript the page is a snapshot and has no mode.
+	 */
+	function setMode(mode) {
+		var p = document.getElementById('live');
+		var age, box, m;
+
+		if (state.mode === mode || p === null)
+			return;
+		state.mode = mode;
+		root.dataset.mode = mode;
+		m = document.getElementById('live-mode');
+		if (m === null) {
+			box = el('span', 'mode', ' \u00b7 ');
+			m = el('span', '', '');
+			m.id = 'live-mode';
+			box.appendChild(m);
+			age = p.querySelector('.age');
+			p.insertBefore(box, age);
+			if (age !== null)
+				p.insertBefore(document.createTextNode(' '), age);
+		}
+		m.textContent = mode === 'live' ? 'live push' : 'polling';
+		m.title = mode === 'live' ? 'each sample is pushed as it is ' +
+		    'taken (' + LIVE_URL + ')' : 'the page asks for the ' +
+		    'latest sample once a second';
+	}
+
+	function pushEnabled() {
+		return root.dataset.live === 'on' &&
+		    typeof EventSource === 'function';
+	}
+
+	function closePush() {
+		if (state.source !== null) {
+			state.source.close();
+			state.source = null;
+		}
+	}
+
+	function schedulePush(ms) {
+		clearTimeout(state.pushTimer);
+		state.pushTimer = setTimeout(subscribe, ms);
+	}
+
+	/*
+	 * The subscription failed (an error event, or silence): poll from
+	 * now on, at once, and try push again later, backing off.
+	 * EventSource's own reconnection is not used: it retries every few
+	 * seconds for ever and gives up for good on a 404 or a 503, where
+	 * the page wants a back-off in both cases and polling meanwhile.
+	 */
+	function pushFailed() {
+		var ms;
+
+		closePush();
+		state.pushFailures++;
+		ms = Math.min(PUSH_RETRY_MS * Math.pow(2, Math.min(
+		    state.pushFailures - 1, 20)), PUSH_RETRY_MAX_MS);
+		ms *= 0.8 + 0.4 * Math.random();
+		setMode('polling');
+		if (!document.hidden) {
+			schedulePush(ms);
+			if (state.pollTimer === null && !state.polling)
+				poll();
+		}
+	}
+
+	function onPush(ev) {
+		var m;
+
+		try {
+			m = JSON.parse(ev.data);
+		} catch (e) {
+			m = null;
+		}
+		if (m === null || typeof m !== 'object')
+			return;		/* not a sample: the silence judges */
+		state.pushAt = Date.now();
+		state.pushFailures = 0;
+		state.failures = 0;
+		clearTimeout(state.pollTimer);
+		state.pollTimer = null;
+		setMode('live');
+		onMetrics(m);
+	}
+
+	/* Subscribe to the pushed samples (the server sends one at once). */
+	function subscribe() {
+		var es;
+
+		clearTimeout(state.pushTimer);
+		state.pushTimer = null;
+		if (!pushEnabled() || document.hidden || state.source !== null)
+			return;
+		try {
+			es = new EventSource(LIVE_URL);
+		} catch (e) {
+			pushFailed();
+			return;
+		}
+		state.source = es;
+		state.pushAt = Date.now();
+		es.onmessage = onPush;
+		es.onerror = function () {
+			if (state.source === es)
+				pushFailed();
+		};
+	}
+
+	/* Called every second: a silent subscription has failed. */
+	function watchPush() {
+		if (state.source !== null &&
+		    Date.now() - state.pushAt > PUSH_SILENCE_MS)
+			pushFailed();
+	}
+
+	/*
+	 * A hidden tab takes nothing: no subscription, no poll.  Shown
+	 * again, it takes a fresh sample at once: push sends the latest on
+	 * connect, and polling asks for it now.
+	 */
+	function onVisibility() {
+		if (document.hidden) {
+			closePush();
+			clearTimeout(state.pushTimer);
+			state.pushTimer = null;
+			clearTimeout(state.pollTimer);
+			state.pollTimer = null;
+			return;
+		}
+		if (pushEnabled()) {
+			state.pushFailures = 0;
+			subscribe();
+		} else if (state.pollTimer === null && !state.polling) {
+			poll();
+		}
 	}
 
 	/* --- The charts ------------------------------------------------------ */
@@ -1247,17 +1417,24 @@
 			    'above stay live.', true);
 		}
 
-		document.addEventListener('visibilitychange', function () {
-			if (!document.hidden && state.pollTimer === null &&
-			    !state.polling)
-				poll();
-		});
+		document.addEventListener('visibilitychange', onVisibility);
 		/* The age grows while no answer comes (a hung server). */
 		setInterval(function () {
-			if (!document.hidden)
+			if (!document.hidden) {
 				judgeAge();
+				watchPush();
+			}
 		}, AGE_TICK_MS);
-		poll();
+		/*
+		 * The first paint is a fresh sample: with push the next comes
+		 * through it, so the page polls only when push fails.
+		 */
+		if (pushEnabled()) {
+			subscribe();
+		} else {
+			setMode('polling');
+			poll();
+		}
 	}
 
 	/* For the console and the browser test (t/browser/dashboard.js). */
@@ -1269,6 +1446,9 @@
 		},
 		range: function () {
 			return state.range;
+		},
+		mode: function () {
+			return state.mode;
 		}
 	});
 
