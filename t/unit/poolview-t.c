@@ -380,8 +380,13 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	    expo_has_line(b.data, "vitals_log_lines_dropped_total 7") &&
 	    expo_has_line(b.data, "vitals_log_lines_suppressed_total 11"),
 	    "prom: queue read errors, dropped and suppressed log lines");
-	is_int(count_prefix(b.data, "# TYPE "), 20, "prom: 20 families");
-	is_int(count_prefix(b.data, "# HELP "), 20, "prom: each with HELP");
+	ok(count_prefix(b.data, "vitals_worker_crash_backoffs_total ") == 1 &&
+	    expo_has_line(b.data, "vitals_pool_backoff_seconds 0.000") &&
+	    expo_has_line(b.data, "vitals_listen_queue_stalled_seconds 0.000"),
+	    "prom: the crash back-off and the stalled queue");
+	/* 20, and the back-off pair and the stall gauge (queue known). */
+	is_int(count_prefix(b.data, "# TYPE "), 23, "prom: 23 families");
+	is_int(count_prefix(b.data, "# HELP "), 23, "prom: each with HELP");
 	r = expo_promtool(b.data, b.len, 1, why, sizeof(why));
 	if (r == -1)
 		skip(1, "promtool is not on PATH");
