@@ -49,6 +49,7 @@ vt_checks_conf_defaults(struct vt_checks_conf *c)
 	c->pool_queue_warning = 1;
 	c->pool_queue_critical = 32;
 	c->pool_busy = 10;
+	c->pool_stall = 1;
 	c->pool_restarts_warning = 1;
 	c->pool_restarts_critical = 5;
 	c->pool_restarts_window = 60;
@@ -279,6 +280,39 @@ check_database(struct vt_checks *s, const struct vt_checks_conf *c,
 	return l;
 }
 
+/*
+ * A pool that serves nobody: connections have waited pool_stall seconds
+ * and no worker took one (the master's 10 Hz gauge).  Every worker is
+ * then stopped, hung or busy, or none runs: critical at once, in words
+ * that say which, since this is what the page shows while the pool
+ * cannot serve it (the master's fallback files, see fallback.h).
+ */
+static enum vt_check_state
+pool_stalled(struct vt_checks *s, const struct vt_checks_conf *c,
+    const struct vt_checks_input *in, struct vt_check_item *it)
+{
+	char	who[64];
+	double	t = (double)in->queue_stall_ms / 1000;
+
+	if (in->workers == 0)
+		snprintf(who, sizeof(who), "no worker running");
+	else if (in->busy >= in->workers)
+		snprintf(who, sizeof(who), "all %u %s busy, none accepting",
+		    in->workers, plural(in->workers, "worker", "workers"));
+	else
+		snprintf(who, sizeof(who), "no worker accepting (%u %s "
+		    "stopped or hung)", in->workers - in->busy,
+		    plural(in->workers - in->busy, "worker", "workers"));
+	set_value(it, t, "s");
+	set_threshold(it, c->pool_stall);
+	say(it, "Pool stuck: %s; %llu %s waiting for %.0f s (backlog %llu)",
+	    who, (unsigned long long)in->listen_queue,
+	    plural(in->listen_queue, "connection", "connections"), t,
+	    (unsigned long long)in->listen_backlog);
+	s->immediate |= 1u << VT_CHECK_POOL_QUEUE;
+	return VT_CHECK_CRITICAL;
+}
+
 static enum vt_check_state
 check_pool_queue(struct vt_checks *s, const struct vt_checks_conf *c,
     const struct vt_checks_input *in, struct vt_check_item *it)
@@ -290,16 +324,19 @@ check_pool_queue(struct vt_checks *s, const struct vt_checks_conf *c,
 		say(it, "The pool's listen queue was not read yet");
 		return VT_CHECK_UNKNOWN;
 	}
-	l = level_above((double)in->listen_queue, c->pool_queue_warning,
-	    c->pool_queue_critical);
-	set_value(it, (double)in->listen_queue, "count");
-	set_threshold(it, threshold_of(l, c->pool_queue_warning,
-	    c->pool_queue_critical));
 	busy = in->workers > 0 && in->busy >= in->workers;
 	if (!busy)
 		s->busy_since_ms = 0;
 	else if (s->busy_since_ms == 0)
 		s->busy_since_ms = in->now_ms;
+	if (in->listen_queue > 0 &&
+	    (double)in->queue_stall_ms >= c->pool_stall * 1000)
+		return pool_stalled(s, c, in, it);
+	l = level_above((double)in->listen_queue, c->pool_queue_warning,
+	    c->pool_queue_critical);
+	set_value(it, (double)in->listen_queue, "count");
+	set_threshold(it, threshold_of(l, c->pool_queue_warning,
+	    c->pool_queue_critical));
 	if (l != VT_CHECK_OK) {
 		say(it, "%llu %s waiting for a worker for %lld s "
 		    "(backlog %llu)",
@@ -326,6 +363,7 @@ check_pool_restarts(struct vt_checks *s, const struct vt_checks_conf *c,
 {
 	uint64_t		cur[3], d[3], n;
 	int64_t			win = (int64_t)(c->pool_restarts_window * 1000);
+	char			next[80];
 	enum vt_check_state	l;
 
 	if (!in->pool_known) {
@@ -341,12 +379,22 @@ check_pool_restarts(struct vt_checks *s, const struct vt_checks_conf *c,
 	n = d[0] + d[1];
 	l = level_above((double)n, c->pool_restarts_warning,
 	    c->pool_restarts_critical);
-	if (d[2] > 0)
+	if (d[2] > 0 || in->backoff_ms > 0) {
+		/* A crash loop: the back-off is its proof, no hold. */
 		l = VT_CHECK_CRITICAL;
+		s->immediate |= 1u << VT_CHECK_POOL_RESTARTS;
+	}
 	set_value(it, (double)n, "count");
 	set_threshold(it, threshold_of(l, c->pool_restarts_warning,
 	    c->pool_restarts_critical));
-	if (n == 0 && d[2] == 0)
+	if (in->backoff_ms > 0)
+		snprintf(next, sizeof(next), "; crash loop back-off: workers "
+		    "start again in %.1f s", (double)in->backoff_ms / 1000);
+	else if (d[2] > 0)
+		snprintf(next, sizeof(next), "; crash loop back-off");
+	else
+		next[0] = '\0';
+	if (n == 0 && next[0] == '\0')
 		say(it, "No unplanned worker restarts in %.0f s",
 		    c->pool_restarts_window);
 	else
@@ -355,7 +403,7 @@ check_pool_restarts(struct vt_checks *s, const struct vt_checks_conf *c,
 		    plural(n, "time", "times"), c->pool_restarts_window,
 		    (unsigned long long)d[0], plural(d[0], "crash", "crashes"),
 		    (unsigned long long)d[1], plural(d[1], "kill", "kills"),
-		    d[2] > 0 ? "; crash loop back-off" : "");
+		    next);
 	return l;
 }
 
@@ -826,7 +874,8 @@ checks_step(struct vt_checks *s, const struct vt_checks_conf *c, int i,
 	struct vt_check_track  *tr = &s->track[i];
 	struct vt_check_item   *it = &s->item[i];
 	enum vt_check_state	cur = it->state, next = cur, held = VT_CHECK_OK;
-	int64_t			hold = (int64_t)(c->hold_s * 1000);
+	int64_t			hold = (s->immediate & (1u << i)) ? 0 :
+				    (int64_t)(c->hold_s * 1000);
 	int64_t			clear = (int64_t)(c->clear_s * 1000);
 	int			l;
 
@@ -928,6 +977,7 @@ vt_checks_eval(struct vt_checks *s, const struct vt_checks_conf *c,
 	int			i;
 
 	s->changed = 0;
+	s->immediate = 0;
 	for (i = 0; i < VT_CHECK_N; i++) {
 		memset(&it, 0, sizeof(it));
 		it.unit = "";

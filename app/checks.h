@@ -65,6 +65,7 @@ struct vt_checks_conf {
 	double	pool_queue_warning;	/* connections waiting */
 	double	pool_queue_critical;
 	double	pool_busy;		/* every worker busy this long, s */
+	double	pool_stall;		/* waiting, none accepted this long, s */
 	double	pool_restarts_warning;	/* unplanned restarts in the window */
 	double	pool_restarts_critical;
 	double	pool_restarts_window;	/* s */
@@ -138,6 +139,8 @@ struct vt_checks_input {
 	uint64_t	crashes;	/* exits and signals, since start */
 	uint64_t	watchdog_kills;
 	uint64_t	crash_backoffs;
+	uint64_t	queue_stall_ms;	/* waiting, none accepted, this long */
+	uint64_t	backoff_ms;	/* until workers may start again */
 
 	int		listeners_known;
 	/* The fullest first. */
@@ -237,6 +240,13 @@ struct vt_checks {
 
 	/* This evaluation's transitions: a bit per check, and from what. */
 	unsigned		changed;
+
+	/*
+	 * A bit per check whose level this evaluation carries its own
+	 * duration (a stalled pool, a crash loop's back-off): it fires
+	 * without check_hold, which would only delay what is already sure.
+	 */
+	unsigned		immediate;
 	enum vt_check_state	from[VT_CHECK_N];
 
 	/* Trends. */

@@ -107,6 +107,8 @@ vt_checks_input_fill(struct vt_checks_input *in, const struct vt_host *h,
 		    pv->restarts[VT_RESTART_SIGNAL];
 		in->watchdog_kills = pv->restarts[VT_RESTART_WATCHDOG];
 		in->crash_backoffs = pv->crash_backoffs;
+		in->queue_stall_ms = pv->queue_stall_ms;
+		in->backoff_ms = pv->backoff_ms;
 	}
 
 	if (h->have & VT_HAVE(VT_COL_LISTENERS)) {

@@ -94,6 +94,9 @@ static const struct conf_key conf_keys[] = {
 	{ "notify_command", CONF_STR, F(notify_command), S(notify_command),
 	  0, 0, "COMMAND", "run by /bin/sh -c on each check transition "
 	  "(default: none)", NULL },
+	{ "fallback_dir", CONF_STR, F(fallback_dir), S(fallback_dir), 0, 0,
+	  "DIR", "the master writes its verdict and the page here each tick, "
+	  "for nginx to serve when the pool cannot (default: none)", NULL },
 	{ "notify_timeout", CONF_DBL, F(notify_timeout), 0, 0.1, 3600, "S",
 	  "the notify command is killed after this long (default 10)", NULL },
 	CK("check_hold", hold_s, 0, 3600, "S",
@@ -116,6 +119,10 @@ static const struct conf_key conf_keys[] = {
 	    "connections waiting that are critical (default 32)"),
 	CK("check_pool_busy", pool_busy, 0, 86400, "S",
 	    "every worker busy this long warns (default 10)"),
+	CK("check_pool_stall", pool_stall, 0.1, 3600, "S",
+	    "connections waiting this long with none accepted (every worker "
+	    "stopped, hung or busy, or none running) are critical at once "
+	    "(default 1)"),
 	CK("check_pool_restarts_warning", pool_restarts_warning, 0, 1e9, "N",
 	    "worker crashes and watchdog kills in the window that warn "
 	    "(default 1)"),

@@ -38,6 +38,7 @@ struct vt_conf {
 	double		health_interval;	/* s: the recorder's probe */
 	struct vt_checks_conf checks;		/* check_* thresholds */
 	char		notify_command[1024];	/* "": none */
+	char		fallback_dir[VT_PATH_LEN];	/* "": none */
 	double		notify_timeout;		/* s */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };

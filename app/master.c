@@ -411,6 +411,45 @@ master_watchdog(struct master *m)
 }
 
 /*
+ * How long connections have waited in the socket while no worker took
+ * one: the pool serves nobody (every worker stopped, hung or busy, or
+ * none running).  Read from the accept counter at this gauge's 10 Hz, so
+ * the pool_queue check can tell a stalled pool, within a second, from a
+ * busy one that keeps accepting (that one moves the counter).  A failed
+ * read of the queue makes it 0: nothing is known to wait.
+ */
+static void
+master_gauge_stall(struct master *m, uint32_t q)
+{
+	uint64_t	acc = vt_load(&m->shm->c.accepted);
+	int64_t		now = vt_mono_ms();
+
+	if (q == 0 || acc != m->stall_accepted) {
+		m->stall_accepted = acc;
+		m->stall_since = 0;
+	} else if (m->stall_since == 0)
+		m->stall_since = now;
+	__atomic_store_n(&m->shm->c.queue_stall_ms, m->stall_since > 0 ?
+	    (uint64_t)(now - m->stall_since) : 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * The crash loop's back-off, as a gauge: how long until the master may
+ * start workers again, while it has fewer than it wants (0 otherwise).
+ */
+static void
+master_gauge_backoff(struct master *m)
+{
+	int64_t	left = 0;
+
+	if (!m->stopping && master_live(m) < m->target)
+		left = vt_backoff_left(&m->kids.backoff[VT_CHILD_WORKER],
+		    vt_mono_ms());
+	__atomic_store_n(&m->shm->c.backoff_ms, (uint64_t)left,
+	    __ATOMIC_RELAXED);
+}
+
+/*
  * The listen queue, ten times a second.  A read that fails (sock_diag
  * refused: a unit without AF_NETLINK, a seccomp filter) makes the gauge
  * unknown (backlog 0: /status says null, /metrics leaves the series out)
@@ -430,6 +469,7 @@ master_gauge_queue(struct master *m)
 		__atomic_store_n(&m->shm->c.listen_queue, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&m->shm->c.listen_backlog, 0,
 		    __ATOMIC_RELAXED);
+		master_gauge_stall(m, 0);
 		return;
 	}
 	if (m->qlen_failing)
@@ -438,6 +478,7 @@ master_gauge_queue(struct master *m)
 	__atomic_store_n(&m->shm->c.listen_queue, q, __ATOMIC_RELAXED);
 	__atomic_store_n(&m->shm->c.listen_backlog, b, __ATOMIC_RELAXED);
 	vt_count_max(&m->shm->c.listen_queue_max, q);
+	master_gauge_stall(m, q);
 }
 
 static void
@@ -586,12 +627,15 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 			.statvfs = 1, .metric_names = m->conf.metric_names,
 			.interval_s = m->conf.sample_interval,
 			.checks = m->conf.checks, .notify = &m->notify,
+			.fallback = &m->fallback,
 			.listen_path = m->l.is_unix &&
 			    strncmp(m->l.desc, "unix:", 5) == 0 ?
 			    m->l.desc + 5 : NULL };
 
 		vt_notify_init(&m->notify, m->conf.notify_command,
 		    m->conf.notify_timeout);
+		/* Without it the pool runs on; nginx then answers JSON 5xx. */
+		(void)vt_fallback_init(&m->fallback, m->conf.fallback_dir);
 
 		if (vt_sampler_init(&m->sched.sampler, &o) == VT_ERR) {
 			vt_log_err("sampler_failed", "error=\"out of memory\"");
@@ -654,6 +698,7 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 		} else {
 			master_maintain(&m);
 			master_gauge_queue(&m);
+			master_gauge_backoff(&m);
 			master_sample(&m);
 			vt_notify_poll(&m.notify, &m.kids, vt_mono_ms());
 		}
@@ -672,8 +717,11 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 	}
 	if (!m.up.handed_over && m.listen_path[0] != '\0')
 		unlink(m.listen_path);
-	if (!m.up.handed_over)
+	if (!m.up.handed_over) {
 		master_remove_pid(&m);
+		vt_fallback_remove(&m.fallback);
+	}
+	vt_fallback_free(&m.fallback);
 	vt_sampler_free(&m.sched.sampler);
 	vt_log_info("stopped", "handover=%s", m.up.handed_over ? "yes" : "no");
 	return 0;

@@ -56,11 +56,14 @@ struct master {
 	uint32_t		generation;
 	int			stopping;
 	int			qlen_failing;	/* the queue's last read failed */
+	uint64_t		stall_accepted;	/* accepted at the last gauge */
+	int64_t			stall_since;	/* queue waiting, none taken */
 	int64_t			stop_deadline;
 	struct vt_reload	reload;
 	struct vt_upgrade	up;
 	struct vt_schedule	sched;
 	struct vt_notify	notify;		/* check transitions' command */
+	struct vt_fallback	fallback;	/* the verdict for nginx */
 };
 
 /* master.c: the pool, for reload.c and upgrade.c. */

@@ -69,6 +69,8 @@ pool_counters(struct vt_poolview *v, const struct vt_shm *shm)
 	v->listen_queue_max = vt_load(&c->listen_queue_max);
 	v->listen_backlog = vt_load(&c->listen_backlog);
 	v->queue_known = v->listen_backlog > 0;
+	v->queue_stall_ms = vt_load(&c->queue_stall_ms);
+	v->backoff_ms = vt_load(&c->backoff_ms);
 }
 
 static void
@@ -299,6 +301,9 @@ pool_status_counters(const struct vt_poolview *v)
 	json_object_object_add(x, "bad_requests", pool_u64(v->bad_requests));
 	json_object_object_add(x, "crash_backoffs",
 	    pool_u64(v->crash_backoffs));
+	json_object_object_add(x, "backoff_ms", pool_u64(v->backoff_ms));
+	json_object_object_add(x, "queue_stall_ms",
+	    pool_u64(v->queue_stall_ms));
 	json_object_object_add(x, "listen_queue_errors",
 	    pool_u64(v->listen_queue_errors));
 	json_object_object_add(x, "log_dropped", pool_u64(v->log_dropped));
@@ -536,6 +541,23 @@ vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
 	vt_prom_label(&w, "json_c", json_c_version());
 	vt_prom_label(&w, "version", PACKAGE_VERSION);
 	vt_prom_end_u64(&w, 1);
+	vt_prom_family(&w, "vitals_worker_crash_backoffs_total", "counter",
+	    "Times the master backed off before starting workers that died "
+	    "at start (a crash loop).");
+	vt_prom_u64(&w, v->crash_backoffs);
+	vt_prom_family(&w, "vitals_pool_backoff_seconds", "gauge",
+	    "How long until the crash loop's back-off lets the master start "
+	    "workers again; 0 when it is not backing off.");
+	vt_prom_begin(&w);
+	vt_prom_end_fixed(&w, v->backoff_ms, 3);
+	if (v->queue_known) {
+		vt_prom_family(&w, "vitals_listen_queue_stalled_seconds",
+		    "gauge", "How long connections have waited in the pool's "
+		    "socket with none accepted; 0 when the pool is taking "
+		    "them.");
+		vt_prom_begin(&w);
+		vt_prom_end_fixed(&w, v->queue_stall_ms, 3);
+	}
 	vt_prom_family(&w, "vitals_start_time_seconds", "gauge",
 	    "When the pool started, in seconds since the epoch.");
 	vt_prom_begin(&w);

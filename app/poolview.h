@@ -76,6 +76,14 @@ struct vt_poolview {
 	uint64_t	listen_queue_max;
 	uint64_t	listen_backlog;
 
+	/*
+	 * The master's gauges of a pool that serves nobody: how long
+	 * connections have waited with none accepted, and how long until
+	 * the crash loop's back-off lets workers start again (ms; 0: none).
+	 */
+	uint64_t	queue_stall_ms;
+	uint64_t	backoff_ms;
+
 	/* Requests by route id (see router.h), and the recorder. */
 	struct vt_route_stats	routes[VT_ROUTE_MAX];
 	struct vt_recorder_state recorder;

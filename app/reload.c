@@ -40,6 +40,10 @@ vt_reload_start(struct master *m)
 	if (strcmp(c.listen, m->conf.listen) != 0)
 		vt_log_warn("reload_listen_ignored", "the listening socket "
 		    "changes only on restart");
+	if (strcmp(c.fallback_dir, m->conf.fallback_dir) != 0) {
+		vt_fallback_remove(&m->fallback);
+		(void)vt_fallback_set(&m->fallback, c.fallback_dir);
+	}
 	/* The recorder reads its settings once: restart it to take new ones. */
 	vt_child_stop(vt_child_at(&m->kids, VT_CHILD_RECORDER, 0), 0);
 	m->conf = c;

@@ -680,6 +680,7 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 {
 	const struct vt_host   *h;
 	struct vt_prom		w;
+	int			json_ok = 0;
 
 	h = vt_sampler_collect(s, vt_wall_ms(), vt_mono_us());
 	vt_buf_reset(&s->json);
@@ -695,10 +696,11 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	if (vt_render_json(h, &s->json) == VT_OK && s->json.len > 0 &&
 	    s->json.data[s->json.len - 1] == '}') {
 		s->json.len--;
-		if (sampler_members(s, shm, h) == VT_OK)
+		if (sampler_members(s, shm, h) == VT_OK) {
 			(void)vt_doc_publish(&shm->metrics_json, s->json.data,
 			    s->json.len, h->ts_ms);
-		else
+			json_ok = 1;
+		} else
 			vt_log_warn("render_failed", "document=json bytes=%zu",
 			    s->json.len);
 	} else
@@ -724,6 +726,12 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 	} else
 		vt_log_warn("render_failed", "document=prom bytes=%zu",
 		    s->prom.len);
+	if (s->opt.fallback != NULL) {
+		if (!json_ok)
+			vt_buf_reset(&s->json);
+		vt_fallback_tick(s->opt.fallback, &s->json, &s->checks_doc,
+		    s->checks->changed != 0, vt_mono_ms());
+	}
 	vt_ring_push(&shm->ring, &h->point);
 	__atomic_store_n(&shm->sample_ts_ms, h->ts_ms, __ATOMIC_RELEASE);
 	__atomic_store_n(&shm->sample_mono_ms, vt_mono_ms(), __ATOMIC_RELEASE);

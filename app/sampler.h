@@ -20,6 +20,7 @@
 #include "gzip.h"
 #include "collect/fs_usage.h"
 #include "collect/listeners.h"
+#include "fallback.h"
 #include "host.h"
 #include "notify.h"
 #include "poolview.h"
@@ -37,6 +38,7 @@ struct vt_sampler_opts {
 	struct vt_checks_conf checks;	/* the thresholds */
 	int64_t		health_stale_ms;	/* older health: "unknown" */
 	struct vt_notify *notify;	/* transitions go here; NULL: none */
+	struct vt_fallback *fallback;	/* the master's files; NULL: none */
 	const char     *listen_path;	/* the pool's Unix socket; NULL: TCP */
 };
 

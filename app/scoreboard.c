@@ -53,10 +53,12 @@ static const struct ctr_def {
 	CTR(listen_queue_errors, 1, CTR_SUM),
 	CTR(log_dropped, 1, CTR_SUM),
 	CTR(log_suppressed, 1, CTR_SUM),
+	CTR(queue_stall_ms, 1, CTR_GAUGE),
+	CTR(backoff_ms, 1, CTR_GAUGE),
 #undef CTR
 };
 
-#define CTR_ROWS	(1 + 6 + VT_RESTART_MAX + 13)
+#define CTR_ROWS	(1 + 6 + VT_RESTART_MAX + 15)
 _Static_assert(CTR_ROWS == VT_COUNTERS_N,
     "every field of struct vt_counters needs a row in ctr_defs");
 

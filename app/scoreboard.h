@@ -44,7 +44,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	9
+#define VT_SHM_VERSION	10
 #define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
 #define VT_SHM_PARTS_MAX 16
 #define VT_SHM_NAME_LEN	32
@@ -125,6 +125,14 @@ struct vt_counters {
 	uint64_t	listen_queue_errors;	/* failed reads of the queue */
 	uint64_t	log_dropped;	/* lines the log reader had no room for */
 	uint64_t	log_suppressed;	/* lines held back by the rate limit */
+	/*
+	 * Gauges of the master's 100 ms tick (version 10): how long
+	 * connections have waited in the socket with none accepted (0: the
+	 * pool is taking them, or none waits), and how long until the crash
+	 * loop's back-off lets the master start workers again (0: none).
+	 */
+	uint64_t	queue_stall_ms;
+	uint64_t	backoff_ms;
 };
 
 struct vt_limits {

@@ -46,14 +46,14 @@ sub item {
 	is(scalar(@conns), 5, '5 connections wait in the socket');
 	my $line = VitalsTest::wait_until(sub {
 		$t->log_text('vitals.log') =~ /(event=check_transition
-		    \ check=pool_queue\ from=ok\ to=warning\ [^\n]*)/x ? $1 : undef;
+		    \ check=pool_queue\ from=ok\ to=critical\ [^\n]*)/x ? $1 : undef;
 	}, timeout => 10, interval => 0.1);
 	my $took = time - $stopped_at;
-	ok($line, sprintf('the master logged pool_queue warning %.1f s after the '
+	ok($line, sprintf('the master logged pool_queue critical %.1f s after the '
 	    . 'stop', $took));
 	ok($took < 6, sprintf('within a few seconds (%.1f s)', $took));
-	my $want = 'summary="5 connections waiting for a worker for \d+ s '
-	    . '\(backlog \d+\)"';
+	my $want = 'summary="Pool stuck: no worker accepting \(2 workers stopped '
+	    . 'or hung\); 5 connections waiting for \d+ s \(backlog \d+\)"';
 	like($line // '', qr/$want/, 'naming the connections waiting: '
 	    . ($line // ''));
 	ok(kill('CONT', @pids) == 2, 'SIGCONT');
@@ -64,7 +64,7 @@ sub item {
 	}, timeout => 10, interval => 0.2) // {};
 	my $m = $t->get('/metrics')->{body} // '';
 	like($m, qr/^vitals_check_transitions_total\{check="pool_queue",
-	    to="warning"\}\ 1$/mx, '/metrics counts the transition');
+	    to="critical"\}\ 1$/mx, '/metrics counts the transition');
 	my $since = item($j, 'pool_queue')->{since_ms} // 0;
 	ok($since >= $stopped_at * 1000 - 1000,
 	    '/api/checks: pool_queue changed state since the stop');
@@ -96,7 +96,8 @@ SKIP: {
 	ok($line, sprintf('pool_restarts critical, %.1f s after the start',
 	    time - $t0)) or diag($t->log_text('vitals.log'));
 	my $want = 'summary="Workers restarted \d+ times? in 60 s '
-	    . '\(\d+ crash(es)?, 0 watchdog kills\); crash loop back-off"';
+	    . '\(\d+ crash(es)?, 0 watchdog kills\); crash loop back-off'
+	    . '(: workers start again in [\d.]+ s)?"';
 	like($line // '', qr/$want/,
 	    'the summary names the crash loop: ' . ($line // ''));
 	ok(kill(0, $master), 'the master is still up');

@@ -385,8 +385,13 @@ check_prom(struct vt_shm *shm, const struct vt_poolview *v)
 	    json_c_version(), PACKAGE_VERSION);
 	ok(expo_has_line(b.data, line),
 	    "prom: build info, the version and what it runs with");
-	is_int(count_prefix(b.data, "# TYPE "), 21, "prom: 21 families");
-	is_int(count_prefix(b.data, "# HELP "), 21, "prom: each with HELP");
+	ok(count_prefix(b.data, "vitals_worker_crash_backoffs_total ") == 1 &&
+	    expo_has_line(b.data, "vitals_pool_backoff_seconds 0.000") &&
+	    expo_has_line(b.data, "vitals_listen_queue_stalled_seconds 0.000"),
+	    "prom: the crash back-off and the stalled queue");
+	/* 21, and the back-off pair and the stall gauge (queue known). */
+	is_int(count_prefix(b.data, "# TYPE "), 24, "prom: 24 families");
+	is_int(count_prefix(b.data, "# HELP "), 24, "prom: each with HELP");
 	r = expo_promtool(b.data, b.len, 1, why, sizeof(why));
 	if (r == -1)
 		skip(1, "promtool is not on PATH");
