@@ -39,6 +39,7 @@ struct vt_conf {
 	struct vt_checks_conf checks;		/* check_* thresholds */
 	char		notify_command[1024];	/* "": none */
 	double		notify_timeout;		/* s */
+	char		live_socket[VT_PATH_LEN];	/* nginx's publisher; "": none */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };
 
