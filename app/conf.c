@@ -99,6 +99,9 @@ static const struct conf_key conf_keys[] = {
 	  "for nginx to serve when the pool cannot (default: none)", NULL },
 	{ "notify_timeout", CONF_DBL, F(notify_timeout), 0, 0.1, 3600, "S",
 	  "the notify command is killed after this long (default 10)", NULL },
+	{ "live_socket", CONF_STR, F(live_socket), S(live_socket), 0, 0, "PATH",
+	  "nginx's live-push publisher socket: each sample is published "
+	  "there for /api/live (default: none, no publishing)", NULL },
 	CK("check_hold", hold_s, 0, 3600, "S",
 	    "a condition holds this long before a check leaves ok or "
 	    "escalates (default 3)"),

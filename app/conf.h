@@ -40,6 +40,7 @@ struct vt_conf {
 	char		notify_command[1024];	/* "": none */
 	char		fallback_dir[VT_PATH_LEN];	/* "": none */
 	double		notify_timeout;		/* s */
+	char		live_socket[VT_PATH_LEN];	/* nginx's publisher; "": none */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };
 

@@ -13,6 +13,8 @@
 #   $(pkgdatadir)/nginx/vitals-server.conf  what the site includes: the
 #   $(pkgdatadir)/nginx/vitals-routes.conf  HTTPS server's settings, its
 #   $(pkgdatadir)/nginx/vitals-fastcgi.conf locations, the FastCGI params
+#   $(pkgdatadir)/nginx/vitals-live.conf    live push: the publisher and
+#   $(pkgdatadir)/nginx/vitals-live-routes.conf  /api/live (vt_live=on)
 #
 # Every value below can be changed on the command line:
 #   make install vt_server_name=vitals.example.net \
@@ -42,6 +44,14 @@ vt_cache_dir = /var/lib/nginx/vitals-cache
 vt_fastcgi_conf = $(nginxconfdir)/vitals-fastcgi.conf
 vt_server_conf = $(nginxconfdir)/vitals-server.conf
 vt_routes_conf = $(nginxconfdir)/vitals-routes.conf
+# Live push (issue 13; README, "Live push"): off by default, since it
+# needs nginx's Nchan module (libnginx-mod-nchan).  vt_live=on renders the
+# include lines of the publisher's server and of /api/live; the publisher
+# listens on vt_live_socket, the path the pool's live_socket key names.
+vt_live = off
+vt_live_socket = $(runstatedir)/vitals/live.sock
+vt_live_conf = $(nginxconfdir)/vitals-live.conf
+vt_live_routes_conf = $(nginxconfdir)/vitals-live-routes.conf
 # Monitoring hosts beyond loopback that may read /metrics and /status
 # and are never rate limited: addresses or CIDR blocks, blank-separated.
 vt_monitor_hosts =
@@ -49,18 +59,20 @@ vt_monitor_hosts =
 vitalsconf_DATA = conf/vitals.conf
 bin_SCRIPTS = conf/spawn/vitals-spawn
 systemdunit_DATA = conf/spawn/vitals.socket conf/spawn/vitals.service
-nginxconf_DATA = conf/nginx/vitals.conf conf/nginx/vitals-routes.conf
+nginxconf_DATA = conf/nginx/vitals.conf conf/nginx/vitals-routes.conf \
+	conf/nginx/vitals-live.conf
 dist_nginxconf_DATA = conf/nginx/vitals-fastcgi.conf \
-	conf/nginx/vitals-server.conf
+	conf/nginx/vitals-server.conf conf/nginx/vitals-live-routes.conf
 dist_doc_DATA = README.md
 
 VT_CONF_GENERATED = conf/vitals.conf conf/spawn/vitals-spawn \
 	conf/spawn/vitals.socket conf/spawn/vitals.service conf/nginx/vitals.conf \
-	conf/nginx/vitals-routes.conf
+	conf/nginx/vitals-routes.conf conf/nginx/vitals-live.conf
 
 EXTRA_DIST += conf/vitals.conf.in conf/spawn/vitals-spawn.in \
 	conf/spawn/vitals.socket.in conf/spawn/vitals.service.in \
-	conf/nginx/vitals.conf.in conf/nginx/vitals-routes.conf.in
+	conf/nginx/vitals.conf.in conf/nginx/vitals-routes.conf.in \
+	conf/nginx/vitals-live.conf.in
 CLEANFILES += $(VT_CONF_GENERATED)
 
 # The substitutions (vt_conf_edit, vt_conf_subst) are conf/render.mk's,
@@ -81,6 +93,8 @@ conf/spawn/vitals.service: $(srcdir)/conf/spawn/vitals.service.in Makefile
 conf/nginx/vitals.conf: $(srcdir)/conf/nginx/vitals.conf.in Makefile
 	$(vt_conf_render)
 conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefile
+	$(vt_conf_render)
+conf/nginx/vitals-live.conf: $(srcdir)/conf/nginx/vitals-live.conf.in Makefile
 	$(vt_conf_render)
 
 # Prometheus (issue 11): an example scrape job over HTTPS, rules that judge

@@ -7,7 +7,12 @@
 #       VT_RENDER='conf/nginx/vitals.conf ...' vt_socket=... bindir=...
 #
 # renders SRCDIR/FILE.in into DIR/<the last part of FILE> for each FILE of
-# VT_RENDER.  A placeholder left over is an error.  A value must not hold
+# VT_RENDER.  A placeholder left over is an error.
+#
+# The switch of live push, vt_live (on or off): VT_LIVE, written before a
+# line of a template, renders as nothing when it is on and as "# " (the
+# line commented out) otherwise.  ("#" is written \043: in a make
+# variable it would start a comment.)  A value must not hold
 # "|", "&" or "\" (sed's separator and the specials of its replacement).
 
 # The paths are substituted at make time, not by configure, so that
@@ -34,6 +39,10 @@ vt_conf_edit = sed \
 	-e 's|@VT_FASTCGI_CONF[@]|$(vt_fastcgi_conf)|g' \
 	-e 's|@VT_SERVER_CONF[@]|$(vt_server_conf)|g' \
 	-e 's|@VT_ROUTES_CONF[@]|$(vt_routes_conf)|g' \
+	-e 's|@VT_LIVE_CONF[@]|$(vt_live_conf)|g' \
+	-e 's|@VT_LIVE_ROUTES_CONF[@]|$(vt_live_routes_conf)|g' \
+	-e 's|@VT_LIVE_SOCKET[@]|$(vt_live_socket)|g' \
+	-e "s|@VT_LIVE[@]|$$(test '$(vt_live)' = on || printf '\043 ')|g" \
 	-e "s|@VT_MONITOR_GEO[@]|$$(for h in $(vt_monitor_hosts); do \
 		printf '%s 1; ' "$$h"; done)|g"
 
