@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "listen.h"
 #include "notify.h"
+#include "qlen.h"
 #include "sampler.h"
 #include "scoreboard.h"
 
@@ -55,6 +56,7 @@ struct master {
 	int			target;		/* workers wanted */
 	uint32_t		generation;
 	int			stopping;
+	struct vt_qlen		qlen;		/* the queue gauge's socket */
 	int			qlen_failing;	/* the queue's last read failed */
 	uint64_t		stall_accepted;	/* accepted at the last gauge */
 	int64_t			stall_since;	/* queue waiting, none taken */
