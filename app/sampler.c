@@ -494,8 +494,9 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
 			    "exited" : "deadline", s->fs.starts);
 	}
-	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &s->lr, &h->tcp, err,
-	    sizeof(err)));
+	/* Paced: the count's mean cost stays within a budget (tcp_diag.h). */
+	COLLECT(VT_COL_TCP, vt_tcp_states_paced(s->root, &s->lr, &s->tcp_pace,
+	    ts_ms, &h->tcp, err, sizeof(err)));
 	/* The same ticks as sampler_top()'s scans. */
 	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (scan) {

@@ -142,3 +142,9 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# The sampler at scale (issue 14): TCP states and listener queues with
+# 10 000 loopback connections, against ss.
+VT_SCALE_TESTS = t/integration/scale-tcp.t
+TESTS += $(VT_SCALE_TESTS)
+EXTRA_DIST += $(VT_SCALE_TESTS)
