@@ -233,8 +233,9 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 			h->have |= VT_HAVE(VT_COL_PROCESSES);
 		return;
 	}
-	rc = vt_proc_pid_scan(s->root, cur, VT_PID_TABLE_MAX,
-	    s->opt.top_budget_ms, err, sizeof(err));
+	/* Incremental: an idle process's rss is carried (proc_pid.h). */
+	rc = vt_proc_pid_rescan(s->root, s->have_pids ? prev : NULL, cur,
+	    VT_PID_TABLE_MAX, s->opt.top_budget_ms, err, sizeof(err));
 	sampler_result(s, h, VT_COL_PROCESSES, rc, err, t0);
 	if (rc == VT_ERR)
 		return;
