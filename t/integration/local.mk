@@ -142,3 +142,10 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# node_exporter parity and the Grafana pack (issue 12): Vitals side by side
+# with Debian's node_exporter; the shipped dashboard's every query through
+# a real Prometheus.
+VT_PARITY_TESTS = t/integration/node-exporter-parity.t
+TESTS += $(VT_PARITY_TESTS)
+EXTRA_DIST += $(VT_PARITY_TESTS)
