@@ -149,3 +149,6 @@ EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 VT_PARITY_TESTS = t/integration/node-exporter-parity.t
 TESTS += $(VT_PARITY_TESTS)
 EXTRA_DIST += $(VT_PARITY_TESTS)
+VT_GRAFANA_TESTS = t/integration/grafana-panels.t
+TESTS += $(VT_GRAFANA_TESTS)
+EXTRA_DIST += $(VT_GRAFANA_TESTS)

@@ -97,20 +97,10 @@ mkdir($work) or die "$work: $!";
 
 # The shipped scrape job, aimed at this stack: its target, its certificate
 # as the CA, and 1 s intervals.  Each change must find its line.
-my $config = slurp($file{scrape});
-my @edits = (
-	[ qr/^(\s*scrape_interval:) 15s$/m, '$1 1s' ],
-	[ qr/^(\s*evaluation_interval:) 15s$/m, '$1 1s' ],
-	[ qr/^(\s*scrape_timeout:) 10s$/m, '$1 1s' ],
-	[ qr/^(\s*ca_file:) \S+$/m, '$1 ' . $t->dir . '/tls/cert.pem' ],
-	[ qr/^(\s*- targets:\n)(?:\s+- \S+:443\n)+/m,
-	    '$1          - 127.0.0.1:' . $t->https_port . "\n" ],
-);
-for my $e (@edits) {
-	my ($re, $to) = @$e;
-	ok($config =~ s/$re/qq{"$to"}/ee, "the scrape config has $re")
-	    or diag($config);
-}
+my ($config, @missing) = VitalsProm::aim_scrape_config(slurp($file{scrape}),
+    $t);
+is_deeply(\@missing, [], 'the scrape config has each line the test aims '
+    . 'at the stack') or diag($config);
 spew("$work/prometheus.yml", $config);
 spew("$work/vitals-rules.yml", $rules_text);
 ($rc, $out) = promtool('check', 'config', "$work/prometheus.yml");

@@ -5,6 +5,7 @@ package VitalsProm;
 # a test stack's temporary folder, started and stopped through that stack
 # (so END stops it too).  Its HTTP API answers in JSON.
 #
+#   my ($yml) = VitalsProm::aim_scrape_config($shipped, $t);
 #   my $p = VitalsProm->new($t, config => "$dir/prometheus.yml");
 #   $p->start or BAIL_OUT(...);           # waits for /-/ready
 #   my $targets = $p->api('/api/v1/targets');
@@ -62,6 +63,29 @@ sub start {
 		last if VitalsTest::slurp($self->{log}) !~ /address already in use/;
 	}
 	return 0;
+}
+
+# aim_scrape_config(TEXT, STACK): the shipped scrape config
+# (conf/prometheus/vitals-scrape.yml) aimed at a test stack: its target, its
+# certificate as the CA, 1 s intervals.  Returns the edited text and the
+# patterns that found no line to change (none when the shipped file still
+# has the lines the tests rely on).
+sub aim_scrape_config {
+	my ($config, $t) = @_;
+	my @edits = (
+		[ qr/^(\s*scrape_interval:) 15s$/m, '$1 1s' ],
+		[ qr/^(\s*evaluation_interval:) 15s$/m, '$1 1s' ],
+		[ qr/^(\s*scrape_timeout:) 10s$/m, '$1 1s' ],
+		[ qr/^(\s*ca_file:) \S+$/m, '$1 ' . $t->dir . '/tls/cert.pem' ],
+		[ qr/^(\s*- targets:\n)(?:\s+- \S+:443\n)+/m,
+		    '$1          - 127.0.0.1:' . $t->https_port . "\n" ],
+	);
+	my @missing;
+	for my $e (@edits) {
+		my ($re, $to) = @$e;
+		push(@missing, $re) if $config !~ s/$re/qq{"$to"}/ee;
+	}
+	return ($config, @missing);
 }
 
 # api(PATH, PARAMS...): GET an API path; its "data" when the status is
