@@ -265,14 +265,16 @@ my @fs_differ = map { "$_: Vitals $vfs->{$_}, node_exporter $nfs->{$_}" }
 is_deeply(\@fs_differ, [], 'node_filesystem_size_bytes agrees for each');
 
 # CPU seconds: Vitals' counters are those of its last sample
-# (node_time_seconds), node_exporter's those of its read, at most $t1.  In
-# between a CPU spends at most that wall time in any one mode; 0.02 s more
-# for the two reads' rounding to USER_HZ.  iowait may go back (a kernel
-# quirk), hence the absolute difference.
+# (node_time_seconds; its reads span vitals_sampler_duration_seconds),
+# node_exporter's those of its read, at most $t1.  In between a CPU spends
+# at most that wall time in any one mode; 0.02 s more for the two reads'
+# rounding to USER_HZ.  iowait may go back (a kernel quirk), hence the
+# absolute difference.
 my $sample_at = one($vt, 'node_time_seconds');
 ok(defined $sample_at && $t1 - $sample_at >= -0.05 && $t1 - $sample_at < 5,
     sprintf('Vitals\' sample was %.3f s old', $t1 - ($sample_at // 0)));
-my $bound = ($t1 - ($sample_at // $t1)) + 0.02;
+my $bound = ($t1 - ($sample_at // $t1)) +
+    (one($vt, 'vitals_sampler_duration_seconds') // 0) + 0.02;
 my ($vcpu, $ncpu) = map { VitalsExpo::series($_->{families}{node_cpu_seconds_total}
     // { name => '', samples => [] }) } $vt, $ne;
 is_deeply([ sort keys %$vcpu ], [ sort keys %$ncpu ],
