@@ -18,7 +18,7 @@ ok(@golden >= 1, scalar(@golden) . ' golden expositions');
 for my $f (@golden) {
 	my $text = VitalsTest::slurp($f) // die "$f: $!";
 	my $e = eval { VitalsExpo::parse($text) };
-	ok($e && @{ $e->{order} } > 10, "$f parses ("
+	ok($e && @{ $e->{order} } > 10, "t/expected/" . (split(m{/}, $f))[-1] . " parses ("
 	    . scalar(@{ $e ? $e->{order} : [] }) . ' families)') or diag($@);
 }
 
