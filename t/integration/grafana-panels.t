@@ -131,12 +131,7 @@ is_deeply(\@unscoped, [], 'every selector names job="$job" and '
     . 'instance="$instance" (' . scalar(@queries) . ' queries)');
 
 # --- a real Prometheus scrapes the stack -------------------------------------------
-my $prometheus = VitalsTest::find_program('prometheus');
-if (!$prometheus) {
-	diag('prometheus is not installed: the queries were not run');
-	done_testing();
-	exit(0);
-}
+VitalsProm::installed_or_done('the queries were not run');
 
 # With MariaDB, so that the health probes and the recorder have figures.
 my $t = VitalsTest->new(db => 1, workers => 2);
@@ -154,20 +149,11 @@ for my $f ([ "$work/prometheus.yml", $config ], [ "$work/vitals-rules.yml",
 	close($fh) or die "$f->[0]: $!";
 }
 my $p = VitalsProm->new($t, config => "$work/prometheus.yml");
-ok($p->start, 'Prometheus started on 127.0.0.1:' . ($p->port // '?'))
-    or do {
-	diag(VitalsTest::slurp($p->log_path) // '');
-	BAIL_OUT('Prometheus did not start');
-    };
+$p->start_ok;
 
-my $next_health = 0;
-sub tick {
-	if (time >= $next_health) {
-		$t->get('/health', timeout => 3);
-		$next_health = time + 0.5;
-	}
-	sleep(0.2);
-}
+# A monitor's /health check now and then, in every wait.
+my $tick = VitalsProm::health_ticker($t);
+sub tick { $tick->() }
 
 my $up;
 ok(wait_until(sub {
