@@ -210,11 +210,11 @@ my @ne_node = sort grep { /^node_/ } keys %{ $ne->{families} };
 my ($same, @missing, @differ, %skipped);
 for my $name (@ne_node) {
 	my $n = $ne->{families}{$name};
-	if (my $k = $excluded->($name)) {
+	if ($excluded->($name)) {
 		$skipped{excluded}++;
 		next;
 	}
-	if (my $k = $pending->($name)) {
+	if ($pending->($name)) {
 		$skipped{pending}++;
 		next;
 	}
@@ -239,8 +239,10 @@ for my $name (@ne_node) {
 	}
 }
 is_deeply(\@missing, [], 'every node_* family node_exporter emits here is '
-    . 'in Vitals\' output (but the excluded and pending ones)');
-is_deeply(\@differ, [], 'with the same TYPE, label names and HELP');
+    . 'in Vitals\' output (but the excluded and pending ones)')
+    or diag(join("\n", @missing));
+is_deeply(\@differ, [], 'with the same TYPE, label names and HELP')
+    or diag(join("\n", @differ));
 my $m = @ne_node;
 $same //= 0;
 diag("$same of $m families: the same in Vitals (node_exporter $version, "
@@ -252,10 +254,11 @@ diag("$same of $m families: the same in Vitals (node_exporter $version, "
 my @landed = map { "$_ (collector $pending_of{ $pending->($_) })" }
     grep { $pending->($_) } sort keys %{ $vt->{families} };
 is_deeply(\@landed, [], 'no %PENDING family is in Vitals\' output yet '
-    . '(one that is: remove it from %PENDING)');
+    . '(one that is: remove it from %PENDING)') or diag(join("\n", @landed));
 my @served = map { "$_ ($EXCLUDED{ $excluded->($_) })" }
     grep { $excluded->($_) } sort keys %{ $vt->{families} };
-is_deeply(\@served, [], 'no %EXCLUDED family is in Vitals\' output');
+is_deeply(\@served, [], 'no %EXCLUDED family is in Vitals\' output')
+    or diag(join("\n", @served));
 
 # The same series (label values) in the families both emit.  The slow
 # collectors (netclass, filesystems) refresh every few samples, so a
