@@ -143,6 +143,17 @@ VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 
+# node_exporter parity and the Grafana pack (issue 12): Vitals side by side
+# with Debian's node_exporter, through the strict exposition parser that
+# expo-parse.t checks; the shipped dashboard's every query through a real
+# Prometheus.
+VT_PARITY_TESTS = \
+	t/integration/expo-parse.t \
+	t/integration/node-exporter-parity.t \
+	t/integration/grafana-panels.t
+TESTS += $(VT_PARITY_TESTS)
+EXTRA_DIST += $(VT_PARITY_TESTS)
+
 # The sampler at scale (issue 14): TCP states and listener queues with
 # 10 000 loopback connections, against ss; /proc files that go away while
 # the pool runs.
