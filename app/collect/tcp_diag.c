@@ -21,6 +21,7 @@
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
 static int64_t	cpu_us(void);
+static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
 static void
@@ -61,6 +62,18 @@ vt_tcp_diag_count(struct vt_diag_reader *r, struct vt_tcp_states *out,
 	return VT_OK;
 }
 
+/* Every socket the count saw, both families, every state. */
+static uint64_t
+tcp_total(const struct vt_tcp_states *s)
+{
+	uint64_t	n = s->v4.other + s->v6.other;
+	int		i;
+
+	for (i = 0; i < VT_TCP_NSTATES; i++)
+		n += s->v4.state[i] + s->v6.state[i];
+	return n;
+}
+
 /* This thread's CPU time: what a count costs, whatever else runs. */
 static int64_t
 cpu_us(void)
@@ -97,8 +110,8 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	out->counted_ms = now_ms;
 	pace->last = *out;
 	pace->have = 1;
-	every = real ? (pace->cost_us + VT_TCP_BUDGET_US - 1) /
-	    VT_TCP_BUDGET_US : 1;
+	every = real && tcp_total(out) > VT_TCP_PACE_FROM ?
+	    (pace->cost_us + VT_TCP_BUDGET_US - 1) / VT_TCP_BUDGET_US : 1;
 	if (every < 1)
 		every = 1;
 	if (every > VT_TCP_EVERY_MAX)

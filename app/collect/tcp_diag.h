@@ -29,17 +29,20 @@ int	vt_tcp_diag_count(struct vt_diag_reader *r, struct vt_tcp_states *out,
  * The cadence of the count.  A dump costs the kernel a walk of the whole
  * established hash (sized by RAM: 262 144 buckets on a 24 GiB host, about
  * 1 ms of CPU for both families with a handful of sockets) plus about
- * 1.5 us per socket to report and parse (measured with ./stack bench
- * --scale: 65 ms a tick at 40 000 sockets).  So the count runs only as
- * often as keeps its mean cost within VT_TCP_BUDGET_US a tick: after a
- * dump that took C us of CPU, the next is ceil(C / budget) ticks later,
- * at most VT_TCP_EVERY_MAX.  Between dumps the sample carries the last
- * counts with the wall time they were taken (counted_ms), so a reader
- * knows how fresh they are (tcp.states_age_ms, vitals_tcp_states_age_
- * seconds).  Fixture roots (/proc/net/tcp) are counted every tick.
+ * 1 us per socket to report and parse (./stack bench --scale on main:
+ * 65 ms of CPU a tick at 46 000 sockets).  Up to VT_TCP_PACE_FROM sockets
+ * the count runs every tick.  Past it, it runs only as often as keeps its
+ * mean cost within VT_TCP_BUDGET_US a tick: after a dump that took C us
+ * of CPU, the next is ceil(C / budget) ticks later, at most
+ * VT_TCP_EVERY_MAX, so a CLOSE_WAIT pile-up shows within 10 s on any
+ * host.  Between dumps the sample carries the last counts with the wall
+ * time they were taken (counted_ms), so a reader knows how fresh they are
+ * (tcp.states_age_ms, vitals_tcp_states_age_seconds).  Fixture roots
+ * (/proc/net/tcp) are counted every tick.
  */
+#define VT_TCP_PACE_FROM	10000
 #define VT_TCP_BUDGET_US	500
-#define VT_TCP_EVERY_MAX	30
+#define VT_TCP_EVERY_MAX	10
 
 struct vt_tcp_pace {
 	uint64_t		calls;		/* ticks seen */
