@@ -50,6 +50,7 @@ enum vt_collector {
 	VT_COL_NETCLASS,	/* /sys/class/net, slow cadence */
 	VT_COL_UNAME,		/* /proc/sys/kernel, slow cadence */
 	VT_COL_OS,		/* os-release, slow cadence */
+	VT_COL_TEXTFILE,	/* textfile_dir, slow cadence */
 	VT_COL_SELF,		/* the master's process_* figures */
 	VT_COL_NETSTAT,
 	VT_COL_PRESSURE,

@@ -56,6 +56,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_NETCLASS] = "netclass",
 	[VT_COL_UNAME] = "uname",
 	[VT_COL_OS] = "os",
+	[VT_COL_TEXTFILE] = "textfile",
 	[VT_COL_SELF] = "self",
 	[VT_COL_NETSTAT] = "netstat",
 	[VT_COL_PRESSURE] = "pressure",
@@ -114,7 +115,8 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->om, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->gz, 32 * 1024, VT_DOC_MAX) == VT_ERR ||
-	    vt_gzip_init(&s->gzip, SAMPLER_GZIP_LEVEL) == VT_ERR) {
+	    vt_gzip_init(&s->gzip, SAMPLER_GZIP_LEVEL) == VT_ERR ||
+	    vt_textfile_init(&s->tf, o->textfile_dir) == VT_ERR) {
 		vt_sampler_free(s);
 		return VT_ERR;
 	}
@@ -144,6 +146,7 @@ vt_sampler_free(struct vt_sampler *s)
 	vt_buf_free(&s->om);
 	vt_buf_free(&s->gz);
 	vt_gzip_free(&s->gzip);
+	vt_textfile_free(&s->tf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -200,7 +203,7 @@ static void
 sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 {
 	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
-	    VT_COL_UNAME, VT_COL_OS };
+	    VT_COL_UNAME, VT_COL_OS, VT_COL_TEXTFILE };
 	size_t				i;
 
 	h->netclass = p->netclass;
@@ -505,6 +508,9 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		    sizeof(err)));
 		COLLECT(VT_COL_OS, vt_os_release_read(s->root, &h->os, err,
 		    sizeof(err)));
+		/* Its files stay in s->tf, rendered by vt_sampler_tick(). */
+		COLLECT(VT_COL_TEXTFILE, vt_textfile_scan(&s->tf, err,
+		    sizeof(err)));
 	} else
 		sampler_slow_carry(h, p);
 	COLLECT(VT_COL_SELF, vt_proc_self_read(s->root, sysconf(_SC_PAGESIZE),
@@ -716,6 +722,12 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 		if (vt_prom_finish(&w) == VT_ERR)
 			vt_log_warn("render_failed",
 			    "document=prom part=checks bytes=%zu", s->prom.len);
+		/* Last: the textfiles are checked against all of the above. */
+		if (vt_textfile_render(&s->tf, &s->prom, s->prom.len) ==
+		    VT_ERR)
+			vt_log_warn("render_failed",
+			    "document=prom part=textfile bytes=%zu",
+			    s->prom.len);
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
 		vt_buf_reset(&s->om);
 		if (vt_render_openmetrics(s->prom.data, s->prom.len,

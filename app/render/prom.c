@@ -122,7 +122,6 @@ static const struct {
 /* node_filesystem_*: the first five need sizes from statvfs. */
 #define PROM_FS_SIZES	5
 
-static void	prom_fmt(double v, char *dst, size_t len);
 static void	prom_add(struct vt_prom *w, const char *s, size_t n);
 static void	prom_escaped(struct vt_prom *w, const char *s, int quote);
 static void	prom_snake_units(char *name);
@@ -148,13 +147,8 @@ static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
 static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
 
-/*
- * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
- * as the decimal point whatever the locale; NaN and infinities as the
- * format spells them.
- */
-static void
-prom_fmt(double v, char *dst, size_t len)
+void
+vt_prom_fmt_dbl(double v, char *dst, size_t len)
 {
 	char	*p;
 	int	 prec;
@@ -194,19 +188,30 @@ prom_add(struct vt_prom *w, const char *s, size_t n)
 static void
 prom_escaped(struct vt_prom *w, const char *s, int quote)
 {
+	if (vt_prom_escape(w->b, s, quote) == VT_ERR)
+		w->err = 1;
+}
+
+int
+vt_prom_escape(struct vt_buf *b, const char *s, int quote)
+{
 	char		 clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
 	const char	*p, *run;
+	int		 rc = VT_OK;
 
 	vt_utf8_clean(s, clean, sizeof(clean));
 	for (p = run = clean; *p != '\0'; p++) {
 		if (*p != '\\' && *p != '\n' && !(quote && *p == '"'))
 			continue;
-		prom_add(w, run, (size_t)(p - run));
-		prom_add(w, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : "\\\"",
-		    2);
+		if (vt_buf_add(b, run, (size_t)(p - run)) == VT_ERR ||
+		    vt_buf_add(b, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" :
+		    "\\\"", 2) == VT_ERR)
+			rc = VT_ERR;
 		run = p + 1;
 	}
-	prom_add(w, run, (size_t)(p - run));
+	if (vt_buf_add(b, run, (size_t)(p - run)) == VT_ERR)
+		rc = VT_ERR;
+	return rc;
 }
 
 void
@@ -295,7 +300,7 @@ vt_prom_label_dbl(struct vt_prom *w, const char *k, double v)
 {
 	char	num[40];
 
-	prom_fmt(v, num, sizeof(num));
+	vt_prom_fmt_dbl(v, num, sizeof(num));
 	vt_prom_label(w, k, num);
 }
 
@@ -316,7 +321,7 @@ vt_prom_end_dbl(struct vt_prom *w, double v)
 	char	num[40], txt[48];
 	int	n;
 
-	prom_fmt(v, num, sizeof(num));
+	vt_prom_fmt_dbl(v, num, sizeof(num));
 	n = snprintf(txt, sizeof(txt), "%s %s\n", w->nlabels > 0 ? "}" : "",
 	    num);
 	prom_add(w, txt, (size_t)n);

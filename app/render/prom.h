@@ -133,6 +133,21 @@ void	vt_prom_u64(struct vt_prom *w, uint64_t v);
 void	vt_prom_dbl(struct vt_prom *w, double v);
 
 /*
+ * v in the shortest of %.15g, %.16g and %.17g that reads back as v, with
+ * '.' as the decimal point whatever the locale; NaN and infinities as the
+ * format spells them (NaN, +Inf, -Inf).  dst has room for 40 bytes.
+ */
+void	vt_prom_fmt_dbl(double v, char *dst, size_t len);
+
+/*
+ * Append s (NUL-terminated, at most VT_PATH_LEN bytes are kept) as UTF-8
+ * with backslash and newline escaped, and the double quote too when quote
+ * is set: a label value, or a HELP text when quote is 0.  VT_ERR when b
+ * would pass its cap.
+ */
+int	vt_prom_escape(struct vt_buf *b, const char *s, int quote);
+
+/*
  * Append the exposition text for h to out.  Returns VT_OK, or VT_ERR
  * when out would pass its cap; out is then as it was before the call.
  * h is only read; nothing is allocated.
