@@ -142,3 +142,9 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# The textfile collector (issue 12): textfile_dir's files in /metrics,
+# good, bad, replaced and removed, on the real stack.
+VT_TEXTFILE_TESTS = t/integration/textfile.t
+TESTS += $(VT_TEXTFILE_TESTS)
+EXTRA_DIST += $(VT_TEXTFILE_TESTS)
