@@ -142,6 +142,8 @@ static void	prom_netclass(struct vt_prom *w, const struct vt_host *h);
 static void	prom_os(struct vt_prom *w, const struct vt_host *h);
 static void	prom_self(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_timex(struct vt_prom *w, const struct vt_host *h);
 static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
@@ -930,6 +932,105 @@ prom_uname_time(struct vt_prom *w, const struct vt_host *h)
 	vt_prom_family(w, "node_time_seconds", "gauge",
 	    "System time in seconds since epoch (1970).");
 	vt_prom_dbl(w, (double)h->ts_ms / 1000.0);
+	prom_time(w, h);
+}
+
+/* The rest of node_exporter's time collector. */
+static void
+prom_time(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_time_info	*t = &h->time;
+	char				 dev[24];
+	size_t				 i, k;
+
+	if (!prom_have(h, VT_COL_TIME))
+		return;
+	vt_prom_family(w, "node_time_zone_offset_seconds", "gauge",
+	    "System time zone offset in seconds.");
+	vt_prom_begin(w);
+	vt_prom_label(w, "time_zone", t->zone);
+	vt_prom_end_dbl(w, (double)t->zone_offset_s);
+	vt_prom_family(w, "node_time_clocksource_available_info", "gauge",
+	    "Available clocksources read from "
+	    "'/sys/devices/system/clocksource'.");
+	for (i = 0; i < t->ncs; i++)
+		for (k = 0; k < t->cs[i].navail; k++) {
+			snprintf(dev, sizeof(dev), "%zu", i);
+			vt_prom_begin(w);
+			vt_prom_label(w, "clocksource", t->cs[i].avail[k]);
+			vt_prom_label(w, "device", dev);
+			vt_prom_end_u64(w, 1);
+		}
+	vt_prom_family(w, "node_time_clocksource_current_info", "gauge",
+	    "Current clocksource read from "
+	    "'/sys/devices/system/clocksource'.");
+	for (i = 0; i < t->ncs; i++) {
+		snprintf(dev, sizeof(dev), "%zu", i);
+		vt_prom_begin(w);
+		vt_prom_label(w, "clocksource", t->cs[i].current);
+		vt_prom_label(w, "device", dev);
+		vt_prom_end_u64(w, 1);
+	}
+}
+
+/* node_exporter's timex collector: names, HELP and types as its. */
+static void
+prom_timex(struct vt_prom *w, const struct vt_host *h)
+{
+	static const struct {
+		const char	*name, *type, *help;
+		size_t		 off;
+	} f[] = {
+#define TX(n, t, d, m)	\
+		{ "node_timex_" n, t, d, offsetof(struct vt_timex, m) }
+		TX("offset_seconds", "gauge", "Time offset in between local "
+		    "system and reference clock.", offset_s),
+		TX("frequency_adjustment_ratio", "gauge", "Local clock "
+		    "frequency adjustment.", frequency_ratio),
+		TX("maxerror_seconds", "gauge", "Maximum error in seconds.",
+		    maxerror_s),
+		TX("estimated_error_seconds", "gauge", "Estimated error in "
+		    "seconds.", esterror_s),
+		TX("status", "gauge", "Value of the status array bits.",
+		    status),
+		TX("loop_time_constant", "gauge", "Phase-locked loop time "
+		    "constant.", loop_time_constant),
+		TX("tick_seconds", "gauge", "Seconds between clock ticks.",
+		    tick_s),
+		TX("pps_frequency_hertz", "gauge", "Pulse per second "
+		    "frequency.", pps_frequency_hz),
+		TX("pps_jitter_seconds", "gauge", "Pulse per second jitter.",
+		    pps_jitter_s),
+		TX("pps_shift_seconds", "gauge", "Pulse per second interval "
+		    "duration.", pps_shift_s),
+		TX("pps_stability_hertz", "gauge", "Pulse per second "
+		    "stability, average of recent frequency changes.",
+		    pps_stability_hz),
+		TX("pps_jitter_total", "counter", "Pulse per second count of "
+		    "jitter limit exceeded events.", pps_jitter_total),
+		TX("pps_calibration_total", "counter", "Pulse per second count "
+		    "of calibration intervals.", pps_calibration_total),
+		TX("pps_error_total", "counter", "Pulse per second count of "
+		    "calibration errors.", pps_error_total),
+		TX("pps_stability_exceeded_total", "counter", "Pulse per "
+		    "second count of stability limit exceeded events.",
+		    pps_stability_exceeded_total),
+		TX("tai_offset_seconds", "gauge", "International Atomic Time "
+		    "(TAI) offset.", tai_offset_s),
+#undef TX
+	};
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_TIMEX) || !h->timex.have)
+		return;
+	vt_prom_family(w, "node_timex_sync_status", "gauge",
+	    "Is clock synchronized to a reliable server (1 = yes, 0 = no).");
+	vt_prom_u64(w, (uint64_t)h->timex.sync_status);
+	for (i = 0; i < VT_ARRAY_LEN(f); i++) {
+		vt_prom_family(w, f[i].name, f[i].type, f[i].help);
+		vt_prom_dbl(w, *(const double *)(const void *)
+		    ((const char *)&h->timex + f[i].off));
+	}
 }
 
 /*
@@ -1116,6 +1217,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_netclass(&w, h);
 	prom_os(&w, h);
 	prom_uname_time(&w, h);
+	prom_timex(&w, h);
 	prom_self(&w, h);
 	prom_sampler(&w, h);
 	return vt_prom_finish(&w);
