@@ -353,8 +353,8 @@ tf_header(struct tf_state *st, char *err, size_t errlen)
 	rc |= vt_buf_adds(b, vt_tf_type_names[st->type]);
 	rc |= vt_buf_add(b, "\n", 1);
 	if (rc != 0)
-		return vt_pf_err(err, errlen, "line %zu: over %zu bytes",
-		    st->lineno, b->max);
+		return vt_pf_err(err, errlen, "line %zu: the textfiles "
+		    "pass %zu bytes in all", st->lineno, b->max);
 	p->fam[p->nfam].off = (uint32_t)off;
 	p->fam[p->nfam].len = (uint32_t)st->nlen;
 	p->fam[p->nfam].type = st->type;
@@ -395,11 +395,13 @@ tf_comment(struct tf_state *st, struct tf_cur *c, char *err, size_t errlen)
 
 	if (!st->cur || st->nlen != nlen || memcmp(st->name, name, nlen) != 0) {
 		/* Another family: not one this file has had samples of. */
-		for (i = st->fam0; i < st->p->nfam; i++)
-			if (st->p->fam[i].len == nlen && memcmp(st->p->out->data +
-			    st->p->fam[i].off, name, nlen) == 0)
-				return vt_pf_err(err, errlen, "line %zu: %s for "
-				    "%.*s after its samples", st->lineno,
+		const struct vt_tf_parse	*p = st->p;
+
+		for (i = st->fam0; i < p->nfam; i++)
+			if (p->fam[i].len == nlen && memcmp(p->out->data +
+			    p->fam[i].off, name, nlen) == 0)
+				return vt_pf_err(err, errlen, "line %zu: %s "
+				    "for %.*s after its samples", st->lineno,
 				    help ? "HELP" : "TYPE", (int)nlen, name);
 		st->cur = 1;
 		st->name = name;
@@ -634,8 +636,8 @@ tf_sample(struct tf_state *st, struct tf_cur *c, char *err, size_t errlen)
 	rc |= vt_buf_adds(b, num);
 	rc |= vt_buf_add(b, "\n", 1);
 	if (rc != 0)
-		return vt_pf_err(err, errlen, "line %zu: over %zu bytes",
-		    st->lineno, b->max);
+		return vt_pf_err(err, errlen, "line %zu: the textfiles "
+		    "pass %zu bytes in all", st->lineno, b->max);
 	st->p->series[st->nseries++] = (uint32_t)line;
 	return VT_OK;
 }

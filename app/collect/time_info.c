@@ -111,7 +111,8 @@ vt_time_info_read(const char *root, int64_t ts_s, struct vt_time_info *out,
 			rc = vt_procfile_read(root, rel, buf, sizeof(buf), &len,
 			    err, errlen);
 			if (rc == VT_PF_TRUNCATED)
-				rc = vt_pf_err(err, errlen, "%s: too long", rel);
+				rc = vt_pf_err(err, errlen, "%s: too long",
+				    rel);
 			if (rc == VT_OK)
 				rc = vt_clocksource_parse(files[k], buf, len,
 				    &out->cs[i], err, errlen);
