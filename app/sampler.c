@@ -59,6 +59,8 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_TEXTFILE] = "textfile",
 	[VT_COL_TIMEX] = "timex",
 	[VT_COL_TIME] = "time",
+	[VT_COL_HWMON] = "hwmon",
+	[VT_COL_THERMAL] = "thermal_zone",
 	[VT_COL_SELF] = "self",
 	[VT_COL_NETSTAT] = "netstat",
 	[VT_COL_PRESSURE] = "pressure",
@@ -205,13 +207,16 @@ static void
 sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 {
 	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
-	    VT_COL_UNAME, VT_COL_OS, VT_COL_TEXTFILE, VT_COL_TIME };
+	    VT_COL_UNAME, VT_COL_OS, VT_COL_TEXTFILE, VT_COL_TIME,
+	    VT_COL_HWMON, VT_COL_THERMAL };
 	size_t				i;
 
 	h->netclass = p->netclass;
 	h->uname = p->uname;
 	h->os = p->os;
 	h->time = p->time;
+	h->hwmon = p->hwmon;
+	h->thermal = p->thermal;
 	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
 		h->have |= p->have & VT_HAVE(slow[i]);
 		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
@@ -516,6 +521,10 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		    sizeof(err)));
 		COLLECT(VT_COL_TIME, vt_time_info_read(s->root, ts_ms / 1000,
 		    &h->time, err, sizeof(err)));
+		COLLECT(VT_COL_HWMON, vt_hwmon_read(s->root, &h->hwmon, err,
+		    sizeof(err)));
+		COLLECT(VT_COL_THERMAL, vt_thermal_read(s->root, &h->thermal,
+		    err, sizeof(err)));
 	} else
 		sampler_slow_carry(h, p);
 	COLLECT(VT_COL_TIMEX, vt_timex_read(&h->timex, err, sizeof(err)));

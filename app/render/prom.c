@@ -144,6 +144,8 @@ static void	prom_self(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
 static void	prom_time(struct vt_prom *w, const struct vt_host *h);
 static void	prom_timex(struct vt_prom *w, const struct vt_host *h);
+static void	prom_hwmon(struct vt_prom *w, const struct vt_host *h);
+static void	prom_thermal(struct vt_prom *w, const struct vt_host *h);
 static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
@@ -973,6 +975,85 @@ prom_time(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's hwmon collector: the samples come sorted by family,
+ * then the two annotation families.
+ */
+static void
+prom_hwmon(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_hwmon	*hw = &h->hwmon;
+	size_t			 i;
+
+	if (!prom_have(h, VT_COL_HWMON))
+		return;
+	for (i = 0; i < hw->n; i++) {
+		const struct vt_hwmon_sample	*s = &hw->s[i];
+
+		if (i == 0 || strcmp(s->family, hw->s[i - 1].family) != 0)
+			vt_prom_family(w, s->family, s->counter ? "counter" :
+			    "gauge", s->help);
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[s->chip].name);
+		vt_prom_label(w, "sensor", s->sensor);
+		vt_prom_end_dbl(w, s->v);
+	}
+	vt_prom_family(w, "node_hwmon_chip_names", "gauge",
+	    "Annotation metric for human-readable chip names");
+	for (i = 0; i < hw->nchips; i++) {
+		if (hw->chips[i].chip_name[0] == '\0')
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[i].name);
+		vt_prom_label(w, "chip_name", hw->chips[i].chip_name);
+		vt_prom_end_u64(w, 1);
+	}
+	vt_prom_family(w, "node_hwmon_sensor_label", "gauge",
+	    "Label for given chip and sensor");
+	for (i = 0; i < hw->nlabels; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[hw->labels[i].chip].name);
+		vt_prom_label(w, "label", hw->labels[i].label);
+		vt_prom_label(w, "sensor", hw->labels[i].sensor);
+		vt_prom_end_u64(w, 1);
+	}
+}
+
+/* node_exporter's thermal_zone collector. */
+static void
+prom_thermal(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_thermal	*t = &h->thermal;
+	size_t			 i;
+
+	if (!prom_have(h, VT_COL_THERMAL))
+		return;
+	vt_prom_family(w, "node_thermal_zone_temp", "gauge",
+	    "Zone temperature in Celsius");
+	for (i = 0; i < t->nz; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "type", t->z[i].type);
+		vt_prom_label(w, "zone", t->z[i].name);
+		vt_prom_end_dbl(w, (double)t->z[i].temp_milli / 1000.0);
+	}
+	vt_prom_family(w, "node_cooling_device_cur_state", "gauge",
+	    "Current throttle state of the cooling device");
+	for (i = 0; i < t->nc; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "name", t->c[i].name);
+		vt_prom_label(w, "type", t->c[i].type);
+		vt_prom_end_dbl(w, (double)t->c[i].cur_state);
+	}
+	vt_prom_family(w, "node_cooling_device_max_state", "gauge",
+	    "Maximum throttle state of the cooling device");
+	for (i = 0; i < t->nc; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "name", t->c[i].name);
+		vt_prom_label(w, "type", t->c[i].type);
+		vt_prom_end_dbl(w, (double)t->c[i].max_state);
+	}
+}
+
 /* node_exporter's timex collector: names, HELP and types as its. */
 static void
 prom_timex(struct vt_prom *w, const struct vt_host *h)
@@ -1218,6 +1299,8 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_os(&w, h);
 	prom_uname_time(&w, h);
 	prom_timex(&w, h);
+	prom_hwmon(&w, h);
+	prom_thermal(&w, h);
 	prom_self(&w, h);
 	prom_sampler(&w, h);
 	return vt_prom_finish(&w);

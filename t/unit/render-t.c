@@ -296,6 +296,10 @@ load(const struct rcase *c, struct vt_host *h)
 	 * a system call: a chrony-synchronised host's figures (STA_PLL |
 	 * STA_NANO, an offset of -23.456 us, TAI 37 s).
 	 */
+	if (vt_hwmon_read(rel, &h->hwmon, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_HWMON);
+	if (vt_thermal_read(rel, &h->thermal, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_THERMAL);
 	if (vt_time_info_read(rel, 0, &h->time, err, sizeof(err)) == VT_OK) {
 		h->have |= VT_HAVE(VT_COL_TIME);
 		snprintf(h->time.zone, sizeof(h->time.zone), "CET");
