@@ -37,7 +37,6 @@ struct hw_file {
 	char	value[HWMON_VALUE_LEN];
 };
 
-static int	hw_name_cmp(const void *a, const void *b);
 static int	hw_sample_cmp(const void *a, const void *b, void *chips);
 static int	hw_number(const char *s, double *v);
 static void	hw_chip_label(const char *dir, char *dst, size_t len);
@@ -198,12 +197,6 @@ vt_hwmon_metric(const char *type, const char *element, int bare,
 		OUT("", "Hardware monitor %s element %s", type, e);
 #undef OUT
 	return VT_OK;
-}
-
-static int
-hw_name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
 }
 
 /* By family, then chip label, then sensor: the rendering order. */
@@ -399,26 +392,18 @@ vt_hwmon_read(const char *root, struct vt_hwmon *out, char *err,
 {
 	char		 names[VT_HWMON_CHIPS_MAX * 2][VT_NAME_LEN];
 	char		 path[VT_PATH_LEN], dir[PATH_MAX];
-	struct dirent	*de;
 	struct stat	 st;
-	DIR		*d;
-	size_t		 n = 0, i;
+	size_t		 n, i;
 
 	memset(out, 0, sizeof(*out));
 	if (vt_procfile_path(root, HWMON_DIR, path, sizeof(path)) == VT_ERR)
 		return vt_pf_err(err, errlen, "hwmon: path too long");
-	if ((d = opendir(path)) == NULL)
-		return errno == ENOENT ? VT_OK : vt_pf_err(err, errlen,
-		    "hwmon: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' && n < VT_ARRAY_LEN(names) &&
-		    strlen(de->d_name) < VT_NAME_LEN)
-			snprintf(names[n++], VT_NAME_LEN, "%s", de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), hw_name_cmp);
+	if (vt_pf_dir_names(root, HWMON_DIR, "", names, VT_ARRAY_LEN(names),
+	    &n, err, errlen) == VT_ERR)
+		return VT_ERR;
 	for (i = 0; i < n; i++) {
-		snprintf(dir, sizeof(dir), "%s/%s", path, names[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		if (hw_join(dir, sizeof(dir), path, names[i]) == VT_OK &&
+		    stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 			hw_chip(out, dir);
 	}
 	qsort_r(out->s, out->n, sizeof(out->s[0]), hw_sample_cmp, out->chips);

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 
 #define THERMAL_DIR	"sys/class/thermal"
 
-static int	th_name_cmp(const void *a, const void *b);
 static int	th_file(const char *root, const char *dev, const char *file,
 		    int64_t *v, char *dst, size_t dstlen, char *err,
 		    size_t errlen);
@@ -39,12 +37,6 @@ vt_thermal_value_parse(const char *buf, size_t len, int64_t *v, char *dst,
 	if (line.len == 0 || vt_pf_copy(line, dst, dstlen) == VT_ERR)
 		return vt_pf_err(err, errlen, "thermal: empty or too long");
 	return VT_OK;
-}
-
-static int
-th_name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
 }
 
 /*
@@ -78,28 +70,17 @@ int
 vt_thermal_read(const char *root, struct vt_thermal *out, char *err,
     size_t errlen)
 {
-	char		 names[2 * VT_THERMAL_MAX][VT_NAME_LEN], path[VT_PATH_LEN];
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 n = 0, i, zl = strlen("thermal_zone");
-	size_t		 cl = strlen("cooling_device");
-	int		 rc;
+	char	names[4 * VT_THERMAL_MAX][VT_NAME_LEN];
+	size_t	n, i, zl = strlen("thermal_zone"), cl = strlen("cooling_device");
+	int	rc;
 
 	memset(out, 0, sizeof(*out));
-	if (vt_procfile_path(root, THERMAL_DIR, path, sizeof(path)) == VT_ERR)
-		return vt_pf_err(err, errlen, "thermal: path too long");
-	if ((d = opendir(path)) == NULL)
-		return errno == ENOENT ? VT_OK : vt_pf_err(err, errlen,
-		    "thermal: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL && n < VT_ARRAY_LEN(names))
-		if ((strncmp(de->d_name, "thermal_zone", zl) == 0 ||
-		    strncmp(de->d_name, "cooling_device", cl) == 0) &&
-		    strlen(de->d_name) < VT_NAME_LEN)
-			snprintf(names[n++], VT_NAME_LEN, "%s", de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), th_name_cmp);
+	if (vt_pf_dir_names(root, THERMAL_DIR, "", names, VT_ARRAY_LEN(names),
+	    &n, err, errlen) == VT_ERR)
+		return VT_ERR;
 	for (i = 0; i < n; i++) {
-		if (names[i][0] == 't' && out->nz < VT_THERMAL_MAX) {
+		if (strncmp(names[i], "thermal_zone", zl) == 0 &&
+		    out->nz < VT_THERMAL_MAX) {
 			struct vt_thermal_zone	*z = &out->z[out->nz];
 
 			snprintf(z->name, sizeof(z->name), "%s", names[i] + zl);
@@ -112,7 +93,8 @@ vt_thermal_read(const char *root, struct vt_thermal *out, char *err,
 				goto fail;
 			if (rc == VT_OK)
 				out->nz++;
-		} else if (names[i][0] == 'c' && out->nc < VT_THERMAL_MAX) {
+		} else if (strncmp(names[i], "cooling_device", cl) == 0 &&
+		    out->nc < VT_THERMAL_MAX) {
 			struct vt_cooling_device *c = &out->c[out->nc];
 
 			snprintf(c->name, sizeof(c->name), "%s", names[i] + cl);

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,6 @@
 #include "collect/time_info.h"
 
 #define CS_DIR	"sys/devices/system/clocksource"
-
-static int	cs_name_cmp(const void *a, const void *b);
 
 int
 vt_clocksource_parse(const char *file, const char *buf, size_t len,
@@ -71,39 +68,23 @@ vt_time_zone(int64_t ts_s, struct vt_time_info *out)
 	out->zone_offset_s = tm.tm_gmtoff;
 }
 
-static int
-cs_name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
 int
 vt_time_info_read(const char *root, int64_t ts_s, struct vt_time_info *out,
     char *err, size_t errlen)
 {
 	static const char *const files[] = { "available_clocksource",
 	    "current_clocksource" };
-	char		 names[VT_CS_MAX][VT_NAME_LEN], path[VT_PATH_LEN];
+	char		 names[VT_CS_MAX][VT_NAME_LEN];
 	char		 rel[VT_PATH_LEN], buf[512];
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 n = 0, i, k, len;
+	size_t		 n, i, k, len;
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
 	vt_time_zone(ts_s, out);
-	if (vt_procfile_path(root, CS_DIR, path, sizeof(path)) == VT_ERR)
-		return vt_pf_err(err, errlen, "clocksource: path too long");
-	if ((d = opendir(path)) == NULL)
-		return errno == ENOENT ? VT_OK : vt_pf_err(err, errlen,
-		    "clocksource: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL && n < VT_CS_MAX)
-		if (strncmp(de->d_name, "clocksource", 11) == 0 &&
-		    strlen(de->d_name) < VT_NAME_LEN)
-			snprintf(names[n++], VT_NAME_LEN, "%s", de->d_name);
-	closedir(d);
 	/* node_exporter numbers them in the order of a sorted glob. */
-	qsort(names, n, sizeof(names[0]), cs_name_cmp);
+	if (vt_pf_dir_names(root, CS_DIR, "clocksource", names, VT_CS_MAX, &n,
+	    err, errlen) == VT_ERR)
+		return VT_ERR;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < VT_ARRAY_LEN(files); k++) {
 			snprintf(rel, sizeof(rel), CS_DIR "/%s/%s", names[i],

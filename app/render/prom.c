@@ -1024,7 +1024,7 @@ static void
 prom_thermal(struct vt_prom *w, const struct vt_host *h)
 {
 	const struct vt_thermal	*t = &h->thermal;
-	size_t			 i;
+	size_t			 i, k;
 
 	if (!prom_have(h, VT_COL_THERMAL))
 		return;
@@ -1036,21 +1036,18 @@ prom_thermal(struct vt_prom *w, const struct vt_host *h)
 		vt_prom_label(w, "zone", t->z[i].name);
 		vt_prom_end_dbl(w, (double)t->z[i].temp_milli / 1000.0);
 	}
-	vt_prom_family(w, "node_cooling_device_cur_state", "gauge",
-	    "Current throttle state of the cooling device");
-	for (i = 0; i < t->nc; i++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "name", t->c[i].name);
-		vt_prom_label(w, "type", t->c[i].type);
-		vt_prom_end_dbl(w, (double)t->c[i].cur_state);
-	}
-	vt_prom_family(w, "node_cooling_device_max_state", "gauge",
-	    "Maximum throttle state of the cooling device");
-	for (i = 0; i < t->nc; i++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "name", t->c[i].name);
-		vt_prom_label(w, "type", t->c[i].type);
-		vt_prom_end_dbl(w, (double)t->c[i].max_state);
+	for (k = 0; k < 2; k++) {
+		vt_prom_family(w, k == 0 ? "node_cooling_device_cur_state" :
+		    "node_cooling_device_max_state", "gauge", k == 0 ?
+		    "Current throttle state of the cooling device" :
+		    "Maximum throttle state of the cooling device");
+		for (i = 0; i < t->nc; i++) {
+			vt_prom_begin(w);
+			vt_prom_label(w, "name", t->c[i].name);
+			vt_prom_label(w, "type", t->c[i].type);
+			vt_prom_end_dbl(w, (double)(k == 0 ? t->c[i].cur_state :
+			    t->c[i].max_state));
+		}
 	}
 }
 
