@@ -15,7 +15,10 @@
  * those columns), node_filesystem_*{device,fstype,mountpoint},
  * node_netstat_<Section>_<Name> (node_exporter's default field subset,
  * untyped), node_tcp_connection_states{state}, node_pressure_*,
- * node_uname_info and node_time_seconds.  Counters are the kernel's raw
+ * node_uname_info, node_time_seconds, node_time_zone_offset_seconds,
+ * node_time_clocksource_{available,current}_info, node_timex_*,
+ * node_hwmon_* (collect/sys_class_hwmon.h names them),
+ * node_thermal_zone_temp and node_cooling_device_{cur,max}_state.  Counters are the kernel's raw
  * counters in base units (seconds, bytes), never rates.  The sampler's
  * own families: vitals_sampler_duration_seconds,
  * vitals_sampler_samples_total, vitals_sampler_cpu_seconds_total,

@@ -76,6 +76,8 @@ like($m, qr/^node_textfile_scrape_error 0$/m, 'node_textfile_scrape_error 0');
 like($m, qr/^node_scrape_collector_success\{collector="textfile"\} 1$/m,
     'the collector succeeds');
 promtool_clean($m, 'a good file');
+# What the collectors of issue 12 cost here, for the report.
+diag(join("\n", $m =~ /^(vitals_collector_duration_seconds\{collector="(?:textfile|timex|time|hwmon|thermal_zone)"\} \S+)$/mg));
 my $om = $t->get('/metrics',
     headers => [ 'Accept: application/openmetrics-text; version=1.0.0' ]);
 like($om->{body}, qr/^# TYPE backup_runs counter\nbackup_runs_total\{job="db"\} 42$/m,
