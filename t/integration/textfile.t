@@ -6,8 +6,9 @@
 # directory) and an own-family file each set node_textfile_scrape_error,
 # log one line each, and leave the rest of /metrics valid (promtool check
 # metrics reports nothing, with metric_names = snake_case); a file replaced
-# is read again; a file removed is gone.  The master reads the directory
-# every 5 samples, so each change is waited for up to 15 s.
+# is read again; a file removed is gone; another directory is taken on
+# a HUP.  The master reads the directory every 5 samples, so each change
+# is waited for up to 15 s.
 use strict;
 use warnings;
 use Test::More;
@@ -143,6 +144,22 @@ ok(wait_until(sub { $m = metrics(); $m !~ /^backup_runs_total/m },
     timeout => 15), 'a file removed: gone from /metrics');
 unlike($m, qr/^node_textfile_mtime_seconds/m, 'and no mtime left');
 promtool_clean($m, 'an empty directory');
+
+# Another directory on HUP, without a restart.
+my $tdir2 = $t->dir . '/textfile2';
+mkdir($tdir2) or die "$tdir2: $!";
+open(my $f2, '>', "$tdir2/other.prom") or die;
+print $f2 "other_dir_ok 1\n";
+close($f2);
+open($cf, '>', $conf) or die "$conf: $!";
+print $cf "metric_names = snake_case\ntextfile_dir = $tdir2\n";
+close($cf);
+my $master = ($t->json($t->get('/status')) // {})->{pool}{master_pid};
+ok($master && kill('HUP', $master), 'SIGHUP to the master');
+ok(wait_until(sub { $m = metrics(); $m =~ /^other_dir_ok 1$/m },
+    timeout => 15), 'textfile_dir changed on HUP: the new directory is read');
+like($m, qr/^node_textfile_mtime_seconds\{file="\Q$tdir2\E\/other\.prom"\} \d+$/m,
+    'with its path');
 
 $t->nginx_log_ok;
 ok($t->stop, 'stopped');
