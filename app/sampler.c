@@ -10,6 +10,13 @@
  * something to look for, under the process scan's budget.  The master
  * publishes its own CPU time as vitals_sampler_duration_seconds and in
  * /api/metrics.
+ *
+ * The collectors of issue 12, best of 50 calls here under a load of about
+ * 15 (gcc -O2): timex (one adjtimex) 2 us every tick; on the scan ticks
+ * time (zone and clocksources) 24 us, hwmon and thermal_zone 3 and 8 us on
+ * this VM (it has none) and 316 and 77 us on server64's fixture tree (3
+ * chips, 2 zones), the textfile directory 0.04 ms for 3 small files and
+ * 22-31 ms at its bounds (64 files of 64 KB); its per-tick merge 0.02 ms.
  */
 #include "config.h"
 
