@@ -144,7 +144,8 @@ TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 
 # The textfile collector (issue 12): textfile_dir's files in /metrics,
-# good, bad, replaced and removed, on the real stack.
-VT_TEXTFILE_TESTS = t/integration/textfile.t
+# good, bad, replaced and removed, on the real stack; the time and timex
+# collectors against date(1), sysfs and adjtimex(2).
+VT_TEXTFILE_TESTS = t/integration/textfile.t t/integration/time.t
 TESTS += $(VT_TEXTFILE_TESTS)
 EXTRA_DIST += $(VT_TEXTFILE_TESTS)
