@@ -142,3 +142,8 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# Live push (issue 13): nginx's Nchan fans out what the master publishes.
+VT_LIVE_TESTS = t/integration/live.t
+TESTS += $(VT_LIVE_TESTS)
+EXTRA_DIST += $(VT_LIVE_TESTS)
