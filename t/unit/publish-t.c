@@ -151,7 +151,7 @@ srv_request(struct srv *s)
 static void
 srv_io(struct srv *s)
 {
-	ssize_t	n;
+	ssize_t	n = -1;
 	int	fd;
 
 	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
