@@ -147,3 +147,14 @@ EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 VT_LIVE_TESTS = t/integration/live.t
 TESTS += $(VT_LIVE_TESTS)
 EXTRA_DIST += $(VT_LIVE_TESTS)
+
+# node_exporter parity and the Grafana pack (issue 12): Vitals side by side
+# with Debian's node_exporter, through the strict exposition parser that
+# expo-parse.t checks; the shipped dashboard's every query through a real
+# Prometheus.
+VT_PARITY_TESTS = \
+	t/integration/expo-parse.t \
+	t/integration/node-exporter-parity.t \
+	t/integration/grafana-panels.t
+TESTS += $(VT_PARITY_TESTS)
+EXTRA_DIST += $(VT_PARITY_TESTS)
