@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// pool-fallback.js: drive headless Chromium through the dashboard while
+// every worker of the pool is stopped, for t/browser/pool-fallback.t.
+//
+// Environment (set by pool-fallback.t):
+//   VT_URL       the page, https://127.0.0.1:PORT/ (a self-signed cert)
+//   VT_OUT       a folder for the screenshot, the profile and the
+//                hand-over files
+//   VT_CHROMIUM  the browser (/usr/bin/chromium)
+//
+// pool-fallback.t stops the workers (SIGSTOP, with connections waiting)
+// and resumes them on request: this driver writes VT_OUT/stop-pool (then
+// cont-pool) and waits for VT_OUT/pool-stopped (then pool-resumed),
+// which hold the time it was done in milliseconds.  The page opened
+// during the fault is saved as VT_OUT/pool-fallback.png.
+//
+// Issue 11's "done means": the page says what is wrong, at the top and
+// in words, within 5 s of the fault, whether it was open already or is
+// opened during the fault (the master's fallback, served by nginx).
+//
+// Output: one JSON object a line (driver.js); exits 0 when it ran to
+// the end.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { report, sleep, drive } = require('./driver');
+
+const url = process.env.VT_URL;
+const out = process.env.VT_OUT;
+const exe = process.env.VT_CHROMIUM || '/usr/bin/chromium';
+const BUDGET_S = 5;
+
+async function handOver(ask, answer) {
+	fs.writeFileSync(path.join(out, ask), '');
+	const file = path.join(out, answer);
+	const end = Date.now() + 60000;
+	while (Date.now() < end) {
+		if (fs.existsSync(file)) {
+			const ms = Number(fs.readFileSync(file, 'utf8'));
+			if (ms > 0)
+				return ms;
+		}
+		await sleep(50);
+	}
+	throw new Error('no ' + answer + ' within 60 s');
+}
+
+function banner(page) {
+	return page.evaluate(() => {
+		const v = document.getElementById('verdict');
+		return {
+			state: v.dataset.state,
+			head: v.querySelector('.verdict-head').textContent.trim(),
+			items: Array.from(v.querySelectorAll('li.problem')).map(
+			    (li) => li.dataset.check + ' ' + li.dataset.state +
+			    ': ' + li.textContent.trim()),
+			note: document.getElementById('verdict-note').textContent,
+			live: document.getElementById('live-state').textContent,
+		};
+	});
+}
+
+// Wait (at most timeout ms) until the banner is critical with the pool
+// stuck in words; its problem's text, or null.
+function waitStuck(page, timeout) {
+	return page.waitForFunction(() => {
+		const li = document.querySelector('#verdict li.problem' +
+		    '[data-check="pool_queue"][data-state="critical"]');
+		return document.getElementById('verdict').dataset.state ===
+		    'critical' && li !== null &&
+		    /Pool stuck/.test(li.textContent) && li.textContent.trim();
+	}, null, { timeout, polling: 50 }).then((h) => h.jsonValue(),
+	    () => null);
+}
+
+async function run(context) {
+	const page = context.pages()[0] || await context.newPage();
+	const problems = [];
+
+	page.on('console', (m) => {
+		if (m.type() === 'error' || m.type() === 'warning')
+			problems.push(m.type() + ': ' + m.text());
+	});
+	page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+	await page.goto(url, { waitUntil: 'load' });
+	report(await page.waitForFunction(() =>
+	    document.getElementById('verdict').dataset.state === 'ok' &&
+	    document.getElementById('live-state').textContent === 'Live',
+	    null, { timeout: 30000 }).then(() => true, () => false),
+	    'the pool serves: the banner says Healthy, the page is Live',
+	    await banner(page));
+
+	// The page already open when every worker stops.
+	const stopped = await handOver('stop-pool', 'pool-stopped');
+	const crit = await waitStuck(page, 20000);
+	const critSecs = (Date.now() - stopped) / 1000;
+	report(crit !== null && /^\u2716 Critical \u2014 Pool stuck: no worker accepting/
+	    .test(crit), 'an open page: the banner is critical, "Pool stuck", ' +
+	    critSecs.toFixed(1) + ' s after the stop (' + crit + ')',
+	    await banner(page));
+	report(crit !== null && critSecs <= BUDGET_S, 'within ' + BUDGET_S +
+	    ' s (' + critSecs.toFixed(1) + ' s)');
+	const b = await banner(page);
+	report(/^\u2716 Critical: Pool queue/.test(b.head), 'the heading ' +
+	    'names the pool\u2019s queue first (' + b.head + ')', b);
+	const marked = await page.waitForFunction(() =>
+	    /the master/.test(document.getElementById('verdict-note')
+	    .textContent) && /not answering/.test(document.getElementById(
+	    'live-state').textContent), null, { timeout: 5000 }).then(
+	    () => true, () => false);
+	report(marked, 'the page says the verdict is the master\u2019s and ' +
+	    'the pool is not answering', await banner(page));
+
+	// A page opened during the fault: the master's page, then its
+	// script's polls, from the fallback.
+	const second = await context.newPage();
+	second.on('pageerror', (e) => problems.push('pageerror: ' +
+	    e.message));
+	const opened = Date.now();
+	const res = await second.goto(url, { waitUntil: 'load' });
+	const openSecs = (Date.now() - opened) / 1000;
+	const h = res === null ? {} : await res.allHeaders();
+	report(res !== null && /^50[234]$/.test(String(res.status())) &&
+	    h['x-vitals-source'] === 'master-fallback', 'a page opened ' +
+	    'during the fault: ' + (res && res.status()) + ' from the ' +
+	    'master\u2019s fallback, loaded in ' + openSecs.toFixed(1) + ' s', h);
+	const crit2 = await waitStuck(second, 20000);
+	const shownSecs = (Date.now() - opened) / 1000;
+	report(crit2 !== null && shownSecs <= BUDGET_S, 'it shows "Pool ' +
+	    'stuck" in the banner ' + shownSecs.toFixed(1) + ' s after it ' +
+	    'was opened (within ' + BUDGET_S + ' s)', await banner(second));
+	await second.evaluate(() => window.scrollTo(0, 0));
+	await second.screenshot({ path: path.join(out, 'pool-fallback.png'),
+	    fullPage: false });
+	await second.close();
+
+	// The workers resume: the pool answers again, the mark goes.
+	const resumed = await handOver('cont-pool', 'pool-resumed');
+	const back = await page.waitForFunction(() =>
+	    document.getElementById('live-state').textContent === 'Live' &&
+	    document.getElementById('verdict-note').textContent.indexOf(
+	    'the master') === -1, null, { timeout: 20000 }).then(() => true,
+	    () => false);
+	report(back, 'the workers resumed: the page is Live from the pool ' +
+	    'again, ' + ((Date.now() - resumed) / 1000).toFixed(1) +
+	    ' s after', await banner(page));
+	const ok = await page.waitForFunction(() =>
+	    document.getElementById('verdict').dataset.state === 'ok',
+	    null, { timeout: 30000 }).then(() => true, () => false);
+	report(ok, 'and the banner says Healthy after check_clear, ' +
+	    ((Date.now() - resumed) / 1000).toFixed(1) + ' s after',
+	    await banner(page));
+
+	const other = problems.filter((s) =>
+	    !/Failed to load resource/.test(s));
+	report(other.length === 0, 'no console error or page error', other);
+}
+
+drive(out, exe, run);
