@@ -22,44 +22,14 @@
 // the end.
 'use strict';
 
-const fs = require('fs');
 const path = require('path');
-const { report, sleep, drive } = require('./driver');
+const { report, drive, handOver, banner, openHealthy } =
+    require('./driver');
 
 const url = process.env.VT_URL;
 const out = process.env.VT_OUT;
 const exe = process.env.VT_CHROMIUM || '/usr/bin/chromium';
 const BUDGET_S = 5;
-
-async function handOver(ask, answer) {
-	fs.writeFileSync(path.join(out, ask), '');
-	const file = path.join(out, answer);
-	const end = Date.now() + 60000;
-	while (Date.now() < end) {
-		if (fs.existsSync(file)) {
-			const ms = Number(fs.readFileSync(file, 'utf8'));
-			if (ms > 0)
-				return ms;
-		}
-		await sleep(50);
-	}
-	throw new Error('no ' + answer + ' within 60 s');
-}
-
-function banner(page) {
-	return page.evaluate(() => {
-		const v = document.getElementById('verdict');
-		return {
-			state: v.dataset.state,
-			head: v.querySelector('.verdict-head').textContent.trim(),
-			items: Array.from(v.querySelectorAll('li.problem')).map(
-			    (li) => li.dataset.check + ' ' + li.dataset.state +
-			    ': ' + li.textContent.trim()),
-			note: document.getElementById('verdict-note').textContent,
-			live: document.getElementById('live-state').textContent,
-		};
-	});
-}
 
 // Wait (at most timeout ms) until the banner is critical with the pool
 // stuck in words; its problem's text, or null.
@@ -75,24 +45,11 @@ function waitStuck(page, timeout) {
 }
 
 async function run(context) {
-	const page = context.pages()[0] || await context.newPage();
 	const problems = [];
-
-	page.on('console', (m) => {
-		if (m.type() === 'error' || m.type() === 'warning')
-			problems.push(m.type() + ': ' + m.text());
-	});
-	page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-	await page.goto(url, { waitUntil: 'load' });
-	report(await page.waitForFunction(() =>
-	    document.getElementById('verdict').dataset.state === 'ok' &&
-	    document.getElementById('live-state').textContent === 'Live',
-	    null, { timeout: 30000 }).then(() => true, () => false),
-	    'the pool serves: the banner says Healthy, the page is Live',
-	    await banner(page));
+	const page = await openHealthy(context, url, problems, 'the pool serves');
 
 	// The page already open when every worker stops.
-	const stopped = await handOver('stop-pool', 'pool-stopped');
+	const stopped = await handOver(out, 'stop-pool', 'pool-stopped');
 	const crit = await waitStuck(page, 20000);
 	const critSecs = (Date.now() - stopped) / 1000;
 	report(crit !== null && /^\u2716 Critical \u2014 Pool stuck: no worker accepting/
@@ -136,7 +93,7 @@ async function run(context) {
 	await second.close();
 
 	// The workers resume: the pool answers again, the mark goes.
-	const resumed = await handOver('cont-pool', 'pool-resumed');
+	const resumed = await handOver(out, 'cont-pool', 'pool-resumed');
 	const back = await page.waitForFunction(() =>
 	    document.getElementById('live-state').textContent === 'Live' &&
 	    document.getElementById('verdict-note').textContent.indexOf(

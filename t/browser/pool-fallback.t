@@ -9,8 +9,8 @@
 # check_clear.  The times are printed.
 #
 # Only the pool decides: the checks that judge the whole host get
-# thresholds they cannot reach (as in verdict-db.t), no database is
-# configured.  check_hold 1 s, check_clear 2 s.
+# thresholds they cannot reach (VitalsBrowser::quiet_checks), no database
+# is configured.  check_hold 1 s, check_clear 2 s.
 #
 # The browser part is t/browser/pool-fallback.js; this script stops and
 # resumes the workers when it asks.  Skips as dashboard.t does.
@@ -29,31 +29,13 @@ use VitalsTest;
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 
-plan(skip_all => 'VT_NO_INTEGRATION is set') if $ENV{VT_NO_INTEGRATION};
-plan(skip_all => "no chromium at $chromium (apt-get install chromium)")
-    if !-x $chromium;
-plan(skip_all => 'node is not installed')
-    if !defined VitalsTest::find_program('node');
-plan(skip_all => 'no node_modules/playwright-core (run npm ci)')
-    if !-f "$src/node_modules/playwright-core/package.json";
-VitalsTest::require_stack('spawn-fcgi');
+VitalsBrowser::require_browser($src, $chromium, 'spawn-fcgi');
 binmode($_, ':encoding(UTF-8)') for (Test::More->builder->output,
     Test::More->builder->failure_output, Test::More->builder->todo_output);
 $SIG{PIPE} = 'IGNORE';
 
 my $t = VitalsTest->new(workers => 2, app_args => [
-    '--check-hold', '1', '--check-clear', '2',
-    '--check-cpu-warning', '100', '--check-cpu-critical', '100',
-    '--check-cpu-load-warning', '1000000',
-    '--check-cpu-load-critical', '1000000',
-    '--check-cpu-iowait-warning', '100',
-    '--check-memory-warning', '0', '--check-memory-critical', '0',
-    '--check-filesystem-warning', '100', '--check-filesystem-critical', '100',
-    '--check-listeners-warning', '1000', '--check-listeners-critical', '1000',
-    '--check-listen-overflows-warning', '1e9',
-    '--check-listen-overflows-critical', '1e9',
-    '--check-close-wait-warning', '1e12', '--check-close-wait-critical', '1e12',
-    '--check-close-wait-growth-min', '1e12' ]);
+    '--check-hold', '1', '--check-clear', '2', VitalsBrowser::quiet_checks() ]);
 $t->start;
 ok(wait_until(sub { $t->get('/api/metrics')->{status} == 200 },
     timeout => 15, interval => 0.2), 'the pool has a sample');
@@ -73,19 +55,12 @@ my $pid = $t->spawn(['node', "$src/t/browser/pool-fallback.js"],
 	VT_CHROMIUM => $chromium,
     });
 
-sub answer {
-	my ($file, $ms) = @_;
-	open(my $fh, '>', "$file.tmp") or die "$file: $!";
-	printf $fh "%.0f\n", $ms;
-	close($fh);
-	rename("$file.tmp", $file) or die "$file: $!";
-}
 my ($stopped, $resumed, @conns) = (0, 0);
 my $deadline = time + 150;
 while (time < $deadline && !$resumed && kill(0, $pid)) {
 	if (!$stopped && -e "$out/stop-pool") {
 		ok(kill('STOP', @pids) == 2, 'every worker stopped (SIGSTOP)');
-		answer("$out/pool-stopped", time * 1000);
+		VitalsBrowser::answer("$out/pool-stopped", time * 1000);
 		for (1 .. 3) {
 			my $c = IO::Socket::UNIX->new(Peer => $t->socket_path,
 			    Type => SOCK_STREAM);
@@ -97,7 +72,7 @@ while (time < $deadline && !$resumed && kill(0, $pid)) {
 	if ($stopped && -e "$out/cont-pool") {
 		ok(kill('CONT', @pids) == 2, 'the workers resumed (SIGCONT)');
 		close($_) for @conns;
-		answer("$out/pool-resumed", time * 1000);
+		VitalsBrowser::answer("$out/pool-resumed", time * 1000);
 		$resumed = 1;
 	}
 	sleep(0.05);

@@ -155,6 +155,10 @@ sub wait_pool {
 	}
 	ok(-s $t->dir . "/run/fallback/$_", "the master wrote $_")
 	    for qw(page.html metrics.json checks.json);
+	# The fallback's locations are nginx's internal ones.
+	my $in = $t->get('/__vitals/fallback/504/checks.json');
+	is($in->{status}, 404, 'the fallback files are not served directly');
+	ok(!exists $in->{headers}{'x-vitals-source'}, '... no header');
 
 	my $t0 = time;
 	ok(kill('STOP', @pids) == 2, 'every worker stopped with SIGSTOP');
