@@ -35,11 +35,13 @@ const BUDGET_S = 5;
 // stuck in words; its problem's text, or null.
 function waitStuck(page, timeout) {
 	return page.waitForFunction(() => {
+		const v = document.getElementById('verdict');
 		const li = document.querySelector('#verdict li.problem' +
 		    '[data-check="pool_queue"][data-state="critical"]');
-		return document.getElementById('verdict').dataset.state ===
-		    'critical' && li !== null &&
-		    /Pool stuck/.test(li.textContent) && li.textContent.trim();
+		/* Null-safe: a page still arriving has no banner yet. */
+		return v !== null && v.dataset.state === 'critical' &&
+		    li !== null && /Pool stuck/.test(li.textContent) &&
+		    li.textContent.trim();
 	}, null, { timeout, polling: 50 }).then((h) => h.jsonValue(),
 	    () => null);
 }
@@ -74,14 +76,17 @@ async function run(context) {
 	const second = await context.newPage();
 	second.on('pageerror', (e) => problems.push('pageerror: ' +
 	    e.message));
+	// Timed from the first paint on, not from the load event: the
+	// banner comes first in the master's page, before the scripts.
 	const opened = Date.now();
-	const res = await second.goto(url, { waitUntil: 'load' });
+	const res = await second.goto(url, { waitUntil: 'commit' });
 	const openSecs = (Date.now() - opened) / 1000;
 	const h = res === null ? {} : await res.allHeaders();
 	report(res !== null && /^50[234]$/.test(String(res.status())) &&
 	    h['x-vitals-source'] === 'master-fallback', 'a page opened ' +
 	    'during the fault: ' + (res && res.status()) + ' from the ' +
-	    'master\u2019s fallback, loaded in ' + openSecs.toFixed(1) + ' s', h);
+	    'master\u2019s fallback, its answer in ' + openSecs.toFixed(1) + ' s',
+	    h);
 	const crit2 = await waitStuck(second, 20000);
 	const shownSecs = (Date.now() - opened) / 1000;
 	report(crit2 !== null && shownSecs <= BUDGET_S, 'it shows "Pool ' +
