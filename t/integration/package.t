@@ -299,11 +299,12 @@ ok(wait_until(sub { !grep { kill(0, $_) } @old_kids }, timeout => 15),
     'its workers are gone');
 my @new_kids = children($new);
 my %was = map { $_ => 1 } @old_kids;
-ok(@new_kids >= 2 && !grep { $was{$_} } @new_kids,
+ok(@new_kids >= 2 && !(grep { $was{$_} } @new_kids),
     "the new master has new workers (@new_kids)");
-is(join(' ', grep { (readlink("/proc/$_/exe") // '') =~ / \(deleted\)$/ }
-    map { m{/proc/(\d+)/} } glob('/proc/[0-9]*/exe')), '',
-    'no process runs a deleted binary');
+is(join(' ', grep {
+	(readlink("/proc/$_/exe") // '') eq '/usr/bin/vitals (deleted)'
+    } map { m{/proc/(\d+)/} } glob('/proc/[0-9]*/exe')), '',
+    'no process runs the replaced binary');
 my $log = VitalsTest::slurp("$dir/pool.log") // '';
 my ($u0) = $log =~ /^ts=\S*T(\d\d):(\d\d):([\d.]+)Z .*event=upgrade /m
     ? ($1 * 3600 + $2 * 60 + $3) : ();
