@@ -143,6 +143,13 @@ VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 
+# The textfile collector (issue 12): textfile_dir's files in /metrics,
+# good, bad, replaced and removed, on the real stack; the time and timex
+# collectors against date(1), sysfs and adjtimex(2).
+VT_TEXTFILE_TESTS = t/integration/textfile.t t/integration/time.t
+TESTS += $(VT_TEXTFILE_TESTS)
+EXTRA_DIST += $(VT_TEXTFILE_TESTS)
+
 # node_exporter parity and the Grafana pack (issue 12): Vitals side by side
 # with Debian's node_exporter, through the strict exposition parser that
 # expo-parse.t checks; the shipped dashboard's every query through a real
