@@ -90,7 +90,8 @@ VT_CHECKS_TESTS = \
 	t/integration/checks-database.t \
 	t/integration/checks-notify.t \
 	t/integration/checks-pool.t \
-	t/integration/checks-reload.t
+	t/integration/checks-reload.t \
+	t/integration/pool-fallback.t
 
 TESTS += $(VT_CHECKS_TESTS)
 EXTRA_DIST += $(VT_CHECKS_TESTS)
