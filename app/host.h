@@ -23,6 +23,7 @@
 #include "collect/proc_mounts.h"
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
+#include "collect/proc_net_snmp.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -57,6 +58,8 @@ enum vt_collector {
 	VT_COL_LISTENERS,	/* TCP listeners' queues, sock_diag */
 	VT_COL_FILE_NR,		/* /proc/sys/fs/file-nr */
 	VT_COL_VMSTAT,		/* /proc/vmstat */
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	VT_COL_SNMP,		/* /proc/net/snmp{,6}: node_netstat_* */
 	VT_COL_N
 };
 
@@ -136,6 +139,8 @@ struct vt_host {
 	struct vt_proc_pressure	pressure;
 	struct vt_file_nr	filenr;
 	struct vt_proc_vmstat	vmstat;
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	struct vt_proc_net_snmp	snmp;
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

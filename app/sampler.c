@@ -63,6 +63,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_LISTENERS] = "listeners",
 	[VT_COL_FILE_NR] = "filefd",
 	[VT_COL_VMSTAT] = "vmstat",
+	[VT_COL_SNMP] = "snmp",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -519,6 +520,9 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	COLLECT(VT_COL_FILE_NR, vt_proc_sys_fs_file_nr_read(s->root,
 	    &h->filenr, err, sizeof(err)));
 	COLLECT(VT_COL_VMSTAT, vt_proc_vmstat_read(s->root, &h->vmstat, err,
+	    sizeof(err)));
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	COLLECT(VT_COL_SNMP, vt_proc_net_snmp_read(s->root, &h->snmp, err,
 	    sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);

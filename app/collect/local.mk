@@ -31,6 +31,10 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_sys_fs.c app/collect/proc_sys_fs.h \
 	app/collect/proc_vmstat.c app/collect/proc_vmstat.h
 
+# node_exporter's /proc/net collectors (issue 12, part A).
+app_libvitals_a_SOURCES += \
+	app/collect/proc_net_snmp.c app/collect/proc_net_snmp.h
+
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
 	t/unit/proc_stat-t \
@@ -53,6 +57,9 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_vmstat-t \
 	t/unit/listeners-t \
 	t/unit/sockowner-t
+
+VT_COLLECT_TESTS += \
+	t/unit/proc_net_snmp-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -100,5 +107,8 @@ t_unit_listeners_t_SOURCES = t/unit/listeners-t.c
 t_unit_listeners_t_LDADD = $(VT_TEST_LIBS)
 t_unit_sockowner_t_SOURCES = t/unit/sockowner-t.c
 t_unit_sockowner_t_LDADD = $(VT_TEST_LIBS)
+
+t_unit_proc_net_snmp_t_SOURCES = t/unit/proc_net_snmp-t.c
+t_unit_proc_net_snmp_t_LDADD = $(VT_TEST_LIBS)
 
 EXTRA_DIST += app/collect/local.mk

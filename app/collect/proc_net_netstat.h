@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collect/procfile.h"
 #include "vitals.h"
 
 #define VT_NETSTAT_MAX		256	/* 6.x: 135 TcpExt + 18 IpExt */
@@ -50,5 +51,29 @@ int	vt_proc_net_netstat_read(const char *root,
 /* Look up section/name.  Returns VT_OK with *value, or VT_ERR. */
 int	vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,
 	    const char *section, const char *name, uint64_t *value);
+
+/*
+ * The format /proc/net/netstat and /proc/net/snmp share: pairs of lines,
+ * "Section: Name ..." then "Section: value ...", blank lines between
+ * pairs allowed.  vt_netstat_pairs() checks the shape of buf[0..len)
+ * (complete, paired, the same section on both lines, as many values as
+ * names) and calls fn once per field, in file order, with the section,
+ * the name and the value's text; fn returns VT_OK, or VT_ERR for a value
+ * it cannot take, which stops the walk.  file ("proc/net/snmp") starts
+ * the messages.  Returns VT_OK, or VT_ERR with a reason in err.  No I/O,
+ * no state.
+ */
+typedef int	(*vt_netstat_field_fn)(struct vt_span section,
+		    struct vt_span name, struct vt_span value, void *arg);
+int	vt_netstat_pairs(const char *file, const char *buf, size_t len,
+	    vt_netstat_field_fn fn, void *arg, char *err, size_t errlen);
+
+/*
+ * 1 when Section_Name (section and name as the files spell them:
+ * "Tcp", "InSegs"; "Udp6", "InDatagrams" for /proc/net/snmp6) is in
+ * node_exporter's default netstat subset, its --collector.netstat.fields
+ * (see proc_net_netstat.c), else 0.  The one place that list lives.
+ */
+int	vt_netstat_field_default(struct vt_span section, struct vt_span name);
 
 #endif /* VT_COLLECT_PROC_NET_NETSTAT_H */

@@ -78,18 +78,6 @@ static const struct {
 	    PROM_MS },
 };
 
-/*
- * node_exporter's default --collector.netstat.fields, restricted to the
- * sections /proc/net/netstat has: TcpExt_(Listen.*|Syncookies.*|
- * TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop) and
- * IpExt_(InOctets|OutOctets).  A trailing '*' matches any rest.
- */
-static const char *const prom_netstat_fields[] = {
-	"TcpExt_Listen*", "TcpExt_Syncookies*", "TcpExt_TCPSynRetrans",
-	"TcpExt_TCPTimeouts", "TcpExt_TCPOFOQueue", "TcpExt_TCPRcvQDrop",
-	"IpExt_InOctets", "IpExt_OutOctets",
-};
-
 /* PSI: resource, "some" and "full" families. */
 static const struct {
 	enum vt_psi_resource	 res;
@@ -135,7 +123,8 @@ static void	prom_meminfo(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netdev(struct vt_prom *w, const struct vt_host *h);
 static void	prom_diskstats(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filesystem(struct vt_prom *w, const struct vt_host *h);
-static int	prom_netstat_wanted(const char *key);
+static void	prom_netstat_one(struct vt_prom *w, const char *section,
+		    const char *field, uint64_t v);
 static void	prom_netstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_tcp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_pressure(struct vt_prom *w, const struct vt_host *h);
@@ -675,49 +664,47 @@ prom_filesystem(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
-/* 1 when Section_Name is in node_exporter's default netstat subset. */
-static int
-prom_netstat_wanted(const char *key)
+/* One node_netstat_<Section>_<Name> family, untyped as node_exporter's. */
+static void
+prom_netstat_one(struct vt_prom *w, const char *section, const char *field,
+    uint64_t v)
 {
-	size_t	i, n;
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 
-	for (i = 0; i < VT_ARRAY_LEN(prom_netstat_fields); i++) {
-		n = strlen(prom_netstat_fields[i]);
-		if (prom_netstat_fields[i][n - 1] == '*') {
-			if (strncmp(key, prom_netstat_fields[i], n - 1) == 0)
-				return 1;
-		} else if (strcmp(key, prom_netstat_fields[i]) == 0)
-			return 1;
-	}
-	return 0;
+	snprintf(name, sizeof(name), "node_netstat_%s_%s", section, field);
+	if (w->names == VT_PROM_NAMES_SNAKE)
+		prom_snake(name);
+	if (!prom_valid_name(name))
+		return;
+	snprintf(help, sizeof(help), "Statistic %s%s.", section, field);
+	vt_prom_family(w, name, "untyped", help);
+	vt_prom_u64(w, v);
 }
 
+/*
+ * node_exporter's netstat collector: the default subset of
+ * /proc/net/netstat (collector "netstat"), then of /proc/net/snmp and
+ * snmp6 (collector "snmp"), which keeps only that subset.
+ */
 static void
 prom_netstat(struct vt_prom *w, const struct vt_host *h)
 {
-	char	key[VT_NETSTAT_SECTLEN + VT_NETSTAT_NAMELEN + 2];
-	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 	size_t	i;
 
-	if (!prom_have(h, VT_COL_NETSTAT))
-		return;
-	for (i = 0; i < h->netstat.n && i < VT_NETSTAT_MAX; i++) {
-		const struct vt_netstat_entry	*e = &h->netstat.e[i];
+	if (prom_have(h, VT_COL_NETSTAT)) {
+		for (i = 0; i < h->netstat.n && i < VT_NETSTAT_MAX; i++) {
+			const struct vt_netstat_entry	*e = &h->netstat.e[i];
 
-		snprintf(key, sizeof(key), "%.*s_%.*s", VT_NETSTAT_SECTLEN,
-		    e->section, VT_NETSTAT_NAMELEN, e->name);
-		if (!prom_netstat_wanted(key))
-			continue;
-		snprintf(name, sizeof(name), "node_netstat_%s", key);
-		if (w->names == VT_PROM_NAMES_SNAKE)
-			prom_snake(name);
-		if (!prom_valid_name(name))
-			continue;
-		snprintf(help, sizeof(help), "Statistic %.*s%.*s.",
-		    VT_NETSTAT_SECTLEN, e->section, VT_NETSTAT_NAMELEN,
-		    e->name);
-		vt_prom_family(w, name, "untyped", help);
-		vt_prom_u64(w, e->value);
+			if (!vt_netstat_field_default(vt_pf_cstr(e->section),
+			    vt_pf_cstr(e->name)))
+				continue;
+			prom_netstat_one(w, e->section, e->name, e->value);
+		}
+	}
+	if (prom_have(h, VT_COL_SNMP)) {
+		for (i = 0; i < h->snmp.n && i < VT_SNMP_MAX; i++)
+			prom_netstat_one(w, h->snmp.e[i].section,
+			    h->snmp.e[i].name, h->snmp.e[i].value);
 	}
 }
 

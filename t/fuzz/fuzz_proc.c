@@ -34,6 +34,7 @@
 #include "collect/proc_mounts.h"
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
+#include "collect/proc_net_snmp.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -295,6 +296,51 @@ f_limits(const char *b, size_t n, char *err, size_t errlen)
 	return vt_proc_limits_parse(b, n, &p, err, errlen);
 }
 
+/* A table of kept fields: bounded, terminated, each one found again. */
+static void
+snmp_check(const struct vt_proc_net_snmp *s)
+{
+	uint64_t	v;
+	size_t		i;
+
+	FUZZ_CHECK(s->n <= VT_SNMP_MAX);
+	for (i = 0; i < s->n; i++) {
+		text(s->e[i].section, sizeof(s->e[i].section));
+		text(s->e[i].name, sizeof(s->e[i].name));
+		FUZZ_CHECK(vt_netstat_field_default(
+		    vt_pf_cstr(s->e[i].section), vt_pf_cstr(s->e[i].name)));
+		FUZZ_CHECK(vt_proc_net_snmp_get(s, s->e[i].section,
+		    s->e[i].name, &v) == VT_OK);
+	}
+}
+
+static int
+f_snmp(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_snmp	s;
+
+	if (vt_proc_net_snmp_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	snmp_check(&s);
+	return VT_OK;
+}
+
+static int
+f_snmp6(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_snmp	s;
+
+	memset(&s, 0, sizeof(s));
+	if (vt_proc_net_snmp6_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	snmp_check(&s);
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -381,6 +427,8 @@ static const struct {
 	{ "sys/kernel/uname", f_uname },
 	{ "os-release", f_os_release },
 	{ "self/limits", f_limits },
+	{ "net/snmp", f_snmp },
+	{ "net/snmp6", f_snmp6 },
 };
 
 int

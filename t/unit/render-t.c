@@ -244,6 +244,15 @@ load(const struct rcase *c, struct vt_host *h)
 	    vt_proc_sys_fs_file_nr_parse(b, len, &h->filenr, err, sizeof(err)));
 	PARSE(VT_COL_VMSTAT, "proc/vmstat", vt_proc_vmstat_parse(b, len,
 	    &h->vmstat, err, sizeof(err)));
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	PARSE(VT_COL_SNMP, "proc/net/snmp", vt_proc_net_snmp_parse(b, len,
+	    &h->snmp, err, sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/snmp6", &len)) != NULL) {
+		if (vt_proc_net_snmp6_parse(b, len, &h->snmp, err,
+		    sizeof(err)) == VT_ERR)
+			bail("%s: snmp6: %s", c->tree, err);
+		free(b);
+	}
 	PARSE(VT_COL_LISTENERS, "proc/net/tcp", vt_listeners_parse_proc(b, len,
 	    AF_INET, &h->listeners, err, sizeof(err)));
 	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
