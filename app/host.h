@@ -24,6 +24,7 @@
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
 #include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -60,6 +61,7 @@ enum vt_collector {
 	VT_COL_VMSTAT,		/* /proc/vmstat */
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	VT_COL_SNMP,		/* /proc/net/snmp{,6}: node_netstat_* */
+	VT_COL_SOCKSTAT,	/* /proc/net/sockstat{,6} */
 	VT_COL_N
 };
 
@@ -141,6 +143,7 @@ struct vt_host {
 	struct vt_proc_vmstat	vmstat;
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	struct vt_proc_net_snmp	snmp;
+	struct vt_proc_net_sockstat sockstat;
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

@@ -64,6 +64,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_FILE_NR] = "filefd",
 	[VT_COL_VMSTAT] = "vmstat",
 	[VT_COL_SNMP] = "snmp",
+	[VT_COL_SOCKSTAT] = "sockstat",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -524,6 +525,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	COLLECT(VT_COL_SNMP, vt_proc_net_snmp_read(s->root, &h->snmp, err,
 	    sizeof(err)));
+	COLLECT(VT_COL_SOCKSTAT, vt_proc_net_sockstat_read(s->root,
+	    (uint64_t)sysconf(_SC_PAGESIZE), &h->sockstat, err, sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
 	sampler_top(s, h, p, mono_us);

@@ -136,6 +136,9 @@ static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
 static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_sockstat_file(struct vt_prom *w,
+		    const struct vt_sockstat *s);
+static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1016,6 +1019,60 @@ prom_vmstat(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's sockstat collector, one file: node_sockstat_<PROTO>_<key>
+ * for each key the line has (inuse always: procfs reads a missing one as
+ * 0), and _mem_bytes after the keys where there is a mem.  Gauges.
+ */
+static void
+prom_sockstat_file(struct vt_prom *w, const struct vt_sockstat *s)
+{
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
+	size_t	i;
+	int	f;
+
+	for (i = 0; i < s->n && i < VT_SOCKSTAT_MAX; i++) {
+		const struct vt_sockstat_proto	*p = &s->p[i];
+
+		for (f = 0; f <= VT_SS_NFIELDS; f++) {
+			const char	*key = f < VT_SS_NFIELDS ?
+			    vt_sockstat_field_names[f] : "mem_bytes";
+			int		 bit = f < VT_SS_NFIELDS ? f : VT_SS_MEM;
+
+			if (f != VT_SS_INUSE && !(p->have & (1u << bit)))
+				continue;
+			snprintf(name, sizeof(name), "node_sockstat_%.*s_%s",
+			    VT_SOCKSTAT_NAMELEN, p->name, key);
+			if (w->names == VT_PROM_NAMES_SNAKE)
+				prom_snake(name);
+			if (!prom_valid_name(name))
+				break;
+			snprintf(help, sizeof(help),
+			    "Number of %.*s sockets in state %s.",
+			    VT_SOCKSTAT_NAMELEN, p->name, key);
+			vt_prom_family(w, name, "gauge", help);
+			vt_prom_u64(w, f < VT_SS_NFIELDS ? p->v[f] :
+			    p->mem_bytes);
+		}
+	}
+}
+
+/* node_exporter's sockstat collector: sockstat, then sockstat6. */
+static void
+prom_sockstat(struct vt_prom *w, const struct vt_host *h)
+{
+	if (!prom_have(h, VT_COL_SOCKSTAT))
+		return;
+	if (h->sockstat.v4.has_used) {
+		vt_prom_family(w, "node_sockstat_sockets_used", "gauge",
+		    "Number of IPv4 sockets in use.");
+		vt_prom_u64(w, h->sockstat.v4.used);
+	}
+	prom_sockstat_file(w, &h->sockstat.v4);
+	if (h->sockstat.has_v6)
+		prom_sockstat_file(w, &h->sockstat.v6);
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1094,6 +1151,8 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_pressure(&w, h);
 	prom_filefd(&w, h);
 	prom_vmstat(&w, h);
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	prom_sockstat(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

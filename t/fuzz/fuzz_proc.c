@@ -35,6 +35,7 @@
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
 #include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -341,6 +342,25 @@ f_snmp6(const char *b, size_t n, char *err, size_t errlen)
 	return VT_OK;
 }
 
+static int
+f_sockstat(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_sockstat	s;
+	size_t				i;
+
+	if (vt_proc_net_sockstat_parse(b, n, 4096, &s, err, errlen) !=
+	    VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(s.n <= VT_SOCKSTAT_MAX);
+	for (i = 0; i < s.n; i++) {
+		text(s.p[i].name, sizeof(s.p[i].name));
+		FUZZ_CHECK(s.p[i].have < (1u << VT_SS_NFIELDS));
+	}
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -429,6 +449,8 @@ static const struct {
 	{ "self/limits", f_limits },
 	{ "net/snmp", f_snmp },
 	{ "net/snmp6", f_snmp6 },
+	{ "net/sockstat", f_sockstat },
+	{ "net/sockstat6", f_sockstat },
 };
 
 int

@@ -253,6 +253,16 @@ load(const struct rcase *c, struct vt_host *h)
 			bail("%s: snmp6: %s", c->tree, err);
 		free(b);
 	}
+	PARSE(VT_COL_SOCKSTAT, "proc/net/sockstat",
+	    vt_proc_net_sockstat_parse(b, len, PAGESIZE, &h->sockstat.v4, err,
+	    sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/sockstat6", &len)) != NULL) {
+		if (vt_proc_net_sockstat_parse(b, len, PAGESIZE,
+		    &h->sockstat.v6, err, sizeof(err)) == VT_ERR)
+			bail("%s: sockstat6: %s", c->tree, err);
+		h->sockstat.has_v6 = 1;
+		free(b);
+	}
 	PARSE(VT_COL_LISTENERS, "proc/net/tcp", vt_listeners_parse_proc(b, len,
 	    AF_INET, &h->listeners, err, sizeof(err)));
 	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
