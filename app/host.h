@@ -25,6 +25,7 @@
 #include "collect/proc_net_netstat.h"
 #include "collect/proc_net_snmp.h"
 #include "collect/proc_net_sockstat.h"
+#include "collect/proc_net_softnet.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -62,6 +63,7 @@ enum vt_collector {
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	VT_COL_SNMP,		/* /proc/net/snmp{,6}: node_netstat_* */
 	VT_COL_SOCKSTAT,	/* /proc/net/sockstat{,6} */
+	VT_COL_SOFTNET,		/* /proc/net/softnet_stat */
 	VT_COL_N
 };
 
@@ -144,6 +146,7 @@ struct vt_host {
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	struct vt_proc_net_snmp	snmp;
 	struct vt_proc_net_sockstat sockstat;
+	struct vt_proc_net_softnet softnet;
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

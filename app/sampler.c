@@ -65,6 +65,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_VMSTAT] = "vmstat",
 	[VT_COL_SNMP] = "snmp",
 	[VT_COL_SOCKSTAT] = "sockstat",
+	[VT_COL_SOFTNET] = "softnet",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -527,6 +528,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    sizeof(err)));
 	COLLECT(VT_COL_SOCKSTAT, vt_proc_net_sockstat_read(s->root,
 	    (uint64_t)sysconf(_SC_PAGESIZE), &h->sockstat, err, sizeof(err)));
+	COLLECT(VT_COL_SOFTNET, vt_proc_net_softnet_read(s->root, &h->softnet,
+	    err, sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
 	sampler_top(s, h, p, mono_us);

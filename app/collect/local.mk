@@ -34,7 +34,8 @@ app_libvitals_a_SOURCES += \
 # node_exporter's /proc/net collectors (issue 12, part A).
 app_libvitals_a_SOURCES += \
 	app/collect/proc_net_snmp.c app/collect/proc_net_snmp.h \
-	app/collect/proc_net_sockstat.c app/collect/proc_net_sockstat.h
+	app/collect/proc_net_sockstat.c app/collect/proc_net_sockstat.h \
+	app/collect/proc_net_softnet.c app/collect/proc_net_softnet.h
 
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
@@ -61,7 +62,8 @@ VT_COLLECT_TESTS = \
 
 VT_COLLECT_TESTS += \
 	t/unit/proc_net_snmp-t \
-	t/unit/proc_net_sockstat-t
+	t/unit/proc_net_sockstat-t \
+	t/unit/proc_net_softnet-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -114,5 +116,7 @@ t_unit_proc_net_snmp_t_SOURCES = t/unit/proc_net_snmp-t.c
 t_unit_proc_net_snmp_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_sockstat_t_SOURCES = t/unit/proc_net_sockstat-t.c
 t_unit_proc_net_sockstat_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_softnet_t_SOURCES = t/unit/proc_net_softnet-t.c
+t_unit_proc_net_softnet_t_LDADD = $(VT_TEST_LIBS)
 
 EXTRA_DIST += app/collect/local.mk

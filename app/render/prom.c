@@ -139,6 +139,7 @@ static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_sockstat_file(struct vt_prom *w,
 		    const struct vt_sockstat *s);
 static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1073,6 +1074,46 @@ prom_sockstat(struct vt_prom *w, const struct vt_host *h)
 		prom_sockstat_file(w, &h->sockstat.v6);
 }
 
+/*
+ * node_exporter's softnet collector: counters per line of the file, its
+ * line number as the "cpu" label (see proc_net_softnet.h).
+ */
+static void
+prom_softnet(struct vt_prom *w, const struct vt_host *h)
+{
+	static const struct {
+		const char	*name;
+		const char	*help;
+		size_t		 off;
+	} fam[] = {
+		{ "node_softnet_processed_total", "Number of processed packets",
+		    offsetof(struct vt_softnet_cpu, processed) },
+		{ "node_softnet_dropped_total", "Number of dropped packets",
+		    offsetof(struct vt_softnet_cpu, dropped) },
+		{ "node_softnet_times_squeezed_total",
+		    "Number of times processing packets ran out of quota",
+		    offsetof(struct vt_softnet_cpu, time_squeezed) },
+	};
+	const struct vt_proc_net_softnet	*s = &h->softnet;
+	char					 cpu[24];
+	uint32_t				 v;
+	size_t					 f, i;
+
+	if (!prom_have(h, VT_COL_SOFTNET))
+		return;
+	for (f = 0; f < VT_ARRAY_LEN(fam); f++) {
+		vt_prom_family(w, fam[f].name, "counter", fam[f].help);
+		for (i = 0; i < s->n && i < VT_MAX_CPUS; i++) {
+			memcpy(&v, (const char *)&s->cpu[i] + fam[f].off,
+			    sizeof(v));
+			snprintf(cpu, sizeof(cpu), "%zu", i);
+			vt_prom_begin(w);
+			vt_prom_label(w, "cpu", cpu);
+			vt_prom_end_u64(w, v);
+		}
+	}
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1153,6 +1194,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_vmstat(&w, h);
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	prom_sockstat(&w, h);
+	prom_softnet(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

@@ -36,6 +36,7 @@
 #include "collect/proc_net_netstat.h"
 #include "collect/proc_net_snmp.h"
 #include "collect/proc_net_sockstat.h"
+#include "collect/proc_net_softnet.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -361,6 +362,19 @@ f_sockstat(const char *b, size_t n, char *err, size_t errlen)
 	return VT_OK;
 }
 
+static int
+f_softnet(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_softnet	s;
+
+	if (vt_proc_net_softnet_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(s.n <= VT_MAX_CPUS && s.n + s.ndropped > 0);
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -451,6 +465,7 @@ static const struct {
 	{ "net/snmp6", f_snmp6 },
 	{ "net/sockstat", f_sockstat },
 	{ "net/sockstat6", f_sockstat },
+	{ "net/softnet_stat", f_softnet },
 };
 
 int

@@ -263,6 +263,8 @@ load(const struct rcase *c, struct vt_host *h)
 		h->sockstat.has_v6 = 1;
 		free(b);
 	}
+	PARSE(VT_COL_SOFTNET, "proc/net/softnet_stat",
+	    vt_proc_net_softnet_parse(b, len, &h->softnet, err, sizeof(err)));
 	PARSE(VT_COL_LISTENERS, "proc/net/tcp", vt_listeners_parse_proc(b, len,
 	    AF_INET, &h->listeners, err, sizeof(err)));
 	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
