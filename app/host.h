@@ -26,6 +26,7 @@
 #include "collect/proc_net_snmp.h"
 #include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_softnet.h"
+#include "collect/proc_sys_kernel_random.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -64,6 +65,7 @@ enum vt_collector {
 	VT_COL_SNMP,		/* /proc/net/snmp{,6}: node_netstat_* */
 	VT_COL_SOCKSTAT,	/* /proc/net/sockstat{,6} */
 	VT_COL_SOFTNET,		/* /proc/net/softnet_stat */
+	VT_COL_ENTROPY,		/* /proc/sys/kernel/random, slow cadence */
 	VT_COL_N
 };
 
@@ -147,6 +149,7 @@ struct vt_host {
 	struct vt_proc_net_snmp	snmp;
 	struct vt_proc_net_sockstat sockstat;
 	struct vt_proc_net_softnet softnet;
+	struct vt_entropy	entropy;	/* slow */
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

@@ -111,6 +111,38 @@ fail:
 }
 
 int
+vt_pf_one_u64(const char *buf, size_t len, uint64_t *out)
+{
+	struct vt_span	line;
+	size_t		pos = 0;
+
+	if (len == 0 || vt_pf_complete(buf, len) == VT_ERR ||
+	    !vt_pf_line(buf, len, &pos, &line) || pos != len)
+		return VT_ERR;
+	return vt_pf_u64(line, out);
+}
+
+int
+vt_procfile_read_u64(const char *root, const char *rel, uint64_t *out,
+    char *err, size_t errlen)
+{
+	char	buf[VT_PF_ONE_MAX];
+	size_t	len;
+	int	rc;
+
+	*out = 0;
+	if ((rc = vt_procfile_read(root, rel, buf, sizeof(buf), &len, err,
+	    errlen)) == VT_ERR)
+		return VT_ERR;
+	if (rc != VT_OK || vt_pf_one_u64(buf, len, out) == VT_ERR) {
+		*out = 0;
+		errno = EINVAL;
+		return vt_pf_err(err, errlen, "%s: not one number", rel);
+	}
+	return VT_OK;
+}
+
+int
 vt_procfile_stream(const char *root, const char *rel, char *buf, size_t cap,
     vt_pf_chunk_fn fn, void *arg, char *err, size_t errlen)
 {

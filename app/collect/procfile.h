@@ -58,6 +58,20 @@ int	vt_procfile_stream(const char *root, const char *rel, char *buf,
 	    size_t errlen);
 
 /*
+ * A file of one unsigned decimal number and its newline, as sysctl files
+ * are (/proc/sys/kernel/random/poolsize, .../nf_conntrack_max):
+ * vt_pf_one_u64() parses buf[0..len) into *out and returns VT_OK, or
+ * VT_ERR when it is empty, cut, longer than one line or not a number.
+ * vt_procfile_read_u64() reads <root>/<rel> and parses it: VT_OK, or
+ * VT_ERR with a message in err and errno set (ENOENT: no such file,
+ * EINVAL: not one number).
+ */
+#define VT_PF_ONE_MAX	64	/* bytes such a file may hold */
+int	vt_pf_one_u64(const char *buf, size_t len, uint64_t *out);
+int	vt_procfile_read_u64(const char *root, const char *rel, uint64_t *out,
+	    char *err, size_t errlen);
+
+/*
  * Store a message in err (which may be NULL or zero-sized), like snprintf.
  * Always returns VT_ERR, so parsers can "return vt_pf_err(...)".
  */

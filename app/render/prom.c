@@ -140,6 +140,7 @@ static void	prom_sockstat_file(struct vt_prom *w,
 		    const struct vt_sockstat *s);
 static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
+static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1114,6 +1115,28 @@ prom_softnet(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's entropy collector: gauges, in bits.  promtool wants
+ * bytes for "_bits", so with metric_names = snake_case the unit word is
+ * left out (node_entropy_available): the same value, no finding.
+ */
+static void
+prom_entropy(struct vt_prom *w, const struct vt_host *h)
+{
+	int	snake = w->names == VT_PROM_NAMES_SNAKE;
+
+	if (!prom_have(h, VT_COL_ENTROPY))
+		return;
+	vt_prom_family(w, snake ? "node_entropy_available" :
+	    "node_entropy_available_bits", "gauge",
+	    "Bits of available entropy.");
+	vt_prom_u64(w, h->entropy.avail_bits);
+	vt_prom_family(w, snake ? "node_entropy_pool_size" :
+	    "node_entropy_pool_size_bits", "gauge",
+	    "Bits of entropy pool.");
+	vt_prom_u64(w, h->entropy.pool_bits);
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1195,6 +1218,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	/* node_exporter's /proc/net collectors (issue 12, part A). */
 	prom_sockstat(&w, h);
 	prom_softnet(&w, h);
+	prom_entropy(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

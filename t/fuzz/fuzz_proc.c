@@ -12,6 +12,8 @@
  *
  * "class/net/<file>" is a file of /sys/class/net/<iface>/ ("class/net/mtu");
  * "sys/kernel/uname" any of the one-line files the uname collector reads.
+ * "sys/one-number" any file of one number (vt_pf_one_u64(): the entropy
+ * pool's and conntrack's sysctl files).
  *
  * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
  * dump (sequence number 1), the bytes the listeners collector receives,
@@ -28,6 +30,7 @@
 
 #include "collect/listeners.h"
 #include "collect/os_release.h"
+#include "collect/procfile.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
@@ -375,6 +378,16 @@ f_softnet(const char *b, size_t n, char *err, size_t errlen)
 	return VT_OK;
 }
 
+static int
+f_one(const char *b, size_t n, char *err, size_t errlen)
+{
+	uint64_t	v;
+
+	(void)err;
+	(void)errlen;
+	return vt_pf_one_u64(b, n, &v);
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -466,6 +479,7 @@ static const struct {
 	{ "net/sockstat", f_sockstat },
 	{ "net/sockstat6", f_sockstat },
 	{ "net/softnet_stat", f_softnet },
+	{ "sys/one-number", f_one },
 };
 
 int

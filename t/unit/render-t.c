@@ -309,6 +309,8 @@ load(const struct rcase *c, struct vt_host *h)
 	if (vt_os_release_read(rel, &h->os, err, sizeof(err)) != VT_OK)
 		bail("%s: os-release: %s", c->tree, err);
 	h->have |= VT_HAVE(VT_COL_OS);
+	if (vt_entropy_read(rel, &h->entropy, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_ENTROPY);
 	if (vt_proc_self_read(rel, PAGESIZE, &h->self, err, sizeof(err)) ==
 	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_SELF);
