@@ -67,6 +67,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_SOCKSTAT] = "sockstat",
 	[VT_COL_SOFTNET] = "softnet",
 	[VT_COL_ENTROPY] = "entropy",
+	[VT_COL_UDP_QUEUES] = "udp_queues",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -206,13 +207,14 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
 	    VT_COL_UNAME, VT_COL_OS,
 	    /* node_exporter's /proc/net collectors (issue 12, part A). */
-	    VT_COL_ENTROPY };
+	    VT_COL_ENTROPY, VT_COL_UDP_QUEUES };
 	size_t				i;
 
 	h->netclass = p->netclass;
 	h->uname = p->uname;
 	h->os = p->os;
 	h->entropy = p->entropy;
+	h->udp = p->udp;
 	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
 		h->have |= p->have & VT_HAVE(slow[i]);
 		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
@@ -514,6 +516,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		    sizeof(err)));
 		COLLECT(VT_COL_ENTROPY, vt_entropy_read(s->root, &h->entropy,
 		    err, sizeof(err)));
+		COLLECT(VT_COL_UDP_QUEUES, vt_proc_net_udp_read(s->root,
+		    &h->udp, err, sizeof(err)));
 	} else
 		sampler_slow_carry(h, p);
 	COLLECT(VT_COL_SELF, vt_proc_self_read(s->root, sysconf(_SC_PAGESIZE),

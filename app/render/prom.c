@@ -141,6 +141,7 @@ static void	prom_sockstat_file(struct vt_prom *w,
 static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
 static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
+static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1137,6 +1138,42 @@ prom_entropy(struct vt_prom *w, const struct vt_host *h)
 	vt_prom_u64(w, h->entropy.pool_bits);
 }
 
+/*
+ * node_exporter's udp_queues collector: one gauge family, bytes queued,
+ * labelled by queue and IP version, for each file that exists.
+ */
+static void
+prom_udp_queues(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct {
+		int				 have;
+		const char			*ip;
+		const struct vt_udp_summary	*s;
+	} v[] = {
+		{ h->udp.has_v4, "v4", &h->udp.v4 },
+		{ h->udp.has_v6, "v6", &h->udp.v6 },
+	};
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_UDP_QUEUES))
+		return;
+	vt_prom_family(w, "node_udp_queues", "gauge",
+	    "Number of allocated memory in the kernel for UDP datagrams in "
+	    "bytes.");
+	for (i = 0; i < VT_ARRAY_LEN(v); i++) {
+		if (!v[i].have)
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "ip", v[i].ip);
+		vt_prom_label(w, "queue", "rx");
+		vt_prom_end_u64(w, v[i].s->rx_queue);
+		vt_prom_begin(w);
+		vt_prom_label(w, "ip", v[i].ip);
+		vt_prom_label(w, "queue", "tx");
+		vt_prom_end_u64(w, v[i].s->tx_queue);
+	}
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1219,6 +1256,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_sockstat(&w, h);
 	prom_softnet(&w, h);
 	prom_entropy(&w, h);
+	prom_udp_queues(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

@@ -40,6 +40,7 @@
 #include "collect/proc_net_snmp.h"
 #include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_softnet.h"
+#include "collect/proc_net_udp.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -388,6 +389,24 @@ f_one(const char *b, size_t n, char *err, size_t errlen)
 	return vt_pf_one_u64(b, n, &v);
 }
 
+static int
+f_udp(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_udp_summary	s, acc;
+	const char	       *nl;
+	int			rc;
+
+	rc = vt_proc_net_udp_parse(b, n, &s, err, errlen);
+	FUZZ_CHECK(rc == VT_OK || s.sockets == 0);
+	/* The streaming reader hands over whole lines after the header. */
+	if ((nl = memchr(b, '\n', n)) != NULL) {
+		memset(&acc, 0, sizeof(acc));
+		(void)vt_proc_net_udp_add_lines(nl + 1,
+		    n - (size_t)(nl + 1 - b), &acc, err, errlen);
+	}
+	return rc;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -480,6 +499,8 @@ static const struct {
 	{ "net/sockstat6", f_sockstat },
 	{ "net/softnet_stat", f_softnet },
 	{ "sys/one-number", f_one },
+	{ "net/udp", f_udp },
+	{ "net/udp6", f_udp },
 };
 
 int

@@ -311,6 +311,8 @@ load(const struct rcase *c, struct vt_host *h)
 	h->have |= VT_HAVE(VT_COL_OS);
 	if (vt_entropy_read(rel, &h->entropy, err, sizeof(err)) == VT_OK)
 		h->have |= VT_HAVE(VT_COL_ENTROPY);
+	if (vt_proc_net_udp_read(rel, &h->udp, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_UDP_QUEUES);
 	if (vt_proc_self_read(rel, PAGESIZE, &h->self, err, sizeof(err)) ==
 	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_SELF);
