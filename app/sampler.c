@@ -68,6 +68,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_SOFTNET] = "softnet",
 	[VT_COL_ENTROPY] = "entropy",
 	[VT_COL_UDP_QUEUES] = "udp_queues",
+	[VT_COL_ARP] = "arp",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -207,7 +208,7 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
 	    VT_COL_UNAME, VT_COL_OS,
 	    /* node_exporter's /proc/net collectors (issue 12, part A). */
-	    VT_COL_ENTROPY, VT_COL_UDP_QUEUES };
+	    VT_COL_ENTROPY, VT_COL_UDP_QUEUES, VT_COL_ARP };
 	size_t				i;
 
 	h->netclass = p->netclass;
@@ -215,6 +216,7 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	h->os = p->os;
 	h->entropy = p->entropy;
 	h->udp = p->udp;
+	h->arp = p->arp;
 	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
 		h->have |= p->have & VT_HAVE(slow[i]);
 		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
@@ -518,6 +520,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		    err, sizeof(err)));
 		COLLECT(VT_COL_UDP_QUEUES, vt_proc_net_udp_read(s->root,
 		    &h->udp, err, sizeof(err)));
+		COLLECT(VT_COL_ARP, vt_proc_net_arp_read(s->root, &h->arp, err,
+		    sizeof(err)));
 	} else
 		sampler_slow_carry(h, p);
 	COLLECT(VT_COL_SELF, vt_proc_self_read(s->root, sysconf(_SC_PAGESIZE),

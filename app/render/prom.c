@@ -142,6 +142,7 @@ static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
 static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
 static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
+static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1174,6 +1175,25 @@ prom_udp_queues(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/* node_exporter's arp collector: a gauge per device. */
+static void
+prom_arp(struct vt_prom *w, const struct vt_host *h)
+{
+	char	dev[VT_ARP_DEVLEN];
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_ARP))
+		return;
+	vt_prom_family(w, "node_arp_entries", "gauge", "ARP entries by device");
+	for (i = 0; i < h->arp.n && i < VT_MAX_IFACES; i++) {
+		snprintf(dev, sizeof(dev), "%.*s", VT_ARP_DEVLEN - 1,
+		    h->arp.d[i].device);
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", dev);
+		vt_prom_end_u64(w, h->arp.d[i].entries);
+	}
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1257,6 +1277,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_softnet(&w, h);
 	prom_entropy(&w, h);
 	prom_udp_queues(&w, h);
+	prom_arp(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

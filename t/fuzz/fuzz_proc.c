@@ -41,6 +41,7 @@
 #include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_softnet.h"
 #include "collect/proc_net_udp.h"
+#include "collect/proc_net_arp.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -407,6 +408,24 @@ f_udp(const char *b, size_t n, char *err, size_t errlen)
 	return rc;
 }
 
+static int
+f_arp(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_arp	a;
+	size_t				i;
+
+	if (vt_proc_net_arp_parse(b, n, &a, err, errlen) != VT_OK) {
+		FUZZ_CHECK(a.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(a.n <= VT_MAX_IFACES);
+	for (i = 0; i < a.n; i++) {
+		text(a.d[i].device, sizeof(a.d[i].device));
+		FUZZ_CHECK(a.d[i].entries > 0);
+	}
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -501,6 +520,7 @@ static const struct {
 	{ "sys/one-number", f_one },
 	{ "net/udp", f_udp },
 	{ "net/udp6", f_udp },
+	{ "net/arp", f_arp },
 };
 
 int
