@@ -29,6 +29,7 @@
 #include "collect/proc_sys_kernel_random.h"
 #include "collect/proc_net_udp.h"
 #include "collect/proc_net_arp.h"
+#include "collect/nf_conntrack.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -70,6 +71,7 @@ enum vt_collector {
 	VT_COL_ENTROPY,		/* /proc/sys/kernel/random, slow cadence */
 	VT_COL_UDP_QUEUES,	/* /proc/net/udp{,6}, slow cadence */
 	VT_COL_ARP,		/* /proc/net/arp, slow cadence */
+	VT_COL_CONNTRACK,	/* netfilter, when its files exist */
 	VT_COL_N
 };
 
@@ -156,6 +158,7 @@ struct vt_host {
 	struct vt_entropy	entropy;	/* slow */
 	struct vt_proc_net_udp	udp;		/* slow */
 	struct vt_proc_net_arp	arp;		/* slow */
+	struct vt_conntrack	conntrack;
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

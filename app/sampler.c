@@ -69,6 +69,7 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_ENTROPY] = "entropy",
 	[VT_COL_UDP_QUEUES] = "udp_queues",
 	[VT_COL_ARP] = "arp",
+	[VT_COL_CONNTRACK] = "conntrack",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -543,6 +544,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	COLLECT(VT_COL_SOCKSTAT, vt_proc_net_sockstat_read(s->root,
 	    (uint64_t)sysconf(_SC_PAGESIZE), &h->sockstat, err, sizeof(err)));
 	COLLECT(VT_COL_SOFTNET, vt_proc_net_softnet_read(s->root, &h->softnet,
+	    err, sizeof(err)));
+	COLLECT(VT_COL_CONNTRACK, vt_conntrack_read(s->root, &h->conntrack,
 	    err, sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);

@@ -39,7 +39,8 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_sys_kernel_random.c \
 	app/collect/proc_sys_kernel_random.h \
 	app/collect/proc_net_udp.c app/collect/proc_net_udp.h \
-	app/collect/proc_net_arp.c app/collect/proc_net_arp.h
+	app/collect/proc_net_arp.c app/collect/proc_net_arp.h \
+	app/collect/nf_conntrack.c app/collect/nf_conntrack.h
 
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
@@ -70,7 +71,8 @@ VT_COLLECT_TESTS += \
 	t/unit/proc_net_softnet-t \
 	t/unit/proc_sys_kernel_random-t \
 	t/unit/proc_net_udp-t \
-	t/unit/proc_net_arp-t
+	t/unit/proc_net_arp-t \
+	t/unit/nf_conntrack-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -131,5 +133,7 @@ t_unit_proc_net_udp_t_SOURCES = t/unit/proc_net_udp-t.c
 t_unit_proc_net_udp_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_arp_t_SOURCES = t/unit/proc_net_arp-t.c
 t_unit_proc_net_arp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_nf_conntrack_t_SOURCES = t/unit/nf_conntrack-t.c
+t_unit_nf_conntrack_t_LDADD = $(VT_TEST_LIBS)
 
 EXTRA_DIST += app/collect/local.mk

@@ -143,6 +143,7 @@ static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
 static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
 static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
 static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
+static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
 
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
@@ -1194,6 +1195,54 @@ prom_arp(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's conntrack collector: gauges, the counters too (as
+ * node_exporter 1.5 types them).  Nothing without the module.
+ */
+static void
+prom_conntrack(struct vt_prom *w, const struct vt_host *h)
+{
+	static const char *const help[VT_CT_NSTATS] = {
+		[VT_CT_FOUND] = "Number of searched entries which were "
+		    "successful.",
+		[VT_CT_INVALID] = "Number of packets seen which can not be "
+		    "tracked.",
+		[VT_CT_IGNORE] = "Number of packets seen which are already "
+		    "connected to a conntrack entry.",
+		[VT_CT_INSERT] = "Number of entries inserted into the list.",
+		[VT_CT_INSERT_FAILED] = "Number of entries for which list "
+		    "insertion was attempted but failed.",
+		[VT_CT_DROP] = "Number of packets dropped due to conntrack "
+		    "failure.",
+		[VT_CT_EARLY_DROP] = "Number of dropped conntrack entries to "
+		    "make room for new ones, if maximum table size was "
+		    "reached.",
+		[VT_CT_SEARCH_RESTART] = "Number of conntrack table lookups "
+		    "which had to be restarted due to hashtable resizes.",
+	};
+	const struct vt_conntrack	*c = &h->conntrack;
+	char				 name[VT_PROM_NAMELEN];
+	int				 k;
+
+	if (!prom_have(h, VT_COL_CONNTRACK) || !c->present)
+		return;
+	vt_prom_family(w, "node_nf_conntrack_entries", "gauge",
+	    "Number of currently allocated flow entries for connection "
+	    "tracking.");
+	vt_prom_u64(w, c->entries);
+	vt_prom_family(w, "node_nf_conntrack_entries_limit", "gauge",
+	    "Maximum size of connection tracking table.");
+	vt_prom_u64(w, c->limit);
+	if (!c->has_stat)
+		return;
+	for (k = 0; k < VT_CT_NSTATS; k++) {
+		snprintf(name, sizeof(name), "node_nf_conntrack_stat_%s",
+		    vt_ct_stat_names[k]);
+		vt_prom_family(w, name, "gauge", help[k]);
+		vt_prom_u64(w, c->stat[k]);
+	}
+}
+
 static void
 prom_sampler(struct vt_prom *w, const struct vt_host *h)
 {
@@ -1278,6 +1327,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_entropy(&w, h);
 	prom_udp_queues(&w, h);
 	prom_arp(&w, h);
+	prom_conntrack(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

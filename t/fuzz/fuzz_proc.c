@@ -42,6 +42,7 @@
 #include "collect/proc_net_softnet.h"
 #include "collect/proc_net_udp.h"
 #include "collect/proc_net_arp.h"
+#include "collect/nf_conntrack.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -426,6 +427,21 @@ f_arp(const char *b, size_t n, char *err, size_t errlen)
 	return VT_OK;
 }
 
+static int
+f_conntrack(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_conntrack	c;
+	int			k;
+
+	memset(&c, 0, sizeof(c));
+	if (vt_nf_conntrack_stat_parse(b, n, &c, err, errlen) != VT_OK) {
+		for (k = 0; k < VT_CT_NSTATS; k++)
+			FUZZ_CHECK(c.stat[k] == 0);
+		return VT_ERR;
+	}
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -521,6 +537,7 @@ static const struct {
 	{ "net/udp", f_udp },
 	{ "net/udp6", f_udp },
 	{ "net/arp", f_arp },
+	{ "net/stat/nf_conntrack", f_conntrack },
 };
 
 int

@@ -315,6 +315,8 @@ load(const struct rcase *c, struct vt_host *h)
 		h->have |= VT_HAVE(VT_COL_UDP_QUEUES);
 	if (vt_proc_net_arp_read(rel, &h->arp, err, sizeof(err)) == VT_OK)
 		h->have |= VT_HAVE(VT_COL_ARP);
+	if (vt_conntrack_read(rel, &h->conntrack, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_CONNTRACK);
 	if (vt_proc_self_read(rel, PAGESIZE, &h->self, err, sizeof(err)) ==
 	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_SELF);
