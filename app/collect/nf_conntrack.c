@@ -80,7 +80,7 @@ vt_conntrack_read(const char *root, struct vt_conntrack *out, char *err,
 {
 	char	buf[VT_NF_CONNTRACK_BUFSZ];
 	size_t	len;
-	int	rc;
+	int	rc, missing;
 
 	memset(out, 0, sizeof(*out));
 	if (vt_procfile_read_u64(root, "proc/sys/net/netfilter/"
@@ -92,22 +92,13 @@ vt_conntrack_read(const char *root, struct vt_conntrack *out, char *err,
 		return rc;
 	}
 	out->present = 1;
-	switch (vt_procfile_read(root, "proc/net/stat/nf_conntrack", buf,
-	    sizeof(buf), &len, err, errlen)) {
-	case VT_OK:
-		break;
-	case VT_ERR:
-		if (errno == ENOENT)
-			return VT_OK;
-		/* FALLTHROUGH */
-	default:
+	if (vt_procfile_read_opt(root, "proc/net/stat/nf_conntrack", buf,
+	    sizeof(buf), &len, &missing, err, errlen) == VT_ERR ||
+	    (!missing && vt_nf_conntrack_stat_parse(buf, len, out, err,
+	    errlen) == VT_ERR)) {
 		memset(out, 0, sizeof(*out));
 		return VT_ERR;
 	}
-	if (vt_nf_conntrack_stat_parse(buf, len, out, err, errlen) == VT_ERR) {
-		memset(out, 0, sizeof(*out));
-		return VT_ERR;
-	}
-	out->has_stat = 1;
+	out->has_stat = !missing;
 	return VT_OK;
 }

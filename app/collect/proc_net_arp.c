@@ -12,22 +12,12 @@
 /* Address, type, flags, hardware address, mask, device. */
 #define ARP_COLUMNS	6
 
-/* What arp_chunk needs between calls. */
-struct arp_stream {
-	struct vt_proc_net_arp	*acc;
-	int			 header;	/* the header line was seen */
-};
+/* The header line: "IP address       HW type     Flags ...". */
+#define ARP_HEADER	"IP address"
 
-static int	arp_is_header(struct vt_span line);
 static void	arp_count(struct vt_proc_net_arp *acc, struct vt_span dev);
-static int	arp_chunk(const char *buf, size_t len, void *arg, char *err,
+static int	arp_lines(const char *buf, size_t len, void *arg, char *err,
 		    size_t errlen);
-
-static int
-arp_is_header(struct vt_span line)
-{
-	return vt_pf_prefix(line, "IP address");
-}
 
 static void
 arp_count(struct vt_proc_net_arp *acc, struct vt_span dev)
@@ -70,65 +60,36 @@ vt_proc_net_arp_add_lines(const char *buf, size_t len,
 	return VT_OK;
 }
 
+static int
+arp_lines(const char *buf, size_t len, void *arg, char *err, size_t errlen)
+{
+	return vt_proc_net_arp_add_lines(buf, len, arg, err, errlen);
+}
+
 int
 vt_proc_net_arp_parse(const char *buf, size_t len, struct vt_proc_net_arp *out,
     char *err, size_t errlen)
 {
-	struct vt_span	line;
-	size_t		pos = 0;
-
 	memset(out, 0, sizeof(*out));
-	if (len == 0)
-		return vt_pf_err(err, errlen, "proc/net/arp: empty");
-	if (vt_pf_complete(buf, len) == VT_ERR)
-		return vt_pf_err(err, errlen,
-		    "proc/net/arp: truncated (no newline at the end)");
-	vt_pf_line(buf, len, &pos, &line);
-	if (!arp_is_header(line))
-		return vt_pf_err(err, errlen, "proc/net/arp: no header");
-	if (vt_proc_net_arp_add_lines(buf + pos, len - pos, out, err,
-	    errlen) == VT_ERR) {
+	if (vt_pf_table("proc/net/arp", ARP_HEADER, buf, len, arp_lines, out,
+	    err, errlen) == VT_ERR) {
 		memset(out, 0, sizeof(*out));
 		return VT_ERR;
 	}
 	return VT_OK;
 }
 
-/* A chunk of whole lines: the header first, then entries. */
-static int
-arp_chunk(const char *buf, size_t len, void *arg, char *err, size_t errlen)
-{
-	struct arp_stream	*as = arg;
-	struct vt_span		 line;
-	size_t			 pos = 0;
-
-	if (!as->header) {
-		vt_pf_line(buf, len, &pos, &line);
-		if (!arp_is_header(line))
-			return vt_pf_err(err, errlen,
-			    "proc/net/arp: no header");
-		as->header = 1;
-	}
-	return vt_proc_net_arp_add_lines(buf + pos, len - pos, as->acc, err,
-	    errlen);
-}
-
 int
 vt_proc_net_arp_read(const char *root, struct vt_proc_net_arp *out,
     char *err, size_t errlen)
 {
-	char			buf[VT_PROC_NET_ARP_BUFSZ];
-	struct arp_stream	as;
+	char	buf[VT_PROC_NET_ARP_BUFSZ];
 
 	memset(out, 0, sizeof(*out));
-	as.acc = out;
-	as.header = 0;
-	if (vt_procfile_stream(root, "proc/net/arp", buf, sizeof(buf),
-	    arp_chunk, &as, err, errlen) == VT_ERR) {
+	if (vt_procfile_stream_table(root, "proc/net/arp", ARP_HEADER, buf,
+	    sizeof(buf), arp_lines, out, err, errlen) == VT_ERR) {
 		memset(out, 0, sizeof(*out));
 		return VT_ERR;
 	}
-	if (!as.header)
-		return vt_pf_err(err, errlen, "proc/net/arp: empty");
 	return VT_OK;
 }

@@ -147,21 +147,14 @@ netstat_keep(struct vt_span sect, struct vt_span name, struct vt_span value,
     void *arg)
 {
 	struct vt_proc_net_netstat	*out = arg;
-	struct vt_netstat_entry		*e;
 	uint64_t			 v;
 
 	if (!vt_pf_eq(sect, "TcpExt") && !vt_pf_eq(sect, "IpExt"))
 		return VT_OK;
 	if (vt_pf_u64(value, &v) == VT_ERR)
 		return VT_ERR;
-	if (out->n >= VT_NETSTAT_MAX || name.len >= VT_NETSTAT_NAMELEN) {
-		out->ndropped++;
-		return VT_OK;
-	}
-	e = &out->e[out->n++];
-	vt_pf_copy(sect, e->section, sizeof(e->section));
-	vt_pf_copy(name, e->name, sizeof(e->name));
-	e->value = v;
+	vt_netstat_entry_add(out->e, VT_NETSTAT_MAX, &out->n, &out->ndropped,
+	    sect, name, v);
 	return VT_OK;
 }
 
@@ -188,20 +181,43 @@ vt_proc_net_netstat_parse(const char *buf, size_t len,
 	return VT_OK;
 }
 
+void
+vt_netstat_entry_add(struct vt_netstat_entry *e, size_t cap, size_t *n,
+    size_t *ndropped, struct vt_span section, struct vt_span name,
+    uint64_t value)
+{
+	if (*n >= cap || section.len >= VT_NETSTAT_SECTLEN ||
+	    name.len >= VT_NETSTAT_NAMELEN) {
+		(*ndropped)++;
+		return;
+	}
+	vt_pf_copy(section, e[*n].section, sizeof(e[*n].section));
+	vt_pf_copy(name, e[*n].name, sizeof(e[*n].name));
+	e[*n].value = value;
+	(*n)++;
+}
+
 int
-vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,
+vt_netstat_entry_find(const struct vt_netstat_entry *e, size_t n,
     const char *section, const char *name, uint64_t *value)
 {
 	size_t	i;
 
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->e[i].name, name) == 0 &&
-		    strcmp(s->e[i].section, section) == 0) {
-			*value = s->e[i].value;
+	for (i = 0; i < n; i++) {
+		if (strcmp(e[i].name, name) == 0 &&
+		    strcmp(e[i].section, section) == 0) {
+			*value = e[i].value;
 			return VT_OK;
 		}
 	}
 	return VT_ERR;
+}
+
+int
+vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,
+    const char *section, const char *name, uint64_t *value)
+{
+	return vt_netstat_entry_find(s->e, s->n, section, name, value);
 }
 
 int

@@ -16,10 +16,10 @@
 
 #define VT_NETSTAT_MAX		256	/* 6.x: 135 TcpExt + 18 IpExt */
 #define VT_NETSTAT_NAMELEN	40
-#define VT_NETSTAT_SECTLEN	8
+#define VT_NETSTAT_SECTLEN	12	/* "UdpLite6" of snmp6 */
 
 struct vt_netstat_entry {
-	char		section[VT_NETSTAT_SECTLEN];	/* "TcpExt", "IpExt" */
+	char		section[VT_NETSTAT_SECTLEN];	/* "TcpExt", "Udp6" */
 	char		name[VT_NETSTAT_NAMELEN];	/* "ListenOverflows" */
 	uint64_t	value;
 };
@@ -47,6 +47,19 @@ int	vt_proc_net_netstat_parse(const char *buf, size_t len,
 #define VT_PROC_NET_NETSTAT_BUFSZ	(16 * 1024)
 int	vt_proc_net_netstat_read(const char *root,
 	    struct vt_proc_net_netstat *out, char *err, size_t errlen);
+
+/*
+ * The table of entries both this file and proc_net_snmp.h fill:
+ * vt_netstat_entry_add() appends section/name = value to e[0..cap) at
+ * *n, or counts it in *ndropped when the table is full or a name does
+ * not fit; vt_netstat_entry_find() looks section/name up in e[0..n) and
+ * returns VT_OK with *value, or VT_ERR.
+ */
+void	vt_netstat_entry_add(struct vt_netstat_entry *e, size_t cap,
+	    size_t *n, size_t *ndropped, struct vt_span section,
+	    struct vt_span name, uint64_t value);
+int	vt_netstat_entry_find(const struct vt_netstat_entry *e, size_t n,
+	    const char *section, const char *name, uint64_t *value);
 
 /* Look up section/name.  Returns VT_OK with *value, or VT_ERR. */
 int	vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,

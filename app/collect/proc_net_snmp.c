@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "collect/procfile.h"
@@ -25,24 +24,16 @@ static int
 snmp_add(struct vt_proc_net_snmp *out, struct vt_span sect,
     struct vt_span name, struct vt_span value)
 {
-	struct vt_snmp_entry	*e;
-	uint64_t		 v;
-	int64_t			 sv;
+	uint64_t	v;
+	int64_t		sv;
 
 	if (!vt_netstat_field_default(sect, name))
 		return vt_pf_i64(value, &sv) == VT_OK ||
 		    vt_pf_u64(value, &v) == VT_OK ? VT_OK : VT_ERR;
 	if (vt_pf_u64(value, &v) == VT_ERR)
 		return VT_ERR;
-	if (out->n >= VT_SNMP_MAX || sect.len >= VT_SNMP_SECTLEN ||
-	    name.len >= VT_SNMP_NAMELEN) {
-		out->ndropped++;
-		return VT_OK;
-	}
-	e = &out->e[out->n++];
-	vt_pf_copy(sect, e->section, sizeof(e->section));
-	vt_pf_copy(name, e->name, sizeof(e->name));
-	e->value = v;
+	vt_netstat_entry_add(out->e, VT_SNMP_MAX, &out->n, &out->ndropped,
+	    sect, name, v);
 	return VT_OK;
 }
 
@@ -112,16 +103,7 @@ int
 vt_proc_net_snmp_get(const struct vt_proc_net_snmp *s, const char *section,
     const char *name, uint64_t *value)
 {
-	size_t	i;
-
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->e[i].name, name) == 0 &&
-		    strcmp(s->e[i].section, section) == 0) {
-			*value = s->e[i].value;
-			return VT_OK;
-		}
-	}
-	return VT_ERR;
+	return vt_netstat_entry_find(s->e, s->n, section, name, value);
 }
 
 int
@@ -130,6 +112,7 @@ vt_proc_net_snmp_read(const char *root, struct vt_proc_net_snmp *out,
 {
 	char	buf[VT_PROC_NET_SNMP_BUFSZ];
 	size_t	len;
+	int	missing;
 
 	if (vt_procfile_read(root, "proc/net/snmp", buf, sizeof(buf), &len,
 	    err, errlen) != VT_OK) {
@@ -138,20 +121,11 @@ vt_proc_net_snmp_read(const char *root, struct vt_proc_net_snmp *out,
 	}
 	if (vt_proc_net_snmp_parse(buf, len, out, err, errlen) == VT_ERR)
 		return VT_ERR;
-	switch (vt_procfile_read(root, "proc/net/snmp6", buf, sizeof(buf),
-	    &len, err, errlen)) {
-	case VT_OK:
-		break;
-	case VT_ERR:
-		/* IPv6 disabled (ipv6.disable=1): no file, no error. */
-		if (errno == ENOENT)
-			return VT_OK;
-		/* FALLTHROUGH */
-	default:
-		memset(out, 0, sizeof(*out));
-		return VT_ERR;
-	}
-	if (vt_proc_net_snmp6_parse(buf, len, out, err, errlen) == VT_ERR) {
+	/* IPv6 disabled (ipv6.disable=1): no snmp6, no error. */
+	if (vt_procfile_read_opt(root, "proc/net/snmp6", buf, sizeof(buf),
+	    &len, &missing, err, errlen) == VT_ERR ||
+	    (!missing && vt_proc_net_snmp6_parse(buf, len, out, err,
+	    errlen) == VT_ERR)) {
 		memset(out, 0, sizeof(*out));
 		return VT_ERR;
 	}

@@ -15,20 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collect/proc_net_netstat.h"
 #include "vitals.h"
 
 #define VT_SNMP_MAX		64	/* the default subset: 31 on 6.x */
-#define VT_SNMP_SECTLEN		12	/* "UdpLite6" */
-#define VT_SNMP_NAMELEN		32
-
-struct vt_snmp_entry {
-	char		section[VT_SNMP_SECTLEN];	/* "Tcp", "Udp6" */
-	char		name[VT_SNMP_NAMELEN];		/* "InSegs" */
-	uint64_t	value;
-};
 
 struct vt_proc_net_snmp {
-	struct vt_snmp_entry	e[VT_SNMP_MAX];	/* snmp's, then snmp6's */
+	/* "Tcp" "InSegs" ...: snmp's, then snmp6's, in file order. */
+	struct vt_netstat_entry	e[VT_SNMP_MAX];
 	size_t			n;
 	size_t			ndropped;	/* no room, or name too long */
 	int			has_snmp6;	/* IPv6 was there to read */

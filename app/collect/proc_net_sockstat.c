@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "collect/procfile.h"
@@ -105,6 +104,7 @@ vt_proc_net_sockstat_read(const char *root, uint64_t pagesize,
 {
 	char	buf[VT_PROC_NET_SOCKSTAT_BUFSZ];
 	size_t	len;
+	int	missing;
 
 	memset(out, 0, sizeof(*out));
 	if (vt_procfile_read(root, "proc/net/sockstat", buf, sizeof(buf), &len,
@@ -112,18 +112,12 @@ vt_proc_net_sockstat_read(const char *root, uint64_t pagesize,
 	    vt_proc_net_sockstat_parse(buf, len, pagesize, &out->v4, err,
 	    errlen) == VT_ERR)
 		goto fail;
-	switch (vt_procfile_read(root, "proc/net/sockstat6", buf, sizeof(buf),
-	    &len, err, errlen)) {
-	case VT_OK:
-		break;
-	case VT_ERR:
-		/* IPv6 disabled (ipv6.disable=1): no file, no error. */
-		if (errno == ENOENT)
-			return VT_OK;
-		/* FALLTHROUGH */
-	default:
+	/* IPv6 disabled (ipv6.disable=1): no sockstat6, no error. */
+	if (vt_procfile_read_opt(root, "proc/net/sockstat6", buf, sizeof(buf),
+	    &len, &missing, err, errlen) == VT_ERR)
 		goto fail;
-	}
+	if (missing)
+		return VT_OK;
 	if (vt_proc_net_sockstat_parse(buf, len, pagesize, &out->v6, err,
 	    errlen) == VT_ERR)
 		goto fail;

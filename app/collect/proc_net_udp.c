@@ -19,25 +19,15 @@
 /* procfs (node_exporter's reader) wants at least this many columns. */
 #define UDP_MIN_COLUMNS	10
 
-/* What udp_chunk needs between calls. */
-struct udp_stream {
-	struct vt_udp_summary	*acc;
-	int			 header;	/* the header line was seen */
-};
+/* The header line starts so ("   sl  local_address rem_address ..."). */
+#define UDP_HEADER	"sl "
 
-static int	udp_is_header(struct vt_span line);
 static int	udp_queues(struct vt_span w, uint32_t *tx, uint32_t *rx);
-static int	udp_chunk(const char *buf, size_t len, void *arg, char *err,
+static int	udp_lines(const char *buf, size_t len, void *arg, char *err,
 		    size_t errlen);
 static int	udp_read_file(const char *root, const char *rel,
 		    struct vt_udp_summary *acc, int *have, char *err,
 		    size_t errlen);
-
-static int
-udp_is_header(struct vt_span line)
-{
-	return vt_pf_prefix(vt_pf_trim(line), "sl ");
-}
 
 /* "tx:rx", both hexadecimal.  Returns VT_OK or VT_ERR. */
 static int
@@ -88,47 +78,23 @@ vt_proc_net_udp_add_lines(const char *buf, size_t len,
 	return VT_OK;
 }
 
+static int
+udp_lines(const char *buf, size_t len, void *arg, char *err, size_t errlen)
+{
+	return vt_proc_net_udp_add_lines(buf, len, arg, err, errlen);
+}
+
 int
 vt_proc_net_udp_parse(const char *buf, size_t len, struct vt_udp_summary *out,
     char *err, size_t errlen)
 {
-	struct vt_span	line;
-	size_t		pos = 0;
-
 	memset(out, 0, sizeof(*out));
-	if (len == 0)
-		return vt_pf_err(err, errlen, "proc/net/udp: empty");
-	if (vt_pf_complete(buf, len) == VT_ERR)
-		return vt_pf_err(err, errlen,
-		    "proc/net/udp: truncated (no newline at the end)");
-	vt_pf_line(buf, len, &pos, &line);
-	if (!udp_is_header(line))
-		return vt_pf_err(err, errlen, "proc/net/udp: no header");
-	if (vt_proc_net_udp_add_lines(buf + pos, len - pos, out, err,
-	    errlen) == VT_ERR) {
+	if (vt_pf_table("proc/net/udp", UDP_HEADER, buf, len, udp_lines, out,
+	    err, errlen) == VT_ERR) {
 		memset(out, 0, sizeof(*out));
 		return VT_ERR;
 	}
 	return VT_OK;
-}
-
-/* A chunk of whole lines: the header first, then sockets. */
-static int
-udp_chunk(const char *buf, size_t len, void *arg, char *err, size_t errlen)
-{
-	struct udp_stream	*us = arg;
-	struct vt_span		 line;
-	size_t			 pos = 0;
-
-	if (!us->header) {
-		vt_pf_line(buf, len, &pos, &line);
-		if (!udp_is_header(line))
-			return vt_pf_err(err, errlen,
-			    "proc/net/udp: no header");
-		us->header = 1;
-	}
-	return vt_proc_net_udp_add_lines(buf + pos, len - pos, us->acc, err,
-	    errlen);
 }
 
 /* Stream one file; a missing one leaves *have 0 and is not an error. */
@@ -136,21 +102,15 @@ static int
 udp_read_file(const char *root, const char *rel, struct vt_udp_summary *acc,
     int *have, char *err, size_t errlen)
 {
-	char			buf[VT_PROC_NET_UDP_BUFSZ];
-	struct udp_stream	us;
+	char	buf[VT_PROC_NET_UDP_BUFSZ];
 
 	memset(acc, 0, sizeof(*acc));
 	*have = 0;
-	us.acc = acc;
-	us.header = 0;
-	errno = 0;	/* a parse error must not read as a missing file */
-	if (vt_procfile_stream(root, rel, buf, sizeof(buf), udp_chunk, &us,
-	    err, errlen) == VT_ERR) {
+	if (vt_procfile_stream_table(root, rel, UDP_HEADER, buf, sizeof(buf),
+	    udp_lines, acc, err, errlen) == VT_ERR) {
 		memset(acc, 0, sizeof(*acc));
 		return errno == ENOENT ? VT_OK : VT_ERR;
 	}
-	if (!us.header)
-		return vt_pf_err(err, errlen, "%s: empty", rel);
 	*have = 1;
 	return VT_OK;
 }
