@@ -106,6 +106,13 @@ prometheusconfdir = $(pkgdatadir)/prometheus
 dist_prometheusconf_DATA = conf/prometheus/vitals-scrape.yml \
 	conf/prometheus/vitals-rules.yml conf/prometheus/vitals-rules.test.yml
 
+# Grafana (issue 12): a dashboard for Vitals hosts, importable as is (its
+# data source is a variable).  Installed for reference in
+# $(pkgdatadir)/grafana; t/integration/grafana-panels.t checks the model and
+# runs every panel's queries through a real Prometheus.
+grafanaconfdir = $(pkgdatadir)/grafana
+dist_grafanaconf_DATA = conf/grafana/vitals-dashboard.json
+
 # `vitals --check-config` (app/checkconf.c): the installed configuration
 # it reads by default and the assets' folder it looks for.
 app_libvitals_a_SOURCES += app/checkconf.c app/checkconf.h

@@ -148,3 +148,14 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# node_exporter parity and the Grafana pack (issue 12): Vitals side by side
+# with Debian's node_exporter, through the strict exposition parser that
+# expo-parse.t checks; the shipped dashboard's every query through a real
+# Prometheus.
+VT_PARITY_TESTS = \
+	t/integration/expo-parse.t \
+	t/integration/node-exporter-parity.t \
+	t/integration/grafana-panels.t
+TESTS += $(VT_PARITY_TESTS)
+EXTRA_DIST += $(VT_PARITY_TESTS)
