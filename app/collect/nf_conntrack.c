@@ -40,7 +40,8 @@ vt_nf_conntrack_stat_parse(const char *buf, size_t len,
 		    "truncated (no newline at the end)");
 	vt_pf_line(buf, len, &pos, &line);
 	ncol = vt_pf_words(line, w, VT_ARRAY_LEN(w));
-	if (ncol > CT_MAX_COLUMNS || !vt_pf_eq(w[0], "entries"))
+	/* w[] holds only the words there were: a blank line has none. */
+	if (ncol == 0 || ncol > CT_MAX_COLUMNS || !vt_pf_eq(w[0], "entries"))
 		return vt_pf_err(err, errlen,
 		    "proc/net/stat/nf_conntrack: no header");
 	for (k = 0; k < VT_CT_NSTATS; k++) {

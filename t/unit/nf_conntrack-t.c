@@ -98,6 +98,8 @@ main(void)
 	is_int(parse_str("entries found\n00000001 00000002\n"), VT_ERR,
 	    "a header without invalid: error");
 	is_int(parse_str("00000001 00000002\n"), VT_ERR, "no header: error");
+	is_int(parse_str("\n\n"), VT_ERR,
+	    "a blank first line: error (the fuzzer's find)");
 	is_int(parse_str(OLD "00000010 00000000\n"), VT_ERR,
 	    "a line shorter than the header: error");
 
