@@ -43,3 +43,8 @@ EXTRA_DIST += app/dashboard.mk package.json package-lock.json \
 # again (issue 11); skips as dashboard.t does.
 TESTS += t/browser/verdict-db.t
 EXTRA_DIST += t/browser/verdict-db.t t/browser/verdict-db.js t/browser/driver.js
+
+# The master's verdict in Chromium while every worker is stopped: nginx
+# serves the master's fallback files (issue 11); skips as dashboard.t does.
+TESTS += t/browser/pool-fallback.t
+EXTRA_DIST += t/browser/pool-fallback.t t/browser/pool-fallback.js

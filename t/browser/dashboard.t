@@ -28,20 +28,14 @@ use VitalsTest;
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 
-plan(skip_all => 'VT_NO_INTEGRATION is set') if $ENV{VT_NO_INTEGRATION};
-plan(skip_all => "no chromium at $chromium (apt-get install chromium)")
-    if !-x $chromium;
-plan(skip_all => 'node is not installed')
-    if !defined VitalsTest::find_program('node');
-plan(skip_all => 'no node_modules/playwright-core (run npm ci)')
-    if !-f "$src/node_modules/playwright-core/package.json";
-VitalsTest::require_stack('spawn-fcgi');
+VitalsBrowser::require_browser($src, $chromium, 'spawn-fcgi');
 
 my $hostname = `hostname 2>/dev/null` // '';
 chomp($hostname);
 BAIL_OUT('cannot tell the host name') if $hostname eq '';
 
-my $t = VitalsTest->new;
+# Only the fixtures the driver serves decide the verdict, not this host.
+my $t = VitalsTest->new(app_args => [ VitalsBrowser::quiet_checks() ]);
 $t->start;
 
 # --- HTTP ------------------------------------------------------------------

@@ -90,7 +90,8 @@ VT_CHECKS_TESTS = \
 	t/integration/checks-database.t \
 	t/integration/checks-notify.t \
 	t/integration/checks-pool.t \
-	t/integration/checks-reload.t
+	t/integration/checks-reload.t \
+	t/integration/pool-fallback.t
 
 TESTS += $(VT_CHECKS_TESTS)
 EXTRA_DIST += $(VT_CHECKS_TESTS)
@@ -106,6 +107,12 @@ EXTRA_DIST += $(VT_PROMETHEUS_TESTS)
 VT_LISTENERS_TESTS = t/integration/listeners.t
 TESTS += $(VT_LISTENERS_TESTS)
 EXTRA_DIST += $(VT_LISTENERS_TESTS)
+
+# node_exporter's /proc/net collectors (issue 12, part A), side by side
+# with the real node_exporter.
+VT_PROC_NET_TESTS = t/integration/proc-net.t
+TESTS += $(VT_PROC_NET_TESTS)
+EXTRA_DIST += $(VT_PROC_NET_TESTS)
 
 # The package and the production edge (issue 16).
 VT_PKG_TESTS = \
@@ -142,6 +149,11 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# Live push (issue 13): nginx's Nchan fans out what the master publishes.
+VT_LIVE_TESTS = t/integration/live.t
+TESTS += $(VT_LIVE_TESTS)
+EXTRA_DIST += $(VT_LIVE_TESTS)
 
 # The textfile collector (issue 12): textfile_dir's files in /metrics,
 # good, bad, replaced and removed, on the real stack; the time and timex
