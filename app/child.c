@@ -209,7 +209,6 @@ vt_child_start(const struct vt_child_start *s, sigset_t *waitmask)
 {
 	struct sigaction	sa;
 	sigset_t		mask;
-	int			i;
 
 	/* The master blocks its signals for its signalfd: not ours. */
 	sigemptyset(&mask);
@@ -236,9 +235,6 @@ vt_child_start(const struct vt_child_start *s, sigset_t *waitmask)
 	if (waitmask != NULL)
 		sigemptyset(waitmask);
 
-	for (i = 0; i < s->nclose; i++)
-		if (s->close_fds[i] >= 0)
-			close(s->close_fds[i]);
 	if (s->flags & VT_CHILD_CLOSE_ALL)
 		child_close_all(s->keep_fd);
 

@@ -138,8 +138,6 @@ void	vt_child_exit_text(int status, char *dst, size_t len);
 struct vt_child_start {
 	int			flags;
 	pid_t			parent;		/* getppid() on entry */
-	const int	       *close_fds;	/* -1 entries are skipped */
-	int			nclose;
 	int			keep_fd;	/* CLOSE_ALL spares it */
 	enum vt_log_level	log_level;
 	int			orphan_code;	/* exit status if parent gone */

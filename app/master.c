@@ -177,13 +177,6 @@ vt_master_spawn_worker(struct master *m)
 	a.slot = i;
 	a.listen_fd = m->l.fd;
 	a.generation = m->generation;
-	a.close_fds[0] = m->sfd;
-	a.close_fds[1] = m->shm_fd;
-	/* The statvfs helper's socket and pidfd are the sampler's, not ours. */
-	a.close_fds[2] = m->sched.on ? m->sched.sampler.fs.sock : -1;
-	a.close_fds[3] = m->sched.on ? m->sched.sampler.fs.pidfd : -1;
-	/* The publisher's connection to nginx: a worker holds no such. */
-	a.close_fds[4] = vt_publish_fd(&m->live);
 
 	if ((c = vt_child_spawn(&m->kids, VT_CHILD_WORKER, i, m->generation,
 	    master_worker_main, &a)) == NULL) {

@@ -83,9 +83,8 @@ void	vt_notify_queue(struct vt_notify *n, const struct vt_checks *s, int i,
 /*
  * At monotonic now_ms: kill a command past its timeout (SIGKILL to its
  * group), start the next queued one when none runs, as a child of kind
- * VT_CHILD_NOTIFY in t; close_fds (nclose of them, -1 skipped) are the
- * master's descriptors the child closes besides every other one above
- * stderr.  Never waits.
+ * VT_CHILD_NOTIFY in t; the child closes every descriptor above stderr.
+ * Never waits.
  */
 void	vt_notify_poll(struct vt_notify *n, struct vt_children *t,
 	    int64_t now_ms);

@@ -99,12 +99,6 @@ vt_publish_free(struct vt_publish *p)
 	vt_buf_free(&p->req);
 }
 
-int
-vt_publish_fd(const struct vt_publish *p)
-{
-	return p->fd;
-}
-
 static void
 pub_close(struct vt_publish *p)
 {

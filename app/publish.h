@@ -101,7 +101,4 @@ int	vt_publish_poll_fd(const struct vt_publish *p, short *events,
 /* Move the exchange on (after poll, whatever it said); never blocks. */
 void	vt_publish_step(struct vt_publish *p, int64_t now_ms);
 
-/* The descriptor, for a child to close; -1: none. */
-int	vt_publish_fd(const struct vt_publish *p);
-
 #endif /* VT_PUBLISH_H */

@@ -593,12 +593,19 @@ vt_worker_run(const struct vt_worker_args *a)
 	struct vt_limits	lim;
 	int			fd;
 	struct vt_child_start	cs = {
-		/* Stop signals arrive only inside epoll_pwait. */
-		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_STOP_IN_WAIT,
+		/*
+		 * Stop signals arrive only inside epoll_pwait.  Of the
+		 * master's descriptors a worker keeps the listening socket
+		 * only: a worker forked by a running master would otherwise
+		 * hold whatever the master keeps open (the sampler's files
+		 * and netlink sockets, the statvfs helper's, the publisher's
+		 * connection), and a list of them goes stale with the next
+		 * one added (worker-fds.t).
+		 */
+		.flags = VT_CHILD_DIE_WITH_PARENT | VT_CHILD_STOP_IN_WAIT |
+		    VT_CHILD_CLOSE_ALL,
 		.parent = getppid(),
-		.close_fds = a->close_fds,
-		.nclose = (int)(sizeof(a->close_fds) /
-		    sizeof(a->close_fds[0])),
+		.keep_fd = a->listen_fd,
 		.log_level = a->conf->log_level,
 		.orphan_code = VT_WORKER_EXIT_OK,
 	};

@@ -24,6 +24,7 @@ EXTRA_DIST += $(VT_INTEGRATION_TESTS)
 # The pool (issue 3): supervision, signals, watchdog, recycling.
 VT_POOL_TESTS = \
 	t/integration/pool-kill.t \
+	t/integration/worker-fds.t \
 	t/integration/pool-reload.t \
 	t/integration/pool-upgrade.t \
 	t/integration/pool-watchdog.t \
