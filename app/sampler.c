@@ -631,7 +631,11 @@ sampler_judge(struct vt_sampler *s, struct vt_shm *shm,
 		    s->checks_doc.len);
 }
 
-/* The members after the host's: the pool, the health, the checks. */
+/*
+ * The members after the host's: the pool, the health, the checks, and
+ * whether this server pushes each sample at /api/live (the page's
+ * data-live, so that a page without push never subscribes).
+ */
 static int
 sampler_members(struct vt_sampler *s, struct vt_shm *shm,
     const struct vt_host *h)
@@ -646,7 +650,9 @@ sampler_members(struct vt_sampler *s, struct vt_shm *shm,
 	    &s->json) == VT_ERR ||
 	    vt_buf_adds(&s->json, ",\"checks\":") == VT_ERR ||
 	    vt_buf_add(&s->json, s->checks_doc.data, s->checks_doc.len) ==
-	    VT_ERR)
+	    VT_ERR ||
+	    vt_buf_adds(&s->json, s->opt.live_push ? ",\"live_push\":true" :
+	    ",\"live_push\":false") == VT_ERR)
 		return VT_ERR;
 	return vt_buf_add(&s->json, "}", 1);
 }

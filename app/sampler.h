@@ -40,6 +40,7 @@ struct vt_sampler_opts {
 	struct vt_notify *notify;	/* transitions go here; NULL: none */
 	struct vt_fallback *fallback;	/* the master's files; NULL: none */
 	const char     *listen_path;	/* the pool's Unix socket; NULL: TCP */
+	int		live_push;	/* samples are published for /api/live */
 };
 
 /*

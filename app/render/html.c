@@ -397,6 +397,15 @@ html_str(struct json_object *o, const char *path)
 	    json_object_get_string(o) : NULL;
 }
 
+/* 1 when the member is the boolean true, else 0. */
+static int
+html_bool(struct json_object *o, const char *path)
+{
+	o = html_get(o, path);
+	return json_object_is_type(o, json_type_boolean) &&
+	    json_object_get_boolean(o);
+}
+
 /* Markup of our own: never a string from the document. */
 static void
 hw_raw(struct hw *w, const char *s)
@@ -497,7 +506,14 @@ hw_empty(struct hw *w, int cols, const char *what)
 static void
 html_head(struct hw *w, struct json_object *doc)
 {
-	hw_raw(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	/*
+	 * data-live: whether this server pushes samples at /api/live (the
+	 * sampler's "live_push", from the pool's live_socket key), so that a
+	 * page of a server without push never opens a subscription.
+	 */
+	hw_raw(w, "<!DOCTYPE html>\n<html lang=\"en\" data-live=\"");
+	hw_raw(w, html_bool(doc, "live_push") ? "on" : "off");
+	hw_raw(w, "\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n"

@@ -91,7 +91,8 @@ static const char *const attrs[] = {
 	"defer", "id", "class", "role", "aria-live", "aria-hidden",
 	"aria-labelledby", "data-k", "data-f", "value", "checked", "for",
 	"data-chart", "tabindex", "scope", "colspan", "min", "max", "low",
-	"high", "optimum", "data-state", "data-check", "aria-atomic"
+	"high", "optimum", "data-state", "data-check", "aria-atomic",
+	"data-live"
 };
 
 static int
@@ -419,6 +420,20 @@ test_real_sample(void)
 	} else
 		skip(1, "vm2.json has no host name");
 	ok(b.len < 64 * 1024, "... in less than 64 KiB (%zu bytes)", b.len);
+	ok(strstr(b.data, "<html lang=\"en\" data-live=\"off\">") != NULL,
+	    "... data-live off: the sample has no live_push");
+	json_object_object_add(doc, "live_push",
+	    json_object_new_boolean(1));
+	vt_buf_reset(&b);
+	ok(vt_html_page(doc, &b) == VT_OK &&
+	    strstr(b.data, "<html lang=\"en\" data-live=\"on\">") != NULL,
+	    "live_push true: data-live on");
+	json_object_object_add(doc, "live_push",
+	    json_object_new_string("true"));
+	vt_buf_reset(&b);
+	ok(vt_html_page(doc, &b) == VT_OK &&
+	    strstr(b.data, "data-live=\"off\"") != NULL,
+	    "live_push a string, not a boolean: data-live off");
 	json_object_put(doc);
 	free(text);
 	vt_buf_free(&want);
