@@ -30,40 +30,47 @@
 LIVE_WORKER_CONNECTIONS=16384
 LIVE_RATE=2000			# new connections a second
 
-# live_snapshot: "pool nginx client busy total t pss rss" - CPU ticks of
-# the pool's processes, of nginx's, of the load client (pid LIVE_CLIENT,
-# 0 when none), the machine's busy and total jiffies, the time, nginx's
-# PSS and RSS in kB (master and workers).
-LIVE_CLIENT=0
+# live_snapshot: "pool nginx 0 busy total t pss rss" - CPU ticks of the
+# pool's processes (its master and children), of nginx's (master and
+# workers), a 0 where the load client's were (subs measures its own), the
+# machine's busy and total jiffies (/proc/stat), the time, nginx's PSS and
+# RSS in kB.  One perl process reads it all: on a loaded machine a fork
+# per file took seconds, longer than the window it was to bracket.
 live_snapshot() {
-	local master ngx p pool=0 nginx=0 client=0 pss=0 rss=0 x
-	master=$(leader_pid "$APP_PIDFILE")
-	ngx=$(leader_pid "$NGX_PIDFILE")
-	for p in $master $(ps --ppid "$master" -o pid= 2>/dev/null); do
-		x=$(cpu_ticks "$p")
-		pool=$((pool + ${x:-0}))
-	done
-	for p in $ngx $(ps --ppid "$ngx" -o pid= 2>/dev/null); do
-		x=$(cpu_ticks "$p")
-		nginx=$((nginx + ${x:-0}))
-		read -r x _ < <(pss_uss "$p")
-		pss=$((pss + ${x:-0}))
-		x=$(proc_field "$p" VmRSS)
-		rss=$((rss + ${x:-0}))
-	done
-	if ((LIVE_CLIENT)); then
-		x=$(cpu_ticks "$LIVE_CLIENT")
-		client=${x:-0}
-	fi
-	# cpu  user nice system idle iowait irq softirq steal ...
-	local -a f
-	read -r -a f </proc/stat
-	local total=0 i
-	for ((i = 1; i <= 8; i++)); do
-		total=$((total + ${f[$i]:-0}))
-	done
-	printf '%s %s %s %s %s %s %s %s\n' "$pool" "$nginx" "$client" \
-		"$((total - f[4] - f[5]))" "$total" "$EPOCHREALTIME" "$pss" "$rss"
+	perl -e '
+		use Time::HiRes qw(time);
+		my ($pool_leader, $ngx_leader) = @ARGV;
+		my (%ppid, %ticks);
+		opendir(my $d, "/proc") or die;
+		for my $p (grep { /^\d+$/ } readdir($d)) {
+			open(my $f, "<", "/proc/$p/stat") or next;
+			my $s = <$f> // next;
+			$s =~ s/^.*\) //s;
+			my @f = split(" ", $s);
+			$ppid{$p} = $f[1];
+			$ticks{$p} = $f[11] + $f[12];
+		}
+		my @pool = grep { $_ == $pool_leader || $ppid{$_} == $pool_leader }
+		    keys %ticks;
+		my @ngx = grep { $_ == $ngx_leader || $ppid{$_} == $ngx_leader }
+		    keys %ticks;
+		my ($pool, $nginx, $pss, $rss) = (0, 0, 0, 0);
+		$pool += $ticks{$_} for @pool;
+		for my $p (@ngx) {
+			$nginx += $ticks{$p};
+			open(my $f, "<", "/proc/$p/smaps_rollup") or next;
+			while (<$f>) {
+				$pss += $1 if /^Pss:\s+(\d+)/;
+				$rss += $1 if /^Rss:\s+(\d+)/;
+			}
+		}
+		open(my $st, "<", "/proc/stat") or die;
+		my @c = split(" ", scalar <$st>);
+		my $total = 0;
+		$total += $c[$_] for 1 .. 8;
+		printf("%d %d 0 %d %d %.6f %d %d\n", $pool, $nginx,
+		    $total - $c[4] - $c[5], $total, time, $pss, $rss);
+	' "$(leader_pid "$APP_PIDFILE")" "$(leader_pid "$NGX_PIDFILE")"
 }
 
 # live_record MODE N BEFORE AFTER: one line of live.tsv.
@@ -95,8 +102,8 @@ live_run() {
 	"$SUBS" -m "$mode" -n "$n" -w "$warm" -d "$LIVE_WINDOW_S" -g 2 \
 		-r "$LIVE_RATE" -a 127.0.0.1 -p "$BENCH_PORT" \
 		>"$out" 2>"$out.err" </dev/null 9>&- &
-	LIVE_CLIENT=$!
-	LOAD_PIDS=("$LIVE_CLIENT")
+	local client=$!
+	LOAD_PIDS=("$client")
 	sleep "$warm"
 	a=$(live_snapshot)
 	sleep "$LIVE_WINDOW_S"
@@ -104,13 +111,12 @@ live_run() {
 	# The client stops by itself after its grace; the deadline is a
 	# guard.
 	local deadline=$((SECONDS + 30))
-	while kill -0 "$LIVE_CLIENT" 2>/dev/null && ((SECONDS < deadline)); do
+	while kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do
 		sleep 0.2
 	done
-	kill -TERM "$LIVE_CLIENT" 2>/dev/null || true
-	wait "$LIVE_CLIENT" || rc=$?
+	kill -TERM "$client" 2>/dev/null || true
+	wait "$client" || rc=$?
 	LOAD_PIDS=()
-	LIVE_CLIENT=0
 	((rc == 0)) || warn "subs ($mode, $n) exited with $rc (see $out.err)"
 	live_record "$mode" "$n" "$a" "$b"
 	tail -c +$((NGX_ERR_OFF + 1)) "$LOG/nginx-error.log" 2>/dev/null |

@@ -59,7 +59,6 @@ while (<$fh>) {
 		wall   => $wall,
 		pool   => $pct->('pool'),
 		nginx  => $pct->('nginx'),
-		client => $pct->('client'),
 		# Of a core, as the others: the machine's busy share times its
 		# cores.
 		machine => $y->{total} > $x->{total} ? 100 * $cores *
@@ -69,6 +68,10 @@ while (<$fh>) {
 		subs   => $mode eq 'idle' ? {} :
 		    subs_report("$dir/raw/$mode.$n.txt"),
 	};
+	# The client measures its own CPU over its window (getrusage).
+	my $ccpu = $r->{subs}{client_cpu_s};
+	$r->{client} = $mode eq 'idle' ? 0 : defined $ccpu && $ccpu >= 0 ?
+	    100 * $ccpu / ($r->{subs}{window_s} || $wall) : 0;
 	$r->{serving} = $r->{nginx} + $r->{pool} + $r->{client};
 	push @runs, $r;
 }

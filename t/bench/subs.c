@@ -40,6 +40,7 @@
  *   connect_errors  connect() or the connection failing before a status
  *   dropped      connections the server closed during the window
  *   repeats      (poll) answers that brought a sample already seen
+ *   client_cpu_s this process's CPU (user + system) over the window
  *
  * Bounded: it stops by itself after warm-up + window + grace, or at
  * SIGTERM / SIGINT (then it reports what it has).  It raises its own
@@ -65,6 +66,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,6 +159,7 @@ static int64_t		 connected, connected_at_win0, refused, http_errors;
 static int64_t		 connect_errors, dropped, reconnects, late_polls;
 static int		 first_bad_status;
 static int		 connecting;
+static double		 cpu_win0 = -1, cpu_win1 = -1;	/* own CPU, seconds */
 static volatile sig_atomic_t stop;
 
 static int64_t
@@ -717,7 +720,21 @@ report(void)
 	printf("reconnects %lld\n", (long long)reconnects);
 	printf("late_polls %lld\n", (long long)late_polls);
 	printf("samples_overflow %lld\n", (long long)overflow_samples);
+	printf("client_cpu_s %.3f\n", cpu_win0 >= 0 && cpu_win1 >= 0 ?
+	    cpu_win1 - cpu_win0 : -1.0);
 	fflush(stdout);
+}
+
+/* This process's CPU time so far (user + system), in seconds. */
+static double
+own_cpu(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* Raise the open-files limit to the hard one: a descriptor a connection. */
@@ -829,8 +846,12 @@ main(int argc, char **argv)
 		now = now_ms();
 		if (stop || now >= end_ms)
 			break;
-		if (connected_at_win0 == 0 && now >= win0_ms)
+		if (connected_at_win0 == 0 && now >= win0_ms) {
 			connected_at_win0 = connected > 0 ? connected : -1;
+			cpu_win0 = own_cpu();
+		}
+		if (cpu_win1 < 0 && now >= win1_ms)
+			cpu_win1 = own_cpu();
 		/* Open at most `rate` a second, CONNECTING_MAX at once. */
 		while (next_open < nconns && connecting < CONNECTING_MAX &&
 		    (int64_t)next_open * 1000 / rate <= now - t0) {
