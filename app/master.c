@@ -182,6 +182,8 @@ vt_master_spawn_worker(struct master *m)
 	/* The statvfs helper's socket and pidfd are the sampler's, not ours. */
 	a.close_fds[2] = m->sched.on ? m->sched.sampler.fs.sock : -1;
 	a.close_fds[3] = m->sched.on ? m->sched.sampler.fs.pidfd : -1;
+	/* The publisher's connection to nginx: a worker holds no such. */
+	a.close_fds[4] = vt_publish_fd(&m->live);
 
 	if ((c = vt_child_spawn(&m->kids, VT_CHILD_WORKER, i, m->generation,
 	    master_worker_main, &a)) == NULL) {
@@ -512,6 +514,27 @@ master_maintain(struct master *m)
 	vt_upgrade_takeover(m);
 }
 
+/*
+ * Live push: hand the sample just published to nginx (publish.c), once;
+ * a tick whose rendering failed left the previous document, which is not
+ * published again.  The exchange goes on in the loop, never blocking.
+ */
+static void
+master_publish(struct master *m)
+{
+	int64_t	stamp = 0;
+
+	if (m->conf.live_socket[0] == '\0')
+		return;
+	vt_buf_reset(&m->live_doc);
+	if (vt_doc_copy(&m->shm->metrics_json, &m->live_doc, &stamp) ==
+	    VT_ERR || stamp == m->live_stamp)
+		return;
+	m->live_stamp = stamp;
+	vt_publish_sample(&m->live, m->live_doc.data, m->live_doc.len,
+	    vt_mono_ms());
+}
+
 /* Take a sample when one is due; keep to the schedule, skip if behind. */
 static void
 master_sample(struct master *m)
@@ -522,6 +545,7 @@ master_sample(struct master *m)
 	if (!m->sched.on || m->up.takeover_from > 0 || now < m->sched.next)
 		return;
 	vt_sampler_tick(&m->sched.sampler, m->shm);
+	master_publish(m);
 	m->sched.next += step;
 	if (m->sched.next <= vt_mono_ms())
 		m->sched.next = vt_mono_ms() + step;
@@ -643,6 +667,15 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 			return VT_EX_OSERR;
 		}
 		m->sched.on = 1;
+		if (vt_publish_init(&m->live, m->conf.live_socket,
+		    (int64_t)(m->conf.sample_interval * 1000),
+		    &m->shm->live) == VT_ERR ||
+		    vt_buf_init(&m->live_doc, 64 * 1024, VT_DOC_MAX) ==
+		    VT_ERR) {
+			vt_log_err("publisher_failed",
+			    "error=\"out of memory\"");
+			return VT_EX_OSERR;
+		}
 		/*
 		 * After an upgrade, the old master samples until it is told
 		 * to stop; start one interval after taking over.
@@ -680,8 +713,8 @@ int
 vt_master_run(struct vt_conf *conf, int argc, char **argv)
 {
 	static struct master	m;	/* large: keep it off the stack */
-	struct pollfd		pfd;
-	int			rc, wait;
+	struct pollfd		pfd[2];
+	int			rc, wait, npfd;
 
 	if ((rc = master_init(&m, conf, argc, argv)) != 0)
 		return rc;
@@ -703,18 +736,24 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 			master_sample(&m);
 			vt_notify_poll(&m.notify, &m.kids, vt_mono_ms());
 		}
-		pfd.fd = m.sfd;
-		pfd.events = POLLIN;
+		pfd[0].fd = m.sfd;
+		pfd[0].events = POLLIN;
 		wait = MASTER_TICK_MS;
 		if (m.sched.on && !m.stopping && m.sched.next - vt_mono_ms() <
 		    wait)
 			wait = (int)(m.sched.next - vt_mono_ms());
 		if (wait < 0)
 			wait = 0;
-		if (poll(&pfd, 1, wait) == -1 && errno != EINTR) {
+		/* The publication in flight, if any, under its deadline. */
+		npfd = 1;
+		if ((pfd[1].fd = vt_publish_poll_fd(&m.live, &pfd[1].events,
+		    vt_mono_ms(), &wait)) >= 0)
+			npfd = 2;
+		if (poll(pfd, (nfds_t)npfd, wait) == -1 && errno != EINTR) {
 			vt_log_sys(VT_LOG_ERR, "poll_failed", NULL);
 			break;
 		}
+		vt_publish_step(&m.live, vt_mono_ms());
 	}
 	if (!m.up.handed_over && m.listen_path[0] != '\0')
 		unlink(m.listen_path);
@@ -723,6 +762,8 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 		vt_fallback_remove(&m.fallback);
 	}
 	vt_fallback_free(&m.fallback);
+	vt_publish_free(&m.live);
+	vt_buf_free(&m.live_doc);
 	vt_sampler_free(&m.sched.sampler);
 	vt_log_info("stopped", "handover=%s", m.up.handed_over ? "yes" : "no");
 	return 0;

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "listen.h"
 #include "notify.h"
+#include "publish.h"
 #include "sampler.h"
 #include "scoreboard.h"
 
@@ -64,6 +65,9 @@ struct master {
 	struct vt_schedule	sched;
 	struct vt_notify	notify;		/* check transitions' command */
 	struct vt_fallback	fallback;	/* the verdict for nginx */
+	struct vt_publish	live;		/* each sample to nginx's Nchan */
+	struct vt_buf		live_doc;	/* the sample it publishes */
+	int64_t			live_stamp;	/* of the last one published */
 };
 
 /* master.c: the pool, for reload.c and upgrade.c. */

@@ -108,6 +108,26 @@ pool_recorder(struct vt_poolview *v, const struct vt_shm *shm)
 	dst->written_until_ms = src->written_until_ms;
 }
 
+static void
+pool_live(struct vt_poolview *v, const struct vt_shm *shm)
+{
+	const struct vt_live_state     *src = &shm->live;
+	struct vt_live_state	       *dst = &v->live;
+	size_t				k;
+
+	dst->on = src->on;
+	dst->up = src->up;
+	for (k = 0; k < VT_ARRAY_LEN(dst->results); k++)
+		dst->results[k] = vt_load(&src->results[k]);
+	for (k = 0; k < VT_ARRAY_LEN(dst->hist); k++)
+		dst->hist[k] = vt_load(&src->hist[k]);
+	dst->sum_us = vt_load(&src->sum_us);
+	dst->count = vt_load(&src->count);
+	dst->last_ok_ms = src->last_ok_ms;
+	dst->failing_since_ms = src->failing_since_ms;
+	dst->subscribers = src->subscribers;
+}
+
 void
 vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
     int64_t now_mono_ms, struct vt_poolview_slot *slots, size_t nslots)
@@ -123,6 +143,7 @@ vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
 	pool_counters(v, shm);
 	pool_routes(v, shm);
 	pool_recorder(v, shm);
+	pool_live(v, shm);
 }
 
 /* JSON. */
@@ -344,6 +365,39 @@ pool_status_recorder(const struct vt_poolview *v)
 	return x;
 }
 
+/*
+ * Live push's publisher: off, only "enabled": false; on, whether the last
+ * publication went through, the results by kind, the latency, and how
+ * many subscribers nginx counted at the last one (null: not known).
+ */
+static struct json_object *
+pool_status_live(const struct vt_poolview *v)
+{
+	const struct vt_live_state     *l = &v->live;
+	struct json_object	       *x = json_object_new_object(), *y;
+	int				i;
+
+	json_object_object_add(x, "enabled", json_object_new_boolean(l->on));
+	if (!l->on)
+		return x;
+	json_object_object_add(x, "up", json_object_new_boolean(l->up));
+	y = json_object_new_object();
+	for (i = 0; i < VT_LIVE_RESULTS; i++)
+		json_object_object_add(y, vt_live_result_name(i),
+		    pool_u64(l->results[i]));
+	json_object_object_add(x, "published", y);
+	json_object_object_add(x, "duration_ms_avg", l->count > 0 ?
+	    json_object_new_double((double)l->sum_us / (double)l->count /
+	    1000.0) : NULL);
+	json_object_object_add(x, "last_ok_ms", l->last_ok_ms > 0 ?
+	    json_object_new_int64(l->last_ok_ms) : NULL);
+	json_object_object_add(x, "failing_since_ms", l->failing_since_ms > 0 ?
+	    json_object_new_int64(l->failing_since_ms) : NULL);
+	json_object_object_add(x, "subscribers", l->up && l->subscribers >= 0 ?
+	    json_object_new_int64(l->subscribers) : NULL);
+	return x;
+}
+
 struct json_object *
 vt_poolview_status(const struct vt_poolview *v)
 {
@@ -356,6 +410,7 @@ vt_poolview_status(const struct vt_poolview *v)
 	json_object_object_add(o, "counters", pool_status_counters(v));
 	json_object_object_add(o, "listen_queue", pool_status_queue(v));
 	json_object_object_add(o, "recorder", pool_status_recorder(v));
+	json_object_object_add(o, "live", pool_status_live(v));
 	if (v->slots == NULL)
 		return o;
 	slots = json_object_new_array();
@@ -368,12 +423,51 @@ vt_poolview_status(const struct vt_poolview *v)
 
 /* Prometheus. */
 
+/*
+ * The series of one histogram of the family just announced, in
+ * vt_hist_bounds' buckets (hist has one more: +Inf), labelled
+ * label="value" when label is not NULL.
+ */
+static void
+pool_prom_hist(struct vt_prom *w, const char *label, const char *value,
+    const uint64_t *hist, uint64_t sum_us, uint64_t count)
+{
+	uint64_t	cum = 0;
+	int		b;
+
+	for (b = 0; b < VT_HIST_BUCKETS; b++) {
+		cum += hist[b];
+		vt_prom_begin_sub(w, "_bucket");
+		if (label != NULL)
+			vt_prom_label(w, label, value);
+		vt_prom_label_dbl(w, "le", vt_hist_bounds[b]);
+		vt_prom_end_u64(w, cum);
+	}
+	cum += hist[VT_HIST_BUCKETS];
+	/* Counts race the buckets a little; keep +Inf == count. */
+	if (count < cum)
+		count = cum;
+	vt_prom_begin_sub(w, "_bucket");
+	if (label != NULL)
+		vt_prom_label(w, label, value);
+	vt_prom_label(w, "le", "+Inf");
+	vt_prom_end_u64(w, count);
+	vt_prom_begin_sub(w, "_sum");
+	if (label != NULL)
+		vt_prom_label(w, label, value);
+	vt_prom_end_fixed(w, sum_us, 6);
+	vt_prom_begin_sub(w, "_count");
+	if (label != NULL)
+		vt_prom_label(w, label, value);
+	vt_prom_end_u64(w, count);
+}
+
 static void
 pool_prom_routes(struct vt_prom *w, const struct vt_poolview *v)
 {
 	const struct vt_route  *routes;
 	size_t			n, i;
-	int			cls, b;
+	int			cls;
 
 	routes = vt_routes(&n);
 	vt_prom_family(w, "vitals_http_requests_total", "counter",
@@ -404,31 +498,11 @@ pool_prom_routes(struct vt_prom *w, const struct vt_poolview *v)
 		    "unmatched";
 		const struct vt_route_stats    *r = &v->routes[i < n ?
 		    routes[i].id : VT_ROUTE_UNMATCHED];
-		uint64_t			cum = 0, count = r->count;
 
-		if (count == 0)
+		if (r->count == 0)
 			continue;	/* a route never asked for: no series */
-		for (b = 0; b < VT_HIST_BUCKETS; b++) {
-			cum += r->hist[b];
-			vt_prom_begin_sub(w, "_bucket");
-			vt_prom_label(w, "endpoint", name);
-			vt_prom_label_dbl(w, "le", vt_hist_bounds[b]);
-			vt_prom_end_u64(w, cum);
-		}
-		cum += r->hist[VT_HIST_BUCKETS];
-		/* Counts race the buckets a little; keep +Inf == count. */
-		if (count < cum)
-			count = cum;
-		vt_prom_begin_sub(w, "_bucket");
-		vt_prom_label(w, "endpoint", name);
-		vt_prom_label(w, "le", "+Inf");
-		vt_prom_end_u64(w, count);
-		vt_prom_begin_sub(w, "_sum");
-		vt_prom_label(w, "endpoint", name);
-		vt_prom_end_fixed(w, r->sum_us, 6);
-		vt_prom_begin_sub(w, "_count");
-		vt_prom_label(w, "endpoint", name);
-		vt_prom_end_u64(w, count);
+		pool_prom_hist(w, "endpoint", name, r->hist, r->sum_us,
+		    r->count);
 	}
 }
 
@@ -488,6 +562,38 @@ static const struct pool_scalar pool_scalars[] = {
 
 #undef VIEW_OFF
 #undef VIEW_QUEUE
+
+/* Live push's publisher, when it is on (live_socket set). */
+static void
+pool_prom_live(struct vt_prom *w, const struct vt_live_state *l)
+{
+	int	i;
+
+	if (!l->on)
+		return;
+	vt_prom_family(w, "vitals_live_publish_total", "counter",
+	    "Samples the master published to nginx for /api/live, by result "
+	    "(skipped: not tried, backing off after failures).");
+	for (i = 0; i < VT_LIVE_RESULTS; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "result", vt_live_result_name(i));
+		vt_prom_end_u64(w, l->results[i]);
+	}
+	vt_prom_family(w, "vitals_live_publish_duration_seconds", "histogram",
+	    "Time from the start of a publication to the end of nginx's "
+	    "answer, or to its failure.");
+	vt_prom_header(w);
+	pool_prom_hist(w, NULL, NULL, l->hist, l->sum_us, l->count);
+	vt_prom_family(w, "vitals_live_up", "gauge",
+	    "1 when the last publication to nginx succeeded.");
+	vt_prom_u64(w, l->up ? 1 : 0);
+	if (l->up && l->subscribers >= 0) {
+		vt_prom_family(w, "vitals_live_subscribers", "gauge",
+		    "Subscribers of /api/live, as nginx counted them at the "
+		    "last publication.");
+		vt_prom_u64(w, (uint64_t)l->subscribers);
+	}
+}
 
 int
 vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
@@ -558,6 +664,7 @@ vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out)
 		vt_prom_begin(&w);
 		vt_prom_end_fixed(&w, v->queue_stall_ms, 3);
 	}
+	pool_prom_live(&w, &v->live);
 	vt_prom_family(&w, "vitals_start_time_seconds", "gauge",
 	    "When the pool started, in seconds since the epoch.");
 	vt_prom_begin(&w);

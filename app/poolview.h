@@ -84,9 +84,10 @@ struct vt_poolview {
 	uint64_t	queue_stall_ms;
 	uint64_t	backoff_ms;
 
-	/* Requests by route id (see router.h), and the recorder. */
+	/* Requests by route id (see router.h), the recorder, live push. */
 	struct vt_route_stats	routes[VT_ROUTE_MAX];
 	struct vt_recorder_state recorder;
+	struct vt_live_state	live;
 };
 
 /*
@@ -111,14 +112,15 @@ int	vt_poolview_json(const struct vt_poolview *v, struct vt_buf *out);
 /*
  * The /status document: pool, limits, workers, counters, listen_queue
  * (current is null while the master's gauge is not known), recorder,
- * and slots when the view has them.  The caller puts the object.
+ * live (the live-push publisher) and slots when the view has them.  The caller puts the object.
  */
 struct json_object *vt_poolview_status(const struct vt_poolview *v);
 
 /*
  * Append the pool's vitals_* families (requests and latency by endpoint,
  * workers by state, restarts by cause, health probes by result, the
- * pool's counters and gauges, its start time) to out.  Returns VT_OK, or
+ * pool's counters and gauges, its start time, live push's publications
+ * when it is on) to out.  Returns VT_OK, or
  * VT_ERR with out unchanged.
  */
 int	vt_poolview_prom(const struct vt_poolview *v, struct vt_buf *out);

@@ -522,8 +522,7 @@ vt_route_record(struct vt_shm *shm, int route, int status,
     int64_t duration_us)
 {
 	struct vt_route_stats  *r;
-	int			cls = status / 100, b;
-	double			secs = (double)duration_us / 1e6;
+	int			cls = status / 100;
 
 	if (cls < 1 || cls > 5)
 		cls = 5;
@@ -532,11 +531,20 @@ vt_route_record(struct vt_shm *shm, int route, int status,
 		return;
 	r = &shm->routes[route];
 	vt_count(&r->by_class[cls], 1);
+	vt_hist_add(r->hist, &r->sum_us, &r->count, duration_us);
+}
+
+void
+vt_hist_add(uint64_t *hist, uint64_t *sum_us, uint64_t *count, int64_t us)
+{
+	double	secs = (double)us / 1e6;
+	int	b;
+
 	for (b = 0; b < VT_HIST_BUCKETS && secs > vt_hist_bounds[b]; b++)
 		;
-	vt_count(&r->hist[b], 1);
-	vt_count(&r->sum_us, duration_us > 0 ? (uint64_t)duration_us : 0);
-	vt_count(&r->count, 1);
+	vt_count(&hist[b], 1);
+	vt_count(sum_us, us > 0 ? (uint64_t)us : 0);
+	vt_count(count, 1);
 }
 
 void
@@ -586,4 +594,20 @@ vt_restart_cause_name(int cause)
 	};
 
 	return cause >= 0 && cause < VT_RESTART_MAX ? names[cause] : "unknown";
+}
+
+const char *
+vt_live_result_name(int result)
+{
+	static const char *const names[VT_LIVE_RESULTS] = {
+		[VT_LIVE_OK] = "ok",
+		[VT_LIVE_CONNECT] = "connect_error",
+		[VT_LIVE_TIMEOUT] = "timeout",
+		[VT_LIVE_IO] = "io_error",
+		[VT_LIVE_STATUS] = "http_error",
+		[VT_LIVE_SKIPPED] = "skipped",
+	};
+
+	return result >= 0 && result < VT_LIVE_RESULTS ? names[result] :
+	    "unknown";
 }

@@ -44,7 +44,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	10
+#define VT_SHM_VERSION	11
 #define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
 #define VT_SHM_PARTS_MAX 16
 #define VT_SHM_NAME_LEN	32
@@ -158,6 +158,39 @@ struct vt_recorder_state {
 	int64_t		written_until_ms;	/* buckets before this are stored */
 };
 
+/*
+ * Live push (publish.c): how each sample's publication to nginx's Nchan
+ * publisher ended.  VT_LIVE_SKIPPED: not tried, the publisher backing off
+ * after failures.
+ */
+enum vt_live_result {
+	VT_LIVE_OK = 0,		/* nginx took it (2xx) */
+	VT_LIVE_CONNECT,	/* no connection: no socket, refused, full */
+	VT_LIVE_TIMEOUT,	/* no whole answer by the deadline */
+	VT_LIVE_IO,		/* the connection broke, or closed early */
+	VT_LIVE_STATUS,		/* answered, but not 2xx */
+	VT_LIVE_SKIPPED,	/* backing off: not tried */
+	VT_LIVE_RESULTS
+};
+
+/*
+ * The publisher's figures (version 11), written by the master only:
+ * results by kind, the latency of each tried publication (connect to
+ * the end of nginx's answer) in the request histogram's buckets, and
+ * the state.  Rebuilt, not migrated, by an upgrade.
+ */
+struct vt_live_state {
+	int32_t		on;		/* live_socket is set */
+	int32_t		up;		/* the last publication succeeded */
+	uint64_t	results[VT_LIVE_RESULTS];
+	uint64_t	hist[VT_HIST_BUCKETS + 1];
+	uint64_t	sum_us;
+	uint64_t	count;		/* tried: every result but skipped */
+	int64_t		last_ok_ms;	/* wall clock; 0: never */
+	int64_t		failing_since_ms;	/* wall clock; 0: not failing */
+	int64_t		subscribers;	/* as nginx last said; -1: unknown */
+};
+
 #define VT_COUNTERS_N	(sizeof(struct vt_counters) / sizeof(uint64_t))
 
 /* The parts a mapping describes; an id is never reused. */
@@ -208,6 +241,7 @@ struct vt_shm {
 	struct vt_doc		metrics_prom[VT_EXPO_N];
 	struct vt_doc		checks_json;	/* GET /api/checks */
 	struct vt_recorder_state recorder;
+	struct vt_live_state	live;		/* the live-push publisher */
 	struct vt_ring		ring;
 	char			counter_names[VT_COUNTERS_N][VT_SHM_NAME_LEN];
 };
@@ -284,6 +318,14 @@ vt_slot_hwm(const struct vt_shm *shm)
 	return n > VT_MAX_SLOTS ? VT_MAX_SLOTS : (int)n;
 }
 
+/*
+ * Count one duration of us microseconds into a histogram of
+ * VT_HIST_BUCKETS + 1 buckets (vt_hist_bounds, then +Inf), its sum and
+ * its count.
+ */
+void	vt_hist_add(uint64_t *hist, uint64_t *sum_us, uint64_t *count,
+	    int64_t us);
+
 /* Record one finished request of a route. */
 void	vt_route_record(struct vt_shm *shm, int route, int status,
 	    int64_t duration_us);
@@ -294,5 +336,6 @@ void	vt_limits_get(const struct vt_shm *shm, struct vt_limits *out);
 
 const char *vt_slot_state_name(uint32_t state);
 const char *vt_restart_cause_name(int cause);
+const char *vt_live_result_name(int result);
 
 #endif /* VT_SCOREBOARD_H */

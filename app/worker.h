@@ -22,7 +22,7 @@ struct vt_worker_args {
 	int			slot;
 	int			listen_fd;
 	uint32_t		generation;
-	int			close_fds[4];	/* the master's, -1 if unused */
+	int			close_fds[5];	/* the master's, -1 if unused */
 };
 
 /* Run a worker in a freshly forked child.  Never returns. */
