@@ -157,6 +157,25 @@ live_wait_sample() {
 		warn "no sample on /api/live within 5 s: the pool does not publish (live_socket?); the live figures will be empty"
 }
 
+# live_start_nginx: nginx with the bench's server; on ports taken since
+# they were chosen (the build takes a minute, other work binds ports
+# meanwhile), new ones, three tries.
+live_start_nginx() {
+	local try
+	for try in 1 2 3; do
+		live_render_nginx
+		"$STACK" start nginx && return 0
+		grep -q 'Address already in use' "$LOG/nginx-error.log" ||
+			break
+		mapfile -t PORTS < <(free_ports 3)
+		export VT_HTTPS_PORT=${PORTS[0]} VT_HTTP_PORT=${PORTS[1]}
+		BENCH_PORT=${PORTS[2]}
+		: >"$LOG/nginx-error.log"
+		warn "a port was taken: trying $VT_HTTPS_PORT, $VT_HTTP_PORT, $BENCH_PORT"
+	done
+	die "stack start nginx failed"
+}
+
 main_live() {
 	say "results in $RES"
 	meta mode "live$( ((QUICK)) && echo -quick)"
@@ -187,8 +206,7 @@ main_live() {
 
 	export VT_LIVE=1 VT_NGINX_WORKER_CONNECTIONS=$LIVE_WORKER_CONNECTIONS
 	"$STACK" start app || die "stack start app failed"
-	live_render_nginx
-	"$STACK" start nginx || die "stack start nginx failed"
+	live_start_nginx
 	machine_meta
 	meta clk_tck "$(getconf CLK_TCK)"
 	meta live_cap "$(awk '$1 == "nchan_max_channel_subscribers" { sub(/;/, "", $2); print $2 }' \

@@ -122,7 +122,7 @@ struct conn {
 	int64_t		 clen;		/* poll: Content-Length, -1 none */
 	int64_t		 ts;		/* the sample being read */
 	int64_t		 last_ts;	/* the last one recorded */
-	int64_t		 due_ms;	/* poll: the next request */
+	int64_t		 sub_ms;	/* live: when it subscribed */
 };
 
 /* A sample seen in the window, and how many connections got it. */
@@ -214,10 +214,16 @@ record(struct conn *c, int64_t ts, int64_t now)
 	int	i;
 
 	if (c->first) {
-		/* The sample sent on connect: old by design, not a delivery. */
 		c->first = 0;
-		c->last_ts = ts;
-		return;
+		/*
+		 * The sample sent on connect, taken before the subscription:
+		 * old by design, not a delivery.  One taken after it (the
+		 * channel was empty) is the first new one.
+		 */
+		if (ts < c->sub_ms) {
+			c->last_ts = ts;
+			return;
+		}
 	}
 	if (ts <= c->last_ts) {
 		if (ts == c->last_ts && ts >= win0_ms && ts < win1_ms)
@@ -628,6 +634,7 @@ conn_event(struct conn *c, uint32_t events, int64_t now)
 		epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
 		if (mode == MODE_LIVE) {
 			c->first = 1;
+			c->sub_ms = now;
 			if (conn_send(c) == -1) {
 				connect_errors++;
 				conn_close(c, CS_DONE);
