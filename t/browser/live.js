@@ -9,10 +9,14 @@
 //                            (EventSource), one a second, no polling;
 //                  off       data-live="off": polling, /api/live never
 //                            asked for;
-//                  fallback  data-live="on", but /api/live fails (live.t
+//                  refused   data-live="on", but /api/live fails (live.t
 //                            serves the page through a front server whose
 //                            /api/live answers 503): polling, and the
-//                            page keeps updating
+//                            page keeps updating;
+//                  silent    the same where /api/live is a stream that
+//                            never brings a sample (a publisher that never
+//                            publishes, a proxy that buffers): the page
+//                            gives up on it and polls
 //   VT_OUT       a folder for the screenshot and the browser's profile
 //   VT_CHROMIUM  the browser (/usr/bin/chromium)
 //
@@ -52,16 +56,17 @@ async function run(context) {
 			window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
 		});
 	});
-	// In the fallback case the refused subscription is expected: the
-	// browser logs the 503 of /api/live itself (and that its type is not
-	// text/event-stream); anything else counts.
-	const expected = (u) => expect === 'fallback' &&
-	    /\/api\/live$/.test(u || '');
+	// Where push fails on purpose, the failed subscription is expected:
+	// the browser logs the 503 of /api/live itself (and that its type is
+	// not text/event-stream), and a silent stream the page closes is an
+	// aborted request; anything else counts.
+	const fallback = expect === 'refused' || expect === 'silent';
+	const expected = (u) => fallback && /\/api\/live$/.test(u || '');
 	page.on('console', (m) => {
 		if (m.type() !== 'error' && m.type() !== 'warning')
 			return;
 		if (expected((m.location() || {}).url) ||
-		    (expect === 'fallback' &&
+		    (expect === 'refused' &&
 		    /^EventSource's response has a MIME type/.test(m.text())))
 			return;
 		problems.push(m.type() + ': ' + m.text());

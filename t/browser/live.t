@@ -4,10 +4,12 @@
 #   - live push on (nginx's Nchan module, the master publishing): the page
 #     subscribes to /api/live, says "live push", shows a new sample every
 #     second with none skipped, and does not poll;
-#   - live push on, but /api/live refused: the page is served through a
+#   - live push on, but /api/live failing: the page is served through a
 #     front server of this test (an nginx server in the same nginx that
-#     proxies the site and answers /api/live with the cap's 503, as a
-#     proxy or a full nginx would): it says "polling" and keeps updating;
+#     proxies the site) whose /api/live answers the cap's 503, as a full
+#     nginx would, or is a stream that never brings a sample (an Nchan
+#     channel nobody publishes to: a publisher that never publishes, a
+#     proxy that buffers): the page says "polling" and keeps updating;
 #   - live push off (VT_LIVE=0): data-live="off", polling, /api/live
 #     never asked for;
 # each with no console error, no CSP violation and no failed request.
@@ -64,27 +66,37 @@ sub drive {
 
 # --- Live push on --------------------------------------------------------------
 
-# The front server: the site through a proxy whose /api/live is refused
-# with the JSON of the subscriber cap (vitals-live-routes.conf).  Its
-# port and the site's are known before nginx starts.
+# The front servers: the site through a proxy, with an /api/live that
+# fails: refused with the JSON of the subscriber cap
+# (vitals-live-routes.conf), or silent.  Their ports and the site's are
+# known before nginx starts.
 my %env = (VT_LIVE => 1);
 my $t = VitalsTest->new(env => \%env);
-my $front = VitalsTest::free_port();
+my %front = (refused => VitalsTest::free_port());
+do {
+	$front{silent} = VitalsTest::free_port();
+} while ($front{silent} == $front{refused});
+my %live = (
+	refused => "        default_type application/json;\n" .
+	    "        return 503 '{\"error\":{\"status\":503,\"message\":" .
+	    "\"too many subscribers\",\"reason\":\"too_many_subscribers\"}}\\n';\n",
+	silent => "        nchan_subscriber eventsource;\n" .
+	    "        nchan_channel_id vitals-test-silent;\n",
+);
 my $conf = $t->dir . '/front.conf';
 my $dir = $t->dir;
 my $https = $t->https_port;
 open(my $fh, '>', $conf) or die "$conf: $!";
-print $fh <<"EOF";
+for my $case (sort keys %front) {
+	print $fh <<"EOF";
 server {
-    listen 127.0.0.1:$front ssl;
-    server_name front;
+    listen 127.0.0.1:$front{$case} ssl;
+    server_name front-$case;
     access_log off;
     ssl_certificate $dir/tls/cert.pem;
     ssl_certificate_key $dir/tls/key.pem;
     location = /api/live {
-        default_type application/json;
-        return 503 '{"error":{"status":503,"message":"too many subscribers","reason":"too_many_subscribers"}}\\n';
-    }
+$live{$case}    }
     location / {
         proxy_pass https://127.0.0.1:$https;
         proxy_set_header Host localhost;
@@ -92,6 +104,7 @@ server {
     }
 }
 EOF
+}
 close($fh);
 # new() keeps the hash: ./stack sees this at start.
 $env{VT_NGINX_INCLUDE} = $conf;
@@ -110,7 +123,7 @@ SKIP: {
 	    'a subscriber of /api/live gets a sample at once');
 
 	drive($t, $t->url('/'), 'push');
-	drive($t, "https://127.0.0.1:$front/", 'fallback');
+	drive($t, "https://127.0.0.1:$front{$_}/", $_) for qw(refused silent);
 }
 $t->nginx_log_ok;
 ok($t->stop, './stack down leaves no process');
