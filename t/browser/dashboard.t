@@ -28,13 +28,7 @@ use VitalsTest;
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 
-plan(skip_all => 'VT_NO_INTEGRATION is set') if $ENV{VT_NO_INTEGRATION};
-plan(skip_all => "no chromium at $chromium (apt-get install chromium)")
-    if !-x $chromium;
-plan(skip_all => 'node is not installed')
-    if !defined VitalsTest::find_program('node');
-plan(skip_all => 'no node_modules/playwright-core (run npm ci)')
-    if !-f "$src/node_modules/playwright-core/package.json";
+VitalsBrowser::require_browser($src, $chromium);
 VitalsTest::require_stack('spawn-fcgi');
 
 my $hostname = `hostname 2>/dev/null` // '';

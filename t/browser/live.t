@@ -31,13 +31,7 @@ my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 my $nchan = '/usr/lib/nginx/modules/ngx_nchan_module.so';
 
-plan(skip_all => 'VT_NO_INTEGRATION is set') if $ENV{VT_NO_INTEGRATION};
-plan(skip_all => "no chromium at $chromium (apt-get install chromium)")
-    if !-x $chromium;
-plan(skip_all => 'node is not installed')
-    if !defined VitalsTest::find_program('node');
-plan(skip_all => 'no node_modules/playwright-core (run npm ci)')
-    if !-f "$src/node_modules/playwright-core/package.json";
+VitalsBrowser::require_browser($src, $chromium);
 plan(skip_all => "no Nchan module ($nchan: apt-get install " .
     'libnginx-mod-nchan)') if !-f $nchan;
 VitalsTest::require_stack('spawn-fcgi');

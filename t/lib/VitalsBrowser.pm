@@ -7,12 +7,28 @@
 #
 # runs one ok() a line, calls each (optional) after it, and returns how
 # many lines there were.
+#
+#   VitalsBrowser::require_browser($src, $chromium);
+#
+# skips the whole test (plan skip_all) when it cannot drive a browser:
+# VT_NO_INTEGRATION set, no chromium, no node, no node_modules (npm ci).
 package VitalsBrowser;
 
 use strict;
 use warnings;
 use JSON::PP qw(decode_json);
 use Test::More ();
+use VitalsTest ();
+
+sub require_browser {
+	my ($src, $chromium) = @_;
+	my $why = $ENV{VT_NO_INTEGRATION} ? 'VT_NO_INTEGRATION is set' :
+	    !-x $chromium ? "no chromium at $chromium (apt-get install chromium)" :
+	    !defined VitalsTest::find_program('node') ? 'node is not installed' :
+	    !-f "$src/node_modules/playwright-core/package.json" ?
+	    'no node_modules/playwright-core (run npm ci)' : undef;
+	Test::More::plan(skip_all => $why) if defined $why;
+}
 
 sub results {
 	my ($log, %o) = @_;
