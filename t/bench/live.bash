@@ -73,6 +73,12 @@ live_snapshot() {
 	' "$(leader_pid "$APP_PIDFILE")" "$(leader_pid "$NGX_PIDFILE")"
 }
 
+# live_status: the pool's /status (its "live" member counts the master's
+# publishes by result), through the bench's server.
+live_status() {
+	curl -s --max-time 5 "http://127.0.0.1:$BENCH_PORT/status" || true
+}
+
 # live_record MODE N BEFORE AFTER: one line of live.tsv.
 live_record() {
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RES/live.tsv"
@@ -83,9 +89,11 @@ live_baseline() {
 	local a b
 	say "live: baseline, no viewer, ${LIVE_WINDOW_S} s"
 	sleep 2
+	live_status >"$RAW/idle.0.txt.status0.json"
 	a=$(live_snapshot)
 	sleep "$LIVE_WINDOW_S"
 	b=$(live_snapshot)
+	live_status >"$RAW/idle.0.txt.status1.json"
 	live_record idle 0 "$a" "$b"
 }
 
@@ -105,9 +113,11 @@ live_run() {
 	local client=$!
 	LOAD_PIDS=("$client")
 	sleep "$warm"
+	live_status >"$out.status0.json"
 	a=$(live_snapshot)
 	sleep "$LIVE_WINDOW_S"
 	b=$(live_snapshot)
+	live_status >"$out.status1.json"
 	# The client stops by itself after its grace; the deadline is a
 	# guard.
 	local deadline=$((SECONDS + 30))

@@ -11,6 +11,7 @@
 # 1 000), and says so.
 use strict;
 use warnings;
+use JSON::PP ();
 
 my $dir = shift or die "usage: report-live.pl RESULTS_DIR\n";
 
@@ -44,6 +45,26 @@ sub subs_report {
 	return \%r;
 }
 
+# The master's publishes during a run: the difference of /status's
+# "live.published" counters around its window, { ok, failed, skipped }.
+sub published {
+	my ($base) = @_;
+	my @c;
+	for my $i (0, 1) {
+		open(my $f, '<', "$base.status$i.json") or return undef;
+		local $/;
+		my $j = eval { JSON::PP->new->decode(scalar <$f>) } or return undef;
+		close($f);
+		push @c, $j->{live}{published} // return undef;
+	}
+	my %d = map { $_ => ($c[1]{$_} // 0) - ($c[0]{$_} // 0) } keys %{ $c[1] };
+	my $failed = 0;
+	$failed += $d{$_} for grep { $_ ne 'ok' && $_ ne 'skipped' } keys %d;
+	return { ok => $d{ok} // 0, failed => $failed,
+	    skipped => $d{skipped} // 0, detail => join(', ', map { "$_ $d{$_}" }
+	    grep { $d{$_} } sort keys %d) };
+}
+
 my @runs;
 open(my $fh, '<', "$dir/live.tsv") or die "report-live.pl: $dir/live.tsv: $!\n";
 while (<$fh>) {
@@ -67,6 +88,7 @@ while (<$fh>) {
 		rss    => $y->{rss},
 		subs   => $mode eq 'idle' ? {} :
 		    subs_report("$dir/raw/$mode.$n.txt"),
+		pub    => published("$dir/raw/$mode.$n.txt"),
 	};
 	# The client measures its own CPU over its window (getrusage).
 	my $ccpu = $r->{subs}{client_cpu_s};
@@ -109,13 +131,14 @@ push @md, "Each run: `t/bench/subs` opens the viewers (plain HTTP on " .
 push @md, "| run | viewers | connected | refused | errors | dropped | " .
     "samples | delivered | per viewer a second | p50 ms | p99 ms | max ms | " .
     "nginx CPU | pool CPU | client CPU | serving CPU | machine CPU | " .
-    "nginx PSS MiB | KiB a viewer |";
-push @md, '|' . (' --- |' x 19);
+    "nginx PSS MiB | KiB a viewer | published |";
+push @md, '|' . (' --- |' x 20);
 for my $r (@runs) {
 	my $s = $r->{subs};
 	my $errors = ($s->{connect_errors} // 0) + ($s->{http_errors} // 0);
 	push @md, sprintf('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s ' .
-	    '| %s | %s | %s | %s | %s | %s | %s | %s | %s |', $r->{mode}, $r->{n},
+	    '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |', $r->{mode},
+	    $r->{n},
 	    $s->{connected} // '-', $s->{refused} // '-',
 	    $r->{mode} eq 'idle' ? '-' : $errors, $s->{dropped} // '-',
 	    $s->{samples} // '-', $r->{mode} eq 'idle' ? '-' :
@@ -123,7 +146,8 @@ for my $r (@runs) {
 	    f2($s->{per_conn_per_s}), ms($s->{lat_p50_ms}),
 	    ms($s->{lat_p99_ms}), ms($s->{lat_max_ms}), f1($r->{nginx}),
 	    f1($r->{pool}), f1($r->{client}), f1($r->{serving}),
-	    f1($r->{machine}), f1($r->{pss} / 1024), f1($r->{kib_per}));
+	    f1($r->{machine}), f1($r->{pss} / 1024), f1($r->{kib_per}),
+	    $r->{pub} ? $r->{pub}{detail} || 'none' : 'n/a');
 }
 push @md, '';
 
@@ -141,9 +165,11 @@ if (defined $big) {
 	my $samples_ok = ($s->{samples} // 0) >= $meta{live_window_s} - 1;
 	push @checks, ["10 000 subscribers receive 100 % of the samples$note",
 	    sprintf('%s connected of %s, %s of %s samples in %s s, %s ' .
-	    'delivered, %s refused, %s dropped', $s->{connected} // 0, $big,
-	    $s->{complete} // 0, $s->{samples} // 0, $meta{live_window_s},
-	    pct($s->{delivered}), $s->{refused} // 0, $s->{dropped} // 0),
+	    'delivered, %s refused, %s dropped; the master published: %s',
+	    $s->{connected} // 0, $big, $s->{complete} // 0,
+	    $s->{samples} // 0, $meta{live_window_s}, pct($s->{delivered}),
+	    $s->{refused} // 0, $s->{dropped} // 0,
+	    $l->{pub} ? $l->{pub}{detail} || 'none' : 'n/a'),
 	    ($s->{connected} // 0) == $big && $samples_ok &&
 	    ($s->{delivered} // 0) >= 1];
 	push @checks, ["publish-to-receive p99 <= 250 ms$note",
@@ -167,6 +193,9 @@ if (defined $big) {
 	    f1($p->{serving}), f1($l->{machine}), f1($p->{machine})),
 	    $l->{serving} < $p->{serving}];
 }
+push @md, "*published*: the master's publishes to nginx during the " .
+    "window, by result (`/status` \"live\"): a sample that was not " .
+    "published reaches no subscriber.\n";
 push @md, "## Targets (issue 13)\n";
 push @md, '| target | measured | verdict |';
 push @md, '| --- | --- | --- |';
