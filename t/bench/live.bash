@@ -197,6 +197,16 @@ main_live() {
 		sizes=(1000)
 		LIVE_WINDOW_S=10
 	fi
+	# A diagnosis: other sizes (a run with them is not copied beside
+	# the bench).
+	if [[ -n ${VT_BENCH_LIVE_SIZES:-} ]]; then
+		read -r -a sizes <<<"$VT_BENCH_LIVE_SIZES"
+		local n
+		for n in "${sizes[@]}"; do
+			[[ $n =~ ^[1-9][0-9]{0,4}$ ]] ||
+				die "VT_BENCH_LIVE_SIZES: numbers from 1 to 99999, not '$n'"
+		done
+	fi
 	meta live_window_s "$LIVE_WINDOW_S"
 	meta live_sizes "${sizes[*]}"
 
@@ -237,7 +247,7 @@ main_live() {
 	perl "$BENCH_SRC/report-live.pl" "$RES" || die "report-live.pl failed on $RES"
 	ln -sfn "$STAMP" "$STATE/results/latest-live"
 	say "report: $RES/report.md"
-	if ((!QUICK)); then
+	if ((!QUICK)) && [[ -z ${VT_BENCH_LIVE_SIZES:-} ]]; then
 		mkdir -p "$BENCH_SRC/results"
 		sed 's|(plot\.svg)|(live.svg)|' "$RES/report.md" \
 			>"$BENCH_SRC/results/live.md"
