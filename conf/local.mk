@@ -48,8 +48,16 @@ vt_routes_conf = $(nginxconfdir)/vitals-routes.conf
 # needs nginx's Nchan module (libnginx-mod-nchan).  vt_live=on renders the
 # include lines of the publisher's server and of /api/live; the publisher
 # listens on vt_live_socket, the path the pool's live_socket key names.
+#
+# The socket is nginx's: its master creates it (mode 0666, nginx's own
+# choice for every Unix listener) in vt_live_dir, which is what keeps
+# everybody else out: make that directory 0750, owned by root and the
+# pool's group (README, "Live push": a tmpfiles.d line).
+# vt_live_max_subscribers: the cap of /api/live's open subscriptions.
 vt_live = off
-vt_live_socket = $(runstatedir)/vitals/live.sock
+vt_live_dir = $(runstatedir)/vitals-live
+vt_live_socket = $(vt_live_dir)/live.sock
+vt_live_max_subscribers = 10000
 vt_live_conf = $(nginxconfdir)/vitals-live.conf
 vt_live_routes_conf = $(nginxconfdir)/vitals-live-routes.conf
 # Monitoring hosts beyond loopback that may read /metrics and /status
@@ -60,19 +68,20 @@ vitalsconf_DATA = conf/vitals.conf
 bin_SCRIPTS = conf/spawn/vitals-spawn
 systemdunit_DATA = conf/spawn/vitals.socket conf/spawn/vitals.service
 nginxconf_DATA = conf/nginx/vitals.conf conf/nginx/vitals-routes.conf \
-	conf/nginx/vitals-live.conf
+	conf/nginx/vitals-live.conf conf/nginx/vitals-live-routes.conf
 dist_nginxconf_DATA = conf/nginx/vitals-fastcgi.conf \
-	conf/nginx/vitals-server.conf conf/nginx/vitals-live-routes.conf
+	conf/nginx/vitals-server.conf
 dist_doc_DATA = README.md
 
 VT_CONF_GENERATED = conf/vitals.conf conf/spawn/vitals-spawn \
 	conf/spawn/vitals.socket conf/spawn/vitals.service conf/nginx/vitals.conf \
-	conf/nginx/vitals-routes.conf conf/nginx/vitals-live.conf
+	conf/nginx/vitals-routes.conf conf/nginx/vitals-live.conf \
+	conf/nginx/vitals-live-routes.conf
 
 EXTRA_DIST += conf/vitals.conf.in conf/spawn/vitals-spawn.in \
 	conf/spawn/vitals.socket.in conf/spawn/vitals.service.in \
 	conf/nginx/vitals.conf.in conf/nginx/vitals-routes.conf.in \
-	conf/nginx/vitals-live.conf.in
+	conf/nginx/vitals-live.conf.in conf/nginx/vitals-live-routes.conf.in
 CLEANFILES += $(VT_CONF_GENERATED)
 
 # The substitutions (vt_conf_edit, vt_conf_subst) are conf/render.mk's,
@@ -96,6 +105,8 @@ conf/nginx/vitals-routes.conf: $(srcdir)/conf/nginx/vitals-routes.conf.in Makefi
 	$(vt_conf_render)
 conf/nginx/vitals-live.conf: $(srcdir)/conf/nginx/vitals-live.conf.in Makefile
 	$(vt_conf_render)
+conf/nginx/vitals-live-routes.conf: $(srcdir)/conf/nginx/vitals-live-routes.conf.in Makefile
+	$(vt_conf_render)
 
 # Prometheus (issue 11): an example scrape job over HTTPS, rules that judge
 # a fleet the way Vitals' checks judge one host, and promtool's tests of
@@ -105,6 +116,13 @@ conf/nginx/vitals-live.conf: $(srcdir)/conf/nginx/vitals-live.conf.in Makefile
 prometheusconfdir = $(pkgdatadir)/prometheus
 dist_prometheusconf_DATA = conf/prometheus/vitals-scrape.yml \
 	conf/prometheus/vitals-rules.yml conf/prometheus/vitals-rules.test.yml
+
+# Grafana (issue 12): a dashboard for Vitals hosts, importable as is (its
+# data source is a variable).  Installed for reference in
+# $(pkgdatadir)/grafana; t/integration/grafana-panels.t checks the model and
+# runs every panel's queries through a real Prometheus.
+grafanaconfdir = $(pkgdatadir)/grafana
+dist_grafanaconf_DATA = conf/grafana/vitals-dashboard.json
 
 # `vitals --check-config` (app/checkconf.c): the installed configuration
 # it reads by default and the assets' folder it looks for.

@@ -122,6 +122,13 @@ static const struct {
 /* node_filesystem_*: the first five need sizes from statvfs. */
 #define PROM_FS_SIZES	5
 
+/* What prom_per_collector gives for each collector. */
+enum prom_col_figure {
+	PROM_COL_SUCCESS,
+	PROM_COL_DURATION,
+	PROM_COL_ERRORS
+};
+
 static void	prom_fmt(double v, char *dst, size_t len);
 static void	prom_add(struct vt_prom *w, const char *s, size_t n);
 static void	prom_escaped(struct vt_prom *w, const char *s, int quote);
@@ -143,6 +150,9 @@ static void	prom_netclass(struct vt_prom *w, const struct vt_host *h);
 static void	prom_os(struct vt_prom *w, const struct vt_host *h);
 static void	prom_self(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_per_collector(struct vt_prom *w, const struct vt_host *h,
+		    const char *name, const char *type, const char *help,
+		    enum prom_col_figure fig);
 static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
@@ -1029,11 +1039,31 @@ prom_vmstat(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/* One family with a series per host collector, labeled by its name. */
 static void
-prom_sampler(struct vt_prom *w, const struct vt_host *h)
+prom_per_collector(struct vt_prom *w, const struct vt_host *h,
+    const char *name, const char *type, const char *help,
+    enum prom_col_figure fig)
 {
 	int	c;
 
+	vt_prom_family(w, name, type, help);
+	for (c = 0; c < VT_COL_N; c++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "collector", vt_collector_names[c]);
+		if (fig == PROM_COL_DURATION)
+			vt_prom_end_dbl(w, h->st.col_duration_s[c]);
+		else if (fig == PROM_COL_ERRORS)
+			vt_prom_end_u64(w, h->st.col_errors[c]);
+		else
+			vt_prom_end_u64(w, prom_have(h,
+			    (enum vt_collector)c));
+	}
+}
+
+static void
+prom_sampler(struct vt_prom *w, const struct vt_host *h)
+{
 	vt_prom_family(w, "vitals_sampler_duration_seconds", "gauge",
 	    "Wall time the latest host sample took to collect.");
 	vt_prom_dbl(w, h->st.duration_s);
@@ -1043,46 +1073,25 @@ prom_sampler(struct vt_prom *w, const struct vt_host *h)
 	vt_prom_family(w, "vitals_sampler_cpu_seconds_total", "counter",
 	    "CPU time used by the master process, which runs the sampler.");
 	vt_prom_dbl(w, (double)h->st.cpu_time_us / 1e6);
-	vt_prom_family(w, "vitals_collector_success", "gauge",
-	    "Whether each host collector succeeded in the latest sample.");
-	for (c = 0; c < VT_COL_N; c++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "collector", vt_collector_names[c]);
-		vt_prom_end_u64(w, prom_have(h, (enum vt_collector)c));
-	}
-	vt_prom_family(w, "vitals_collector_duration_seconds", "gauge",
-	    "Wall time each host collector took in the latest sample.");
-	for (c = 0; c < VT_COL_N; c++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "collector", vt_collector_names[c]);
-		vt_prom_end_dbl(w, h->st.col_duration_s[c]);
-	}
-	vt_prom_family(w, "vitals_collector_errors_total", "counter",
-	    "Failures of each host collector since the pool started.");
-	for (c = 0; c < VT_COL_N; c++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "collector", vt_collector_names[c]);
-		vt_prom_end_u64(w, h->st.col_errors[c]);
-	}
+	prom_per_collector(w, h, "vitals_collector_success", "gauge",
+	    "Whether each host collector succeeded in the latest sample.",
+	    PROM_COL_SUCCESS);
+	prom_per_collector(w, h, "vitals_collector_duration_seconds", "gauge",
+	    "Wall time each host collector took in the latest sample.",
+	    PROM_COL_DURATION);
+	prom_per_collector(w, h, "vitals_collector_errors_total", "counter",
+	    "Failures of each host collector since the pool started.",
+	    PROM_COL_ERRORS);
 	/*
 	 * node_exporter's own pair, per Vitals collector (their names are
 	 * Vitals', listed in the README): a dashboard or an alert on
 	 * node_scrape_collector_success == 0 works unchanged.
 	 */
-	vt_prom_family(w, "node_scrape_collector_duration_seconds", "gauge",
-	    "node_exporter: Duration of a collector scrape.");
-	for (c = 0; c < VT_COL_N; c++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "collector", vt_collector_names[c]);
-		vt_prom_end_dbl(w, h->st.col_duration_s[c]);
-	}
-	vt_prom_family(w, "node_scrape_collector_success", "gauge",
-	    "node_exporter: Whether a collector succeeded.");
-	for (c = 0; c < VT_COL_N; c++) {
-		vt_prom_begin(w);
-		vt_prom_label(w, "collector", vt_collector_names[c]);
-		vt_prom_end_u64(w, prom_have(h, (enum vt_collector)c));
-	}
+	prom_per_collector(w, h, "node_scrape_collector_duration_seconds",
+	    "gauge", "node_exporter: Duration of a collector scrape.",
+	    PROM_COL_DURATION);
+	prom_per_collector(w, h, "node_scrape_collector_success", "gauge",
+	    "node_exporter: Whether a collector succeeded.", PROM_COL_SUCCESS);
 	vt_prom_family(w, "vitals_filesystem_statvfs_timeouts_total", "counter",
 	    "Filesystems whose statvfs missed the deadline, since the pool "
 	    "started.");

@@ -142,3 +142,19 @@ EXTRA_DIST += $(VT_CHECKS_SOCKET_TESTS)
 VT_DASHBOARD_STALE_TESTS = t/integration/dashboard-stale.t
 TESTS += $(VT_DASHBOARD_STALE_TESTS)
 EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
+
+# Live push (issue 13): nginx's Nchan fans out what the master publishes.
+VT_LIVE_TESTS = t/integration/live.t
+TESTS += $(VT_LIVE_TESTS)
+EXTRA_DIST += $(VT_LIVE_TESTS)
+
+# node_exporter parity and the Grafana pack (issue 12): Vitals side by side
+# with Debian's node_exporter, through the strict exposition parser that
+# expo-parse.t checks; the shipped dashboard's every query through a real
+# Prometheus.
+VT_PARITY_TESTS = \
+	t/integration/expo-parse.t \
+	t/integration/node-exporter-parity.t \
+	t/integration/grafana-panels.t
+TESTS += $(VT_PARITY_TESTS)
+EXTRA_DIST += $(VT_PARITY_TESTS)

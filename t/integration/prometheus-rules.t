@@ -83,12 +83,7 @@ is_deeply(\@unlabelled, [], 'each has a severity, a summary naming its '
     . 'instance and a description');
 
 # --- a real Prometheus against the stack -----------------------------------------
-my $prometheus = VitalsTest::find_program('prometheus');
-if (!$prometheus) {
-	diag('prometheus is not installed: the rules were not run on real data');
-	done_testing();
-	exit(0);
-}
+VitalsProm::installed_or_done('the rules were not run on real data');
 
 my $t = VitalsTest->new(db => 1, workers => 2);
 $t->start;
@@ -97,20 +92,10 @@ mkdir($work) or die "$work: $!";
 
 # The shipped scrape job, aimed at this stack: its target, its certificate
 # as the CA, and 1 s intervals.  Each change must find its line.
-my $config = slurp($file{scrape});
-my @edits = (
-	[ qr/^(\s*scrape_interval:) 15s$/m, '$1 1s' ],
-	[ qr/^(\s*evaluation_interval:) 15s$/m, '$1 1s' ],
-	[ qr/^(\s*scrape_timeout:) 10s$/m, '$1 1s' ],
-	[ qr/^(\s*ca_file:) \S+$/m, '$1 ' . $t->dir . '/tls/cert.pem' ],
-	[ qr/^(\s*- targets:\n)(?:\s+- \S+:443\n)+/m,
-	    '$1          - 127.0.0.1:' . $t->https_port . "\n" ],
-);
-for my $e (@edits) {
-	my ($re, $to) = @$e;
-	ok($config =~ s/$re/qq{"$to"}/ee, "the scrape config has $re")
-	    or diag($config);
-}
+my ($config, @missing) = VitalsProm::aim_scrape_config(slurp($file{scrape}),
+    $t);
+is_deeply(\@missing, [], 'the scrape config has each line the test aims '
+    . 'at the stack') or diag($config);
 spew("$work/prometheus.yml", $config);
 spew("$work/vitals-rules.yml", $rules_text);
 ($rc, $out) = promtool('check', 'config', "$work/prometheus.yml");
@@ -118,22 +103,11 @@ is($rc, 0, 'promtool check config: the same aimed at this stack')
     or diag($out);
 
 my $p = VitalsProm->new($t, config => "$work/prometheus.yml");
-ok($p->start, 'Prometheus started on 127.0.0.1:' . ($p->port // '?'))
-    or do {
-	diag(VitalsTest::slurp($p->log_path) // '');
-	BAIL_OUT('Prometheus did not start');
-    };
+$p->start_ok;
 
-# A monitor's /health check now and then: the database probe runs when
-# someone asks (and, with the checks, on the pool's own schedule).
-my $next_health = 0;
-sub tick {
-	if (time >= $next_health) {
-		$t->get('/health', timeout => 3);
-		$next_health = time + 0.5;
-	}
-	sleep(0.2);
-}
+# A monitor's /health check now and then, in every wait.
+my $tick = VitalsProm::health_ticker($t);
+sub tick { $tick->() }
 
 my $target;
 ok(wait_until(sub {

@@ -5,8 +5,11 @@ package VitalsProm;
 # a test stack's temporary folder, started and stopped through that stack
 # (so END stops it too).  Its HTTP API answers in JSON.
 #
+#   my ($yml) = VitalsProm::aim_scrape_config($shipped, $t);
 #   my $p = VitalsProm->new($t, config => "$dir/prometheus.yml");
 #   $p->start or BAIL_OUT(...);           # waits for /-/ready
+#   $p->start_ok;                         # the same as a test
+#   my $tick = VitalsProm::health_ticker($t);   # for wait loops
 #   my $targets = $p->api('/api/v1/targets');
 #   $p->reload;                           # SIGHUP: config and rules again
 #   $p->stop;
@@ -62,6 +65,69 @@ sub start {
 		last if VitalsTest::slurp($self->{log}) !~ /address already in use/;
 	}
 	return 0;
+}
+
+# aim_scrape_config(TEXT, STACK): the shipped scrape config
+# (conf/prometheus/vitals-scrape.yml) aimed at a test stack: its target, its
+# certificate as the CA, 1 s intervals.  Returns the edited text and the
+# patterns that found no line to change (none when the shipped file still
+# has the lines the tests rely on).
+sub aim_scrape_config {
+	my ($config, $t) = @_;
+	my @edits = (
+		[ qr/^(\s*scrape_interval:) 15s$/m, '$1 1s' ],
+		[ qr/^(\s*evaluation_interval:) 15s$/m, '$1 1s' ],
+		[ qr/^(\s*scrape_timeout:) 10s$/m, '$1 1s' ],
+		[ qr/^(\s*ca_file:) \S+$/m, '$1 ' . $t->dir . '/tls/cert.pem' ],
+		[ qr/^(\s*- targets:\n)(?:\s+- \S+:443\n)+/m,
+		    '$1          - 127.0.0.1:' . $t->https_port . "\n" ],
+	);
+	my @missing;
+	for my $e (@edits) {
+		my ($re, $to) = @$e;
+		push(@missing, $re) if $config !~ s/$re/qq{"$to"}/ee;
+	}
+	return ($config, @missing);
+}
+
+# installed_or_done(WHAT): true when Prometheus is installed; else a diag
+# that WHAT was not run, the end of the plan and of the test (the parts
+# before it stand).
+sub installed_or_done {
+	my ($what) = @_;
+	return 1 if VitalsTest::find_program('prometheus');
+	Test::More::diag("prometheus is not installed: $what");
+	Test::More::done_testing();
+	exit(0);
+}
+
+# start_ok(): start(), as a test; bails out (with Prometheus' log) when
+# it does not start, since nothing after can run.
+sub start_ok {
+	my ($self) = @_;
+	my $ok = Test::More::ok($self->start, 'Prometheus started on 127.0.0.1:'
+	    . ($self->{port} // '?'));
+	if (!$ok) {
+		Test::More::diag(VitalsTest::slurp($self->{log}) // '');
+		Test::More::BAIL_OUT('Prometheus did not start');
+	}
+	return $ok;
+}
+
+# health_ticker(STACK): a sub to call in a wait loop: it sleeps 0.2 s and
+# asks the stack's /health at most twice a second, as a monitor would, so
+# that the database probe runs (it runs when someone asks, and, with the
+# checks, on the pool's own schedule) and its families have figures.
+sub health_ticker {
+	my ($t) = @_;
+	my $next = 0;
+	return sub {
+		if (time >= $next) {
+			$t->get('/health', timeout => 3);
+			$next = time + 0.5;
+		}
+		sleep(0.2);
+	};
 }
 
 # api(PATH, PARAMS...): GET an API path; its "data" when the status is

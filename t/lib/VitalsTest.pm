@@ -34,6 +34,9 @@ package VitalsTest;
 #   nginx      0: do not start nginx
 #   wait       0: do not wait for the pool to answer (a pool that cannot
 #              start, e.g. VITALS_TEST_CRASH_AT_START)
+#   live       live push (/api/live through nginx's Nchan): 0 off, 1 on
+#              (the test needs the module: see require_live); default:
+#              ./stack's, on where the module is installed
 #
 # Environment: VITALS_BIN (the program, set by `make check`), VT_SRCDIR
 # (the source tree, to find ./stack), VT_NO_INTEGRATION (skip), VT_KEEP=1
@@ -64,6 +67,9 @@ my $STACK_DEADLINE = 240;
 my $REQUEST_TIMEOUT = 10;
 
 my @LIVE;	# stacks to stop in END
+
+# Where Debian's libnginx-mod-nchan puts the module (./stack loads it).
+use constant NCHAN_MODULE => '/usr/lib/nginx/modules/ngx_nchan_module.so';
 
 # --- Skipping --------------------------------------------------------------
 
@@ -99,6 +105,13 @@ sub require_stack {
 		    if !defined find_program($p);
 	}
 	return 1;
+}
+
+# require_live(): skip the whole test when nginx's Nchan module (live
+# push) is not installed.
+sub require_live {
+	plan(skip_all => 'no nginx Nchan module (libnginx-mod-nchan)')
+	    if !-f NCHAN_MODULE;
 }
 
 sub stack_path {
@@ -152,6 +165,7 @@ sub new {
 		app       => $o{app} // 1,
 		nginx     => $o{nginx} // 1,
 		wait      => $o{wait} // 1,
+		live      => $o{live},
 		bin       => $ENV{VITALS_BIN},
 		stack     => stack_path(),
 		started   => 0,
@@ -173,6 +187,7 @@ sub dir          { $_[0]{dir} }
 sub https_port   { $_[0]{https_port} }
 sub http_port    { $_[0]{http_port} }
 sub socket_path  { "$_[0]{dir}/run/vitals.sock" }
+sub live_socket  { "$_[0]{dir}/run/live/live.sock" }
 sub db_socket    { "$_[0]{dir}/run/mysqld.sock" }
 sub db_config    { "$_[0]{dir}/etc/db.cnf" }
 sub log_path     { "$_[0]{dir}/log/$_[1]" }
@@ -192,6 +207,8 @@ sub _env {
 		VT_WORKERS    => $self->{workers},
 		VT_APP_ARGS   => join(' ', @{ $self->{app_args} }),
 		VITALS_BIN    => $self->{bin},
+		(defined $self->{live} ? (VT_LIVE => $self->{live} ? 1 : 0) :
+		    ()),
 		%{ $self->{env} },
 	);
 }

@@ -151,7 +151,7 @@ srv_request(struct srv *s)
 static void
 srv_io(struct srv *s)
 {
-	ssize_t	n;
+	ssize_t	n = -1;
 	int	fd;
 
 	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
@@ -212,6 +212,17 @@ res(const struct vt_live_state *st, enum vt_live_result r)
 	return st->results[r];
 }
 
+/* A server in mode, and a publisher to it. */
+static void
+setup(struct vt_publish *p, struct vt_live_state *st, struct srv *s,
+    enum srv_mode mode)
+{
+	memset(st, 0, sizeof(*st));
+	srv_listen(s);
+	s->mode = mode;
+	ok(vt_publish_init(p, sock_path, INTERVAL_MS, st) == 0, "init");
+}
+
 static void
 test_answer(void)
 {
@@ -220,10 +231,7 @@ test_answer(void)
 	struct srv		s;
 	int64_t			took;
 
-	memset(&st, 0, sizeof(st));
-	srv_listen(&s);
-	s.mode = SRV_ANSWER;
-	ok(vt_publish_init(&p, sock_path, INTERVAL_MS, &st) == 0, "init");
+	setup(&p, &st, &s, SRV_ANSWER);
 	ok(st.on == 1 && st.up == 0 && st.subscribers == -1,
 	    "on, not yet up, subscribers unknown");
 	vt_publish_sample(&p, "{\"n\":1}", 7, vt_mono_ms());
@@ -322,10 +330,7 @@ test_hang(void)
 	struct srv		s;
 	int64_t			took, t0;
 
-	memset(&st, 0, sizeof(st));
-	srv_listen(&s);
-	s.mode = SRV_HANG;
-	ok(vt_publish_init(&p, sock_path, INTERVAL_MS, &st) == 0, "init");
+	setup(&p, &st, &s, SRV_HANG);
 	t0 = vt_mono_ms();
 	vt_publish_sample(&p, "{\"h\":1}", 7, t0);
 	ok(vt_mono_ms() - t0 < 50, "a hung server: the call returns at once "
@@ -372,10 +377,7 @@ test_half(void)
 	struct srv		s;
 	int64_t			took;
 
-	memset(&st, 0, sizeof(st));
-	srv_listen(&s);
-	s.mode = SRV_HALF;
-	ok(vt_publish_init(&p, sock_path, INTERVAL_MS, &st) == 0, "init");
+	setup(&p, &st, &s, SRV_HALF);
 	vt_publish_sample(&p, "{}", 2, vt_mono_ms());
 	took = drive(&p, &s, 2000);
 	is_int((long long)res(&st, VT_LIVE_IO), 1, "half an answer, then "
