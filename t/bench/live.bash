@@ -229,7 +229,7 @@ main_live() {
 	live_start_nginx
 	machine_meta
 	meta clk_tck "$(getconf CLK_TCK)"
-	meta live_cap "$(awk '$1 == "nchan_max_channel_subscribers" { sub(/;/, "", $2); print $2 }' \
+	meta live_cap "$(awk '$1 == "limit_conn" && $2 == "vitals_live" { sub(/;/, "", $3); print $3 }' \
 		"$NGX/vitals-live-routes.conf")"
 	live_wait_sample
 

@@ -30,11 +30,9 @@ use VitalsTest;
 
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
-my $nchan = '/usr/lib/nginx/modules/ngx_nchan_module.so';
 
 VitalsBrowser::require_browser($src, $chromium);
-plan(skip_all => "no Nchan module ($nchan: apt-get install " .
-    'libnginx-mod-nchan)') if !-f $nchan;
+VitalsTest::require_live();
 VitalsTest::require_stack('spawn-fcgi');
 
 # drive(T, URL, EXPECT, SHOWN): live.js on URL; its checks as TAP; the
@@ -67,8 +65,8 @@ sub drive {
 # fails: refused with the JSON of the subscriber cap
 # (vitals-live-routes.conf), or silent.  Their ports and the site's are
 # known before nginx starts.
-my %env = (VT_LIVE => 1);
-my $t = VitalsTest->new(env => \%env);
+my %env;
+my $t = VitalsTest->new(live => 1, env => \%env);
 my %live = (
 	refused => "        default_type application/json;\n" .
 	    "        return 503 '{\"error\":{\"status\":503,\"message\":" .
@@ -173,7 +171,7 @@ ok($t->stop, './stack down leaves no process');
 
 # --- Live push off -------------------------------------------------------------
 
-my $off = VitalsTest->new(env => { VT_LIVE => 0 });
+my $off = VitalsTest->new(live => 0);
 $off->start;
 ok(wait_until(sub { $off->get('/api/metrics')->{status} == 200 },
     timeout => 15, interval => 0.2), 'off: the pool has a sample');
