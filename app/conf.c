@@ -102,6 +102,10 @@ static const struct conf_key conf_keys[] = {
 	{ "live_socket", CONF_STR, F(live_socket), S(live_socket), 0, 0, "PATH",
 	  "nginx's live-push publisher socket: each sample is published "
 	  "there for /api/live (default: none, no publishing)", NULL },
+	{ "textfile_dir", CONF_STR, F(textfile_dir), S(textfile_dir), 0, 0,
+	  "DIR", "*.prom files (the Prometheus text format, as for "
+	  "node_exporter's textfile collector) merged into /metrics "
+	  "(default: none)", NULL },
 	CK("check_hold", hold_s, 0, 3600, "S",
 	    "a condition holds this long before a check leaves ok or "
 	    "escalates (default 3)"),

@@ -41,6 +41,7 @@ struct vt_conf {
 	char		fallback_dir[VT_PATH_LEN];	/* "": none */
 	double		notify_timeout;		/* s */
 	char		live_socket[VT_PATH_LEN];	/* nginx's publisher; "": none */
+	char		textfile_dir[VT_PATH_LEN];	/* *.prom files; "": none */
 	char		config_file[VT_PATH_LEN];	/* what was loaded */
 };
 

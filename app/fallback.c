@@ -149,6 +149,9 @@ fallback_page(struct vt_fallback *f, const struct vt_buf *metrics)
 	    json_object_is_type(doc, json_type_object)) {
 		json_object_object_add(doc, "sample_age_ms",
 		    json_object_new_int64(0));
+		/* The page says whose it is (vt_html_page). */
+		json_object_object_add(doc, "source",
+		    json_object_new_string(VT_HTML_SOURCE_MASTER));
 		vt_buf_reset(&f->page);
 		rc = vt_html_page(doc, &f->page);
 	}

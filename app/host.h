@@ -31,7 +31,11 @@
 #include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
 #include "collect/proc_vmstat.h"
+#include "collect/sys_class_hwmon.h"
 #include "collect/sys_class_net.h"
+#include "collect/sys_class_thermal.h"
+#include "collect/time_info.h"
+#include "collect/timex.h"
 #include "collect/uname.h"
 #include "collect/rate.h"
 #include "ring.h"
@@ -50,6 +54,11 @@ enum vt_collector {
 	VT_COL_NETCLASS,	/* /sys/class/net, slow cadence */
 	VT_COL_UNAME,		/* /proc/sys/kernel, slow cadence */
 	VT_COL_OS,		/* os-release, slow cadence */
+	VT_COL_TEXTFILE,	/* textfile_dir, slow cadence */
+	VT_COL_TIMEX,		/* adjtimex(2) */
+	VT_COL_TIME,		/* zone and clocksources, slow cadence */
+	VT_COL_HWMON,		/* /sys/class/hwmon, slow cadence */
+	VT_COL_THERMAL,		/* /sys/class/thermal, slow cadence */
 	VT_COL_SELF,		/* the master's process_* figures */
 	VT_COL_NETSTAT,
 	VT_COL_PRESSURE,
@@ -131,6 +140,10 @@ struct vt_host {
 	struct vt_netclass	netclass;
 	struct vt_uname		uname;
 	struct vt_os_release	os;
+	struct vt_time_info	time;		/* zone, clocksources */
+	struct vt_timex		timex;		/* every tick */
+	struct vt_hwmon		hwmon;
+	struct vt_thermal	thermal;
 	struct vt_proc_self	self;		/* every tick */
 	struct vt_proc_net_netstat netstat;
 	struct vt_proc_pressure	pressure;

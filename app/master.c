@@ -653,6 +653,7 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 			.checks = m->conf.checks, .notify = &m->notify,
 			.fallback = &m->fallback,
 			.live_push = m->conf.live_socket[0] != '\0',
+			.textfile_dir = m->conf.textfile_dir,
 			.listen_path = m->l.is_unix &&
 			    strncmp(m->l.desc, "unix:", 5) == 0 ?
 			    m->l.desc + 5 : NULL };

@@ -44,6 +44,14 @@ vt_reload_start(struct master *m)
 		vt_fallback_remove(&m->fallback);
 		(void)vt_fallback_set(&m->fallback, c.fallback_dir);
 	}
+	/* Another textfile_dir: read from the next process-scan tick. */
+	if (strcmp(c.textfile_dir, m->conf.textfile_dir) != 0) {
+		vt_textfile_free(&m->sched.sampler.tf);
+		if (vt_textfile_init(&m->sched.sampler.tf, c.textfile_dir) ==
+		    VT_ERR)
+			vt_log_err("reload_textfile_failed", "error=\"out of "
+			    "memory\"; the textfile collector is off");
+	}
 	/* The recorder reads its settings once: restart it to take new ones. */
 	vt_child_stop(vt_child_at(&m->kids, VT_CHILD_RECORDER, 0), 0);
 	m->conf = c;

@@ -20,6 +20,7 @@
 #include "gzip.h"
 #include "collect/fs_usage.h"
 #include "collect/listeners.h"
+#include "collect/textfile_dir.h"
 #include "fallback.h"
 #include "host.h"
 #include "notify.h"
@@ -41,6 +42,7 @@ struct vt_sampler_opts {
 	struct vt_fallback *fallback;	/* the master's files; NULL: none */
 	const char     *listen_path;	/* the pool's Unix socket; NULL: TCP */
 	int		live_push;	/* samples are published for /api/live */
+	const char     *textfile_dir;	/* *.prom files; NULL or "": none */
 };
 
 /*
@@ -101,6 +103,8 @@ struct vt_sampler {
 	int32_t		       *cw_pids;
 	int32_t		       *walk_procs;	/* VT_PID_TABLE_MAX */
 	size_t			walk_cursor;	/* vt_sockowner_walk() */
+
+	struct vt_textfile	tf;		/* textfile_dir's files */
 };
 
 /* Allocate the buffers; 0 or -1. */

@@ -60,6 +60,13 @@ vt_live_socket = $(vt_live_dir)/live.sock
 vt_live_max_subscribers = 10000
 vt_live_conf = $(nginxconfdir)/vitals-live.conf
 vt_live_routes_conf = $(nginxconfdir)/vitals-live-routes.conf
+# The master's fallback verdict (README, "When the pool cannot answer"):
+# the folder the pool's fallback_dir key names (conf/vitals.conf) and
+# nginx serves from (vitals-routes.conf).  vitals.service creates it as
+# its RuntimeDirectory, owned by the vitals user, mode 0755: nginx's
+# user reads the files, nobody else writes them.  /run, whatever the
+# prefix, as vt_socket: systemd's RuntimeDirectory= is always under /run.
+vt_fallback_dir = /run/vitals/fallback
 # Monitoring hosts beyond loopback that may read /metrics and /status
 # and are never rate limited: addresses or CIDR blocks, blank-separated.
 vt_monitor_hosts =

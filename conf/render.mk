@@ -43,6 +43,7 @@ vt_conf_edit = sed \
 	-e 's|@VT_LIVE_ROUTES_CONF[@]|$(vt_live_routes_conf)|g' \
 	-e 's|@VT_LIVE_SOCKET[@]|$(vt_live_socket)|g' \
 	-e 's|@VT_LIVE_MAX_SUBSCRIBERS[@]|$(vt_live_max_subscribers)|g' \
+	-e 's|@VT_FALLBACK_DIR[@]|$(vt_fallback_dir)|g' \
 	-e "s|@VT_LIVE[@]|$$(test '$(vt_live)' = on || printf '\043 ')|g" \
 	-e "s|@VT_MONITOR_GEO[@]|$$(for h in $(vt_monitor_hosts); do \
 		printf '%s 1; ' "$$h"; done)|g"

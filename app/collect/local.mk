@@ -19,6 +19,12 @@ app_libvitals_a_SOURCES += \
 	app/collect/sys_class_net.c app/collect/sys_class_net.h \
 	app/collect/uname.c app/collect/uname.h \
 	app/collect/os_release.c app/collect/os_release.h \
+	app/collect/textfile.c app/collect/textfile.h \
+	app/collect/textfile_dir.c app/collect/textfile_dir.h \
+	app/collect/timex.c app/collect/timex.h \
+	app/collect/time_info.c app/collect/time_info.h \
+	app/collect/sys_class_hwmon.c app/collect/sys_class_hwmon.h \
+	app/collect/sys_class_thermal.c app/collect/sys_class_thermal.h \
 	app/collect/proc_self.c app/collect/proc_self.h \
 	app/collect/sock_diag.c app/collect/sock_diag.h \
 	app/collect/tcp_diag.c app/collect/tcp_diag.h \
@@ -44,6 +50,9 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_net_tcp-t \
 	t/unit/sys_class_net-t \
 	t/unit/uname-t \
+	t/unit/textfile-t \
+	t/unit/time-t \
+	t/unit/hwmon-t \
 	t/unit/proc_net_netstat-t \
 	t/unit/proc_pressure-t \
 	t/unit/proc_pid-t \
@@ -81,6 +90,12 @@ t_unit_sys_class_net_t_SOURCES = t/unit/sys_class_net-t.c
 t_unit_sys_class_net_t_LDADD = $(VT_TEST_LIBS)
 t_unit_uname_t_SOURCES = t/unit/uname-t.c
 t_unit_uname_t_LDADD = $(VT_TEST_LIBS)
+t_unit_textfile_t_SOURCES = t/unit/textfile-t.c
+t_unit_textfile_t_LDADD = $(VT_TEST_LIBS)
+t_unit_time_t_SOURCES = t/unit/time-t.c
+t_unit_time_t_LDADD = $(VT_TEST_LIBS)
+t_unit_hwmon_t_SOURCES = t/unit/hwmon-t.c
+t_unit_hwmon_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_netstat_t_SOURCES = t/unit/proc_net_netstat-t.c
 t_unit_proc_net_netstat_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_pressure_t_SOURCES = t/unit/proc_pressure-t.c

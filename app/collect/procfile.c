@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -393,5 +395,38 @@ vt_pf_decimal(struct vt_span s, double *out)
 	if (vt_pf_u64(ip, &iv) == VT_ERR)
 		return VT_ERR;
 	*out = (double)iv + (double)fv / scale;
+	return VT_OK;
+}
+
+static int
+pf_name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+vt_pf_dir_names(const char *root, const char *rel, const char *prefix,
+    char (*names)[VT_NAME_LEN], size_t max, size_t *n, char *err,
+    size_t errlen)
+{
+	char		 path[VT_PATH_LEN * 2];
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 pl = strlen(prefix);
+
+	*n = 0;
+	if (vt_procfile_path(root, rel, path, sizeof(path)) == VT_ERR)
+		return vt_pf_err(err, errlen, "%s: path too long", rel);
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT ? VT_OK : vt_pf_err(err, errlen,
+		    "%s: %s", rel, strerror(errno));
+	while ((de = readdir(d)) != NULL && *n < max)
+		if (de->d_name[0] != '.' &&
+		    strncmp(de->d_name, prefix, pl) == 0 &&
+		    strlen(de->d_name) < VT_NAME_LEN)
+			memcpy(names[(*n)++], de->d_name,
+			    strlen(de->d_name) + 1);
+	closedir(d);
+	qsort(names, *n, sizeof(names[0]), pf_name_cmp);
 	return VT_OK;
 }

@@ -42,6 +42,19 @@ int	vt_procfile_read(const char *root, const char *rel, char *buf,
 	    size_t cap, size_t *len, char *err, size_t errlen);
 
 /*
+ * The sysfs-style listing: the names in <root>/<rel> that start with
+ * prefix ("" for every name but the hidden ones), at most max of them
+ * (the rest are not listed), each shorter than VT_NAME_LEN, sorted as
+ * strcmp() sorts them (node_exporter's sorted glob: clocksource0,
+ * clocksource1, clocksource10 ...), count in *n.  Returns VT_OK (n = 0
+ * when the directory does not exist: a host without that class), or
+ * VT_ERR with the reason in err.
+ */
+int	vt_pf_dir_names(const char *root, const char *rel, const char *prefix,
+	    char (*names)[VT_NAME_LEN], size_t max, size_t *n, char *err,
+	    size_t errlen);
+
+/*
  * For files too large to hold whole (/proc/net/tcp on a busy host, the
  * mount table of a container host): stream <root>/<rel> through buf (cap
  * bytes, the caller's), handing fn whole lines only, one or more per

@@ -143,6 +143,7 @@ static struct json_object *html_get(struct json_object *o,
 		    const char *path);
 static int	html_num(struct json_object *o, const char *path, double *v);
 static const char *html_str(struct json_object *o, const char *path);
+static int	html_from_master(struct json_object *doc);
 static void	hw_raw(struct hw *w, const char *s);
 static void	hw_printf(struct hw *w, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -406,6 +407,22 @@ html_bool(struct json_object *o, const char *path)
 	    json_object_get_boolean(o);
 }
 
+/*
+ * The master's own page (app/fallback.c), served by nginx because the
+ * pool did not answer: it says so, in the banner's note and the header
+ * (dashboard.js writes the same words when a poll gets the fallback).
+ */
+#define HTML_MASTER_NOTE "The pool is not answering: this verdict is " \
+	"the master\xe2\x80\x99s, served by nginx."
+
+static int
+html_from_master(struct json_object *doc)
+{
+	const char     *s = html_str(doc, "source");
+
+	return s != NULL && strcmp(s, VT_HTML_SOURCE_MASTER) == 0;
+}
+
 /* Markup of our own: never a string from the document. */
 static void
 hw_raw(struct hw *w, const char *s)
@@ -545,7 +562,8 @@ html_head(struct hw *w, struct json_object *doc)
 	    "aria-hidden=\"true\"></span> <span id=\"live-state\" "
 	    "role=\"status\" aria-live=\"polite\">");
 	hw_raw(w, doc == NULL ? "Waiting for the first sample\xe2\x80\xa6" :
-	    "Snapshot");
+	    html_from_master(doc) ? "The pool is not answering: the "
+	    "master\xe2\x80\x99s snapshot" : "Snapshot");
 	hw_raw(w, "</span> <span class=\"age\">\xc2\xb7 sample ");
 	if (w->age_at != NULL) {
 		/* vt_html_page_split: the text goes in per request. */
@@ -1088,7 +1106,7 @@ html_verdict(struct hw *w, struct json_object *doc)
 	enum html_state		st = S_UNKNOWN, worst = S_OK;
 	const char	       *head = NULL;
 	size_t			i, n = 0, pass = 0, unknown = 0, shown = 0;
-	int			pass_no, have = 0;
+	int			pass_no, have = 0, wrote = 0;
 
 	if (doc == NULL)
 		head = "Waiting for the first sample\xe2\x80\xa6";
@@ -1155,8 +1173,13 @@ html_verdict(struct hw *w, struct json_object *doc)
 		if (unknown > 0)
 			hw_printf(w, "; %zu cannot be judged", unknown);
 		hw_raw(w, ".");
-	} else if (have && shown == 0)
+		wrote = 1;
+	} else if (have && shown == 0) {
 		hw_text(w, html_str(checks, "headline"));
+		wrote = 1;
+	}
+	if (html_from_master(doc))
+		hw_raw(w, wrote ? " " HTML_MASTER_NOTE : HTML_MASTER_NOTE);
 	hw_raw(w, "</p>\n</div>\n");
 }
 

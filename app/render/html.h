@@ -65,6 +65,9 @@ int	vt_html_escape(const char *s, size_t len, struct vt_buf *out);
 /* The same for a NUL-terminated string. */
 int	vt_html_escapes(const char *s, struct vt_buf *out);
 
+/* The "source" of the master's own page, as nginx's X-Vitals-Source. */
+#define VT_HTML_SOURCE_MASTER	"master-fallback"
+
 /*
  * Append the whole page for doc, an /api/metrics document (the sampler's
  * object with "sample_age_ms" and "pool" added), to out.  doc may be NULL
@@ -75,8 +78,11 @@ int	vt_html_escapes(const char *s, struct vt_buf *out);
  * holds.  The sampler check is judged from "sample_age_ms" (a warning
  * past 5 s, critical past 30 s), as dashboard.js judges it from the
  * sample's timestamp; relative times count from the sample's time plus
- * that age.  doc is only read.  Returns VT_OK, or VT_ERR when out would
- * pass its cap (out is then as it was).
+ * that age.  With "source" VT_HTML_SOURCE_MASTER (the master's fallback
+ * page, app/fallback.h) the header and the banner say that the pool is
+ * not answering and this is the master's snapshot.  doc is only read.
+ * Returns VT_OK, or VT_ERR when out would pass its cap (out is then as it
+ * was).
  */
 int	vt_html_page(struct json_object *doc, struct vt_buf *out);
 

@@ -129,7 +129,6 @@ enum prom_col_figure {
 	PROM_COL_ERRORS
 };
 
-static void	prom_fmt(double v, char *dst, size_t len);
 static void	prom_add(struct vt_prom *w, const char *s, size_t n);
 static void	prom_escaped(struct vt_prom *w, const char *s, int quote);
 static void	prom_snake_units(char *name);
@@ -150,6 +149,10 @@ static void	prom_netclass(struct vt_prom *w, const struct vt_host *h);
 static void	prom_os(struct vt_prom *w, const struct vt_host *h);
 static void	prom_self(struct vt_prom *w, const struct vt_host *h);
 static void	prom_uname_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_time(struct vt_prom *w, const struct vt_host *h);
+static void	prom_timex(struct vt_prom *w, const struct vt_host *h);
+static void	prom_hwmon(struct vt_prom *w, const struct vt_host *h);
+static void	prom_thermal(struct vt_prom *w, const struct vt_host *h);
 static void	prom_per_collector(struct vt_prom *w, const struct vt_host *h,
 		    const char *name, const char *type, const char *help,
 		    enum prom_col_figure fig);
@@ -158,13 +161,8 @@ static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
 static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
 
-/*
- * The shortest of %.15g, %.16g and %.17g that reads back as v, with '.'
- * as the decimal point whatever the locale; NaN and infinities as the
- * format spells them.
- */
-static void
-prom_fmt(double v, char *dst, size_t len)
+void
+vt_prom_fmt_dbl(double v, char *dst, size_t len)
 {
 	char	*p;
 	int	 prec;
@@ -204,19 +202,30 @@ prom_add(struct vt_prom *w, const char *s, size_t n)
 static void
 prom_escaped(struct vt_prom *w, const char *s, int quote)
 {
+	if (vt_prom_escape(w->b, s, quote) == VT_ERR)
+		w->err = 1;
+}
+
+int
+vt_prom_escape(struct vt_buf *b, const char *s, int quote)
+{
 	char		 clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
 	const char	*p, *run;
+	int		 rc = VT_OK;
 
 	vt_utf8_clean(s, clean, sizeof(clean));
 	for (p = run = clean; *p != '\0'; p++) {
 		if (*p != '\\' && *p != '\n' && !(quote && *p == '"'))
 			continue;
-		prom_add(w, run, (size_t)(p - run));
-		prom_add(w, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : "\\\"",
-		    2);
+		if (vt_buf_add(b, run, (size_t)(p - run)) == VT_ERR ||
+		    vt_buf_add(b, *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" :
+		    "\\\"", 2) == VT_ERR)
+			rc = VT_ERR;
 		run = p + 1;
 	}
-	prom_add(w, run, (size_t)(p - run));
+	if (vt_buf_add(b, run, (size_t)(p - run)) == VT_ERR)
+		rc = VT_ERR;
+	return rc;
 }
 
 void
@@ -305,7 +314,7 @@ vt_prom_label_dbl(struct vt_prom *w, const char *k, double v)
 {
 	char	num[40];
 
-	prom_fmt(v, num, sizeof(num));
+	vt_prom_fmt_dbl(v, num, sizeof(num));
 	vt_prom_label(w, k, num);
 }
 
@@ -326,7 +335,7 @@ vt_prom_end_dbl(struct vt_prom *w, double v)
 	char	num[40], txt[48];
 	int	n;
 
-	prom_fmt(v, num, sizeof(num));
+	vt_prom_fmt_dbl(v, num, sizeof(num));
 	n = snprintf(txt, sizeof(txt), "%s %s\n", w->nlabels > 0 ? "}" : "",
 	    num);
 	prom_add(w, txt, (size_t)n);
@@ -935,6 +944,181 @@ prom_uname_time(struct vt_prom *w, const struct vt_host *h)
 	vt_prom_family(w, "node_time_seconds", "gauge",
 	    "System time in seconds since epoch (1970).");
 	vt_prom_dbl(w, (double)h->ts_ms / 1000.0);
+	prom_time(w, h);
+}
+
+/* The rest of node_exporter's time collector. */
+static void
+prom_time(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_time_info	*t = &h->time;
+	char				 dev[24];
+	size_t				 i, k;
+
+	if (!prom_have(h, VT_COL_TIME))
+		return;
+	vt_prom_family(w, "node_time_zone_offset_seconds", "gauge",
+	    "System time zone offset in seconds.");
+	vt_prom_begin(w);
+	vt_prom_label(w, "time_zone", t->zone);
+	vt_prom_end_dbl(w, (double)t->zone_offset_s);
+	vt_prom_family(w, "node_time_clocksource_available_info", "gauge",
+	    "Available clocksources read from "
+	    "'/sys/devices/system/clocksource'.");
+	for (i = 0; i < t->ncs; i++)
+		for (k = 0; k < t->cs[i].navail; k++) {
+			snprintf(dev, sizeof(dev), "%zu", i);
+			vt_prom_begin(w);
+			vt_prom_label(w, "clocksource", t->cs[i].avail[k]);
+			vt_prom_label(w, "device", dev);
+			vt_prom_end_u64(w, 1);
+		}
+	vt_prom_family(w, "node_time_clocksource_current_info", "gauge",
+	    "Current clocksource read from "
+	    "'/sys/devices/system/clocksource'.");
+	for (i = 0; i < t->ncs; i++) {
+		snprintf(dev, sizeof(dev), "%zu", i);
+		vt_prom_begin(w);
+		vt_prom_label(w, "clocksource", t->cs[i].current);
+		vt_prom_label(w, "device", dev);
+		vt_prom_end_u64(w, 1);
+	}
+}
+
+/*
+ * node_exporter's hwmon collector: the samples come sorted by family,
+ * then the two annotation families.
+ */
+static void
+prom_hwmon(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_hwmon	*hw = &h->hwmon;
+	size_t			 i;
+
+	if (!prom_have(h, VT_COL_HWMON))
+		return;
+	for (i = 0; i < hw->n; i++) {
+		const struct vt_hwmon_sample	*s = &hw->s[i];
+
+		if (i == 0 || strcmp(s->family, hw->s[i - 1].family) != 0)
+			vt_prom_family(w, s->family, s->counter ? "counter" :
+			    "gauge", s->help);
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[s->chip].name);
+		vt_prom_label(w, "sensor", s->sensor);
+		vt_prom_end_dbl(w, s->v);
+	}
+	vt_prom_family(w, "node_hwmon_chip_names", "gauge",
+	    "Annotation metric for human-readable chip names");
+	for (i = 0; i < hw->nchips; i++) {
+		if (hw->chips[i].chip_name[0] == '\0')
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[i].name);
+		vt_prom_label(w, "chip_name", hw->chips[i].chip_name);
+		vt_prom_end_u64(w, 1);
+	}
+	vt_prom_family(w, "node_hwmon_sensor_label", "gauge",
+	    "Label for given chip and sensor");
+	for (i = 0; i < hw->nlabels; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "chip", hw->chips[hw->labels[i].chip].name);
+		vt_prom_label(w, "label", hw->labels[i].label);
+		vt_prom_label(w, "sensor", hw->labels[i].sensor);
+		vt_prom_end_u64(w, 1);
+	}
+}
+
+/* node_exporter's thermal_zone collector. */
+static void
+prom_thermal(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_thermal	*t = &h->thermal;
+	size_t			 i, k;
+
+	if (!prom_have(h, VT_COL_THERMAL))
+		return;
+	vt_prom_family(w, "node_thermal_zone_temp", "gauge",
+	    "Zone temperature in Celsius");
+	for (i = 0; i < t->nz; i++) {
+		vt_prom_begin(w);
+		vt_prom_label(w, "type", t->z[i].type);
+		vt_prom_label(w, "zone", t->z[i].name);
+		vt_prom_end_dbl(w, (double)t->z[i].temp_milli / 1000.0);
+	}
+	for (k = 0; k < 2; k++) {
+		vt_prom_family(w, k == 0 ? "node_cooling_device_cur_state" :
+		    "node_cooling_device_max_state", "gauge", k == 0 ?
+		    "Current throttle state of the cooling device" :
+		    "Maximum throttle state of the cooling device");
+		for (i = 0; i < t->nc; i++) {
+			vt_prom_begin(w);
+			vt_prom_label(w, "name", t->c[i].name);
+			vt_prom_label(w, "type", t->c[i].type);
+			vt_prom_end_dbl(w, (double)(k == 0 ? t->c[i].cur_state :
+			    t->c[i].max_state));
+		}
+	}
+}
+
+/* node_exporter's timex collector: names, HELP and types as its. */
+static void
+prom_timex(struct vt_prom *w, const struct vt_host *h)
+{
+	static const struct {
+		const char	*name, *type, *help;
+		size_t		 off;
+	} f[] = {
+#define TX(n, t, d, m)	\
+		{ "node_timex_" n, t, d, offsetof(struct vt_timex, m) }
+		TX("offset_seconds", "gauge", "Time offset in between local "
+		    "system and reference clock.", offset_s),
+		TX("frequency_adjustment_ratio", "gauge", "Local clock "
+		    "frequency adjustment.", frequency_ratio),
+		TX("maxerror_seconds", "gauge", "Maximum error in seconds.",
+		    maxerror_s),
+		TX("estimated_error_seconds", "gauge", "Estimated error in "
+		    "seconds.", esterror_s),
+		TX("status", "gauge", "Value of the status array bits.",
+		    status),
+		TX("loop_time_constant", "gauge", "Phase-locked loop time "
+		    "constant.", loop_time_constant),
+		TX("tick_seconds", "gauge", "Seconds between clock ticks.",
+		    tick_s),
+		TX("pps_frequency_hertz", "gauge", "Pulse per second "
+		    "frequency.", pps_frequency_hz),
+		TX("pps_jitter_seconds", "gauge", "Pulse per second jitter.",
+		    pps_jitter_s),
+		TX("pps_shift_seconds", "gauge", "Pulse per second interval "
+		    "duration.", pps_shift_s),
+		TX("pps_stability_hertz", "gauge", "Pulse per second "
+		    "stability, average of recent frequency changes.",
+		    pps_stability_hz),
+		TX("pps_jitter_total", "counter", "Pulse per second count of "
+		    "jitter limit exceeded events.", pps_jitter_total),
+		TX("pps_calibration_total", "counter", "Pulse per second count "
+		    "of calibration intervals.", pps_calibration_total),
+		TX("pps_error_total", "counter", "Pulse per second count of "
+		    "calibration errors.", pps_error_total),
+		TX("pps_stability_exceeded_total", "counter", "Pulse per "
+		    "second count of stability limit exceeded events.",
+		    pps_stability_exceeded_total),
+		TX("tai_offset_seconds", "gauge", "International Atomic Time "
+		    "(TAI) offset.", tai_offset_s),
+#undef TX
+	};
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_TIMEX) || !h->timex.have)
+		return;
+	vt_prom_family(w, "node_timex_sync_status", "gauge",
+	    "Is clock synchronized to a reliable server (1 = yes, 0 = no).");
+	vt_prom_u64(w, (uint64_t)h->timex.sync_status);
+	for (i = 0; i < VT_ARRAY_LEN(f); i++) {
+		vt_prom_family(w, f[i].name, f[i].type, f[i].help);
+		vt_prom_dbl(w, *(const double *)(const void *)
+		    ((const char *)&h->timex + f[i].off));
+	}
 }
 
 /*
@@ -1120,6 +1304,9 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_netclass(&w, h);
 	prom_os(&w, h);
 	prom_uname_time(&w, h);
+	prom_timex(&w, h);
+	prom_hwmon(&w, h);
+	prom_thermal(&w, h);
 	prom_self(&w, h);
 	prom_sampler(&w, h);
 	return vt_prom_finish(&w);

@@ -15,7 +15,10 @@
  * those columns), node_filesystem_*{device,fstype,mountpoint},
  * node_netstat_<Section>_<Name> (node_exporter's default field subset,
  * untyped), node_tcp_connection_states{state}, node_pressure_*,
- * node_uname_info and node_time_seconds.  Counters are the kernel's raw
+ * node_uname_info, node_time_seconds, node_time_zone_offset_seconds,
+ * node_time_clocksource_{available,current}_info, node_timex_*,
+ * node_hwmon_* (collect/sys_class_hwmon.h names them),
+ * node_thermal_zone_temp and node_cooling_device_{cur,max}_state.  Counters are the kernel's raw
  * counters in base units (seconds, bytes), never rates.  The sampler's
  * own families: vitals_sampler_duration_seconds,
  * vitals_sampler_samples_total, vitals_sampler_cpu_seconds_total,
@@ -131,6 +134,21 @@ void	vt_prom_end_fixed(struct vt_prom *w, uint64_t v, unsigned places);
 /* A sample without labels: vt_prom_begin() and vt_prom_end_*(). */
 void	vt_prom_u64(struct vt_prom *w, uint64_t v);
 void	vt_prom_dbl(struct vt_prom *w, double v);
+
+/*
+ * v in the shortest of %.15g, %.16g and %.17g that reads back as v, with
+ * '.' as the decimal point whatever the locale; NaN and infinities as the
+ * format spells them (NaN, +Inf, -Inf).  dst has room for 40 bytes.
+ */
+void	vt_prom_fmt_dbl(double v, char *dst, size_t len);
+
+/*
+ * Append s (NUL-terminated, at most VT_PATH_LEN bytes are kept) as UTF-8
+ * with backslash and newline escaped, and the double quote too when quote
+ * is set: a label value, or a HELP text when quote is 0.  VT_ERR when b
+ * would pass its cap.
+ */
+int	vt_prom_escape(struct vt_buf *b, const char *s, int quote);
 
 /*
  * Append the exposition text for h to out.  Returns VT_OK, or VT_ERR

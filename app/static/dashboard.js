@@ -24,6 +24,12 @@
 	var POLL_MS = 1000;
 	var POLL_MAX_MS = 10000;
 	var REQUEST_TIMEOUT_MS = 5000;
+	/*
+	 * nginx's mark on an answer that the master's fallback files gave
+	 * because the pool did not answer in time (app/fallback.h).
+	 */
+	var SOURCE_HEADER = 'X-Vitals-Source';
+	var FALLBACK_SOURCE = 'master-fallback';
 	var HISTORY_REFRESH_MS = 60000;
 	/*
 	 * Push (EventSource at /api/live).  A subscription that brings no
@@ -168,6 +174,8 @@
 		charts: [],
 		live: '',
 		doc: null,		/* the latest /api/metrics answer */
+		fallback: 0,		/* its status when the master's fallback
+					   answered it, 0 when the pool did */
 		verdictKey: '',
 		checksKey: ''
 	};
@@ -626,6 +634,10 @@
 		    function (it) {
 			return checkLabel(it.name);
 		    }).join(', '));
+		if (state.fallback !== 0)
+			note = (note === '' ? '' : note + ' ') + 'The pool is ' +
+			    'not answering (HTTP ' + state.fallback + '): this ' +
+			    'verdict is the master\u2019s, served by nginx.';
 		setText(document.getElementById('verdict-note'), note);
 		key = JSON.stringify(problems.map(function (it) {
 			return [it.name, it.state, it.summary, it.chart];
@@ -803,7 +815,11 @@
 	/*
 	 * GET a JSON document.  Rejects with an Error whose status is the
 	 * HTTP status (0: no answer) and whose message is the API's error
-	 * message when it sent one.
+	 * message when it sent one.  When the pool did not answer and nginx
+	 * served the master's verdict instead (a 5xx with X-Vitals-Source:
+	 * master-fallback, conf/nginx/vitals-routes.conf.in), the Error's
+	 * fallback is that document: the same shape as the pool's answer,
+	 * written by the master a moment ago.
 	 */
 	function getJSON(url) {
 		var ctl = new AbortController();
@@ -824,7 +840,7 @@
 			signal: ctl.signal
 		}).then(function (res) {
 			return res.text().then(function (body) {
-				var doc = null;
+				var doc = null, e;
 
 				try {
 					doc = JSON.parse(body);
@@ -832,9 +848,15 @@
 					doc = null;
 				}
 				if (!res.ok) {
-					throw fail(res.status, get(doc,
+					e = fail(res.status, get(doc,
 					    'error.message') || res.statusText ||
 					    'HTTP ' + res.status);
+					if (res.headers.get(SOURCE_HEADER) ===
+					    FALLBACK_SOURCE && doc !== null &&
+					    typeof doc === 'object' &&
+					    !Array.isArray(doc))
+						e.fallback = doc;
+					throw e;
 				}
 				if (doc === null || typeof doc !== 'object')
 					throw fail(res.status, 'not a JSON object');
@@ -900,7 +922,11 @@
 			setText(els[i], fmt(age, 'age'));
 		if (state.failures > 0)
 			return;
-		if (age > STALE_AGE_MS)
+		if (state.fallback !== 0)
+			setLive('down', 'The pool is not answering (HTTP ' +
+			    state.fallback + '): figures and verdict from ' +
+			    'the master');
+		else if (age > STALE_AGE_MS)
 			setLive('stale', 'Stale: the last sample is ' +
 			    fmt(age, 'age') + ' old');
 		else
@@ -929,6 +955,8 @@
 	}
 
 	function poll() {
+		var started;
+
 		state.pollTimer = null;
 		/*
 		 * visibilitychange starts it again.  Push, once a sample has
@@ -937,18 +965,44 @@
 		if (document.hidden || state.polling || state.mode === 'live')
 			return;
 		state.polling = true;
+		started = Date.now();
 		getJSON('/api/metrics').then(function (m) {
 			state.failures = 0;
+			state.fallback = 0;
 			onMetrics(m);
 		}, function (e) {
+			/*
+			 * The pool is stuck, but the master's verdict came:
+			 * shown at once and polled at the usual pace (no
+			 * back-off: this answer is the news), marked as the
+			 * master's in the header and under the banner.
+			 */
+			if (e.fallback !== undefined) {
+				state.failures = 0;
+				state.fallback = e.status;
+				onMetrics(e.fallback);
+				return;
+			}
 			state.failures++;
+			state.fallback = 0;
 			setLive('down', e.status === 503 ?
 			    'Waiting for the first sample\u2026' :
 			    'Not updating (' + e.message + '); retrying');
 		}).finally(function () {
 			/* Even when a bug threw above: it shows in the console. */
 			state.polling = false;
-			if (!document.hidden && state.mode !== 'live')
+			if (document.hidden || state.mode === 'live')
+				return;
+			/*
+			 * A fallback answer took nginx's read timeout (1 s) to
+			 * come: the next poll starts POLL_MS after this one
+			 * started, not after it ended, so that a verdict the
+			 * master changes is seen within about a second.
+			 */
+			if (state.fallback !== 0)
+				schedulePoll(Math.max(0, POLL_MS -
+				    (Date.now() - started)));
+			else
 				schedulePoll(Math.min(POLL_MS *
 				    Math.pow(2, Math.min(state.failures, 4)),
 				    POLL_MAX_MS));

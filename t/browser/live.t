@@ -31,9 +31,8 @@ use VitalsTest;
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 
-VitalsBrowser::require_browser($src, $chromium);
+VitalsBrowser::require_browser($src, $chromium, 'spawn-fcgi');
 VitalsTest::require_live();
-VitalsTest::require_stack('spawn-fcgi');
 
 # drive(T, URL, EXPECT, SHOWN): live.js on URL; its checks as TAP; the
 # samples it showed (push) written to SHOWN.

@@ -18,30 +18,13 @@
 // verdict-db.t turns them into TAP.  Exits 0 when it ran to the end.
 'use strict';
 
-const fs = require('fs');
 const path = require('path');
-const { report, sleep, drive } = require('./driver');
+const { report, drive, handOver, banner, openHealthy } =
+    require('./driver');
 
 const url = process.env.VT_URL;
 const out = process.env.VT_OUT;
 const exe = process.env.VT_CHROMIUM || '/usr/bin/chromium';
-
-// Ask verdict-db.t for something and wait for its answer: the time it
-// was done, in milliseconds.
-async function handOver(ask, answer) {
-	fs.writeFileSync(path.join(out, ask), '');
-	const file = path.join(out, answer);
-	const end = Date.now() + 60000;
-	while (Date.now() < end) {
-		if (fs.existsSync(file)) {
-			const ms = Number(fs.readFileSync(file, 'utf8'));
-			if (ms > 0)
-				return ms;
-		}
-		await sleep(50);
-	}
-	throw new Error('no ' + answer + ' within 60 s');
-}
 
 // Every figure of the page that the script fills in, as one string.
 function figures(page) {
@@ -49,41 +32,12 @@ function figures(page) {
 	    '[data-k]')).map((e) => e.textContent).join('|'));
 }
 
-// The banner: its state, its heading, its problems.
-function banner(page) {
-	return page.evaluate(() => {
-		const v = document.getElementById('verdict');
-		return {
-			state: v.dataset.state,
-			head: v.querySelector('.verdict-head').textContent.trim(),
-			items: Array.from(v.querySelectorAll('li.problem')).map(
-			    (li) => li.dataset.check + ' ' + li.dataset.state +
-			    ': ' + li.textContent.trim()),
-			live: document.getElementById('live-state').textContent,
-		};
-	});
-}
-
 async function run(context) {
-	const page = context.pages()[0] || await context.newPage();
 	const problems = [];
-
-	page.on('console', (m) => {
-		if (m.type() === 'error' || m.type() === 'warning')
-			problems.push(m.type() + ': ' + m.text());
-	});
-	page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-	await page.goto(url, { waitUntil: 'load' });
-
-	report(await page.waitForFunction(() =>
-	    document.getElementById('verdict').dataset.state === 'ok' &&
-	    document.getElementById('live-state').textContent === 'Live',
-	    null, { timeout: 30000 }).then(() => true, () => false),
-	    'MariaDB up: the banner says Healthy, the page is Live',
-	    await banner(page));
+	const page = await openHealthy(context, url, problems, 'MariaDB up');
 
 	// MariaDB stopped: the banner turns critical naming the database.
-	const stopped = await handOver('stop-db', 'db-stopped');
+	const stopped = await handOver(out, 'stop-db', 'db-stopped');
 	const crit = await page.waitForFunction(() => {
 		const li = document.querySelector('#verdict li.problem' +
 		    '[data-check="database"][data-state="critical"]');
@@ -120,7 +74,7 @@ async function run(context) {
 	    fullPage: false });
 
 	// Started again: Healthy.
-	const started = await handOver('start-db', 'db-started');
+	const started = await handOver(out, 'start-db', 'db-started');
 	const ok = await page.waitForFunction(() => {
 		const v = document.getElementById('verdict');
 		return v.dataset.state === 'ok' &&

@@ -30,25 +30,14 @@ use VitalsTest;
 my $src = $ENV{VT_SRCDIR} // File::Spec->rel2abs("$FindBin::Bin/../..");
 my $chromium = $ENV{VT_CHROMIUM} // '/usr/bin/chromium';
 
-VitalsBrowser::require_browser($src, $chromium);
-VitalsTest::require_stack('spawn-fcgi', 'mariadbd');
+VitalsBrowser::require_browser($src, $chromium, 'spawn-fcgi', 'mariadbd');
 # The driver's names quote the page, glyphs included.
 binmode($_, ':encoding(UTF-8)') for (Test::More->builder->output,
     Test::More->builder->failure_output, Test::More->builder->todo_output);
 
 my $t = VitalsTest->new(db => 1, workers => 2, app_args => [
     '--check-hold', '1', '--check-clear', '2', '--health-interval', '0.5',
-    '--check-cpu-warning', '100', '--check-cpu-critical', '100',
-    '--check-cpu-load-warning', '1000000',
-    '--check-cpu-load-critical', '1000000',
-    '--check-cpu-iowait-warning', '100',
-    '--check-memory-warning', '0', '--check-memory-critical', '0',
-    '--check-filesystem-warning', '100', '--check-filesystem-critical', '100',
-    '--check-listeners-warning', '1000', '--check-listeners-critical', '1000',
-    '--check-listen-overflows-warning', '1e9',
-    '--check-listen-overflows-critical', '1e9',
-    '--check-close-wait-warning', '1e12', '--check-close-wait-critical', '1e12',
-    '--check-close-wait-growth-min', '1e12' ]);
+    VitalsBrowser::quiet_checks() ]);
 $t->start;
 
 ok(wait_until(sub { $t->get('/api/metrics')->{status} == 200 },
@@ -66,24 +55,17 @@ my $pid = $t->spawn(['node', "$src/t/browser/verdict-db.js"],
     });
 
 # Stop and start MariaDB when the driver asks, writing when it was done.
-sub answer {
-	my ($file, $ms) = @_;
-	open(my $fh, '>', "$file.tmp") or die "$file: $!";
-	printf $fh "%.0f\n", $ms;
-	close($fh);
-	rename("$file.tmp", $file) or die "$file: $!";
-}
 my ($stopped, $started) = (0, 0);
 my $deadline = time + 150;
 while (time < $deadline && !$started && kill(0, $pid)) {
 	if (!$stopped && -e "$out/stop-db") {
 		is($t->stack('stop', 'db'), 0, 'MariaDB stopped');
-		answer("$out/db-stopped", time * 1000);
+		VitalsBrowser::answer("$out/db-stopped", time * 1000);
 		$stopped = 1;
 	}
 	if ($stopped && -e "$out/start-db") {
 		is($t->stack('start', 'db'), 0, 'MariaDB started again');
-		answer("$out/db-started", time * 1000);
+		VitalsBrowser::answer("$out/db-started", time * 1000);
 		$started = 1;
 	}
 	sleep(0.05);

@@ -12,6 +12,10 @@
  *
  * "class/net/<file>" is a file of /sys/class/net/<iface>/ ("class/net/mtu");
  * "sys/kernel/uname" any of the one-line files the uname collector reads.
+ * "clocksource/available" and "clocksource/current" the clock sources'
+ * files; "thermal/temp" and "thermal/type" a thermal zone's or cooling
+ * device's; "hwmon/name" a name of /sys/class/hwmon/<chip>/, split and
+ * mapped to its family as node_exporter does, and cleaned as a chip name.
  *
  * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
  * dump (sequence number 1), the bytes the listeners collector receives,
@@ -38,6 +42,10 @@
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
 #include "collect/proc_self.h"
+#include "collect/procfile.h"
+#include "collect/sys_class_hwmon.h"
+#include "collect/sys_class_thermal.h"
+#include "collect/time_info.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_sys_fs.h"
 #include "collect/proc_uptime.h"
@@ -263,6 +271,87 @@ f_netclass(const char *file, const char *b, size_t n, char *err,
 }
 
 static int
+f_clocksource(const char *file, const char *b, size_t n, char *err,
+    size_t errlen)
+{
+	struct vt_clocksource	cs;
+	size_t			i;
+
+	memset(&cs, 0, sizeof(cs));
+	if (vt_clocksource_parse(file, b, n, &cs, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(cs.navail <= VT_CS_AVAIL_MAX);
+	text(cs.current, sizeof(cs.current));
+	for (i = 0; i < cs.navail; i++)
+		text(cs.avail[i], sizeof(cs.avail[i]));
+	return VT_OK;
+}
+
+static int
+f_cs_avail(const char *b, size_t n, char *err, size_t errlen)
+{
+	return f_clocksource("available_clocksource", b, n, err, errlen);
+}
+
+static int
+f_cs_current(const char *b, size_t n, char *err, size_t errlen)
+{
+	return f_clocksource("current_clocksource", b, n, err, errlen);
+}
+
+static int
+f_thermal_temp(const char *b, size_t n, char *err, size_t errlen)
+{
+	int64_t	v;
+
+	return vt_thermal_value_parse(b, n, &v, NULL, 0, err, errlen);
+}
+
+static int
+f_thermal_type(const char *b, size_t n, char *err, size_t errlen)
+{
+	char	t[VT_THERMAL_TYPE_LEN];
+
+	if (vt_thermal_value_parse(b, n, NULL, t, sizeof(t), err,
+	    errlen) != VT_OK)
+		return VT_ERR;
+	text(t, sizeof(t));
+	return VT_OK;
+}
+
+/* A file name of a hwmon chip's directory: split, mapped, cleaned. */
+static int
+f_hwmon_name(const char *b, size_t n, char *err, size_t errlen)
+{
+	char	name[256], type[VT_HWMON_SENSOR_LEN], elem[32];
+	char	fam[VT_HWMON_NAME_LEN], help[VT_HWMON_HELP_LEN];
+	double	scale;
+	int	num, counter;
+
+	if (n >= sizeof(name) || memchr(b, '\0', n) != NULL)
+		return vt_pf_err(err, errlen, "not a file name");
+	memcpy(name, b, n);
+	name[n] = '\0';
+	vt_hwmon_clean(name, fam, sizeof(fam));
+	text(fam, sizeof(fam));
+	FUZZ_CHECK(fam[0] != '_' && (fam[0] == '\0' ||
+	    fam[strlen(fam) - 1] != '_'));
+	if (vt_hwmon_split(name, type, sizeof(type), &num, elem,
+	    sizeof(elem)) != VT_OK)
+		return vt_pf_err(err, errlen, "no sensor file");
+	text(type, sizeof(type));
+	text(elem, sizeof(elem));
+	FUZZ_CHECK(num >= 0);
+	if (vt_hwmon_metric(type, elem, num & 1, fam, sizeof(fam), help,
+	    sizeof(help), &scale, &counter) == VT_OK) {
+		text(fam, sizeof(fam));
+		text(help, sizeof(help));
+		FUZZ_CHECK(scale > 0 && (counter == 0 || counter == 1));
+	}
+	return VT_OK;
+}
+
+static int
 f_uname(const char *b, size_t n, char *err, size_t errlen)
 {
 	char	v[VT_UNAME_LEN];
@@ -381,6 +470,11 @@ static const struct {
 	{ "sys/kernel/uname", f_uname },
 	{ "os-release", f_os_release },
 	{ "self/limits", f_limits },
+	{ "clocksource/available", f_cs_avail },
+	{ "clocksource/current", f_cs_current },
+	{ "thermal/temp", f_thermal_temp },
+	{ "thermal/type", f_thermal_type },
+	{ "hwmon/name", f_hwmon_name },
 };
 
 int

@@ -90,7 +90,8 @@ VT_CHECKS_TESTS = \
 	t/integration/checks-database.t \
 	t/integration/checks-notify.t \
 	t/integration/checks-pool.t \
-	t/integration/checks-reload.t
+	t/integration/checks-reload.t \
+	t/integration/pool-fallback.t
 
 TESTS += $(VT_CHECKS_TESTS)
 EXTRA_DIST += $(VT_CHECKS_TESTS)
@@ -147,6 +148,13 @@ EXTRA_DIST += $(VT_DASHBOARD_STALE_TESTS)
 VT_LIVE_TESTS = t/integration/live.t
 TESTS += $(VT_LIVE_TESTS)
 EXTRA_DIST += $(VT_LIVE_TESTS)
+
+# The textfile collector (issue 12): textfile_dir's files in /metrics,
+# good, bad, replaced and removed, on the real stack; the time and timex
+# collectors against date(1), sysfs and adjtimex(2).
+VT_TEXTFILE_TESTS = t/integration/textfile.t t/integration/time.t
+TESTS += $(VT_TEXTFILE_TESTS)
+EXTRA_DIST += $(VT_TEXTFILE_TESTS)
 
 # node_exporter parity and the Grafana pack (issue 12): Vitals side by side
 # with Debian's node_exporter, through the strict exposition parser that

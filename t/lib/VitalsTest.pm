@@ -393,7 +393,8 @@ sub url {
 sub request {
 	my ($self, $method, $path, %o) = @_;
 	my $dir = $self->{dir};
-	my ($hfile, $bfile) = ("$dir/curl.headers", "$dir/curl.body");
+	# Per process: a test may poll from forked children at once.
+	my ($hfile, $bfile) = ("$dir/curl.$$.headers", "$dir/curl.$$.body");
 	unlink($hfile, $bfile);
 	my @cmd = ('curl', '-sS', '-k', '--max-time', $o{timeout} //
 	    $REQUEST_TIMEOUT, '-D', $hfile, '-o', $bfile, '-w',
@@ -408,7 +409,7 @@ sub request {
 		push(@cmd, '-X', $method);
 	}
 	if (defined $o{body}) {
-		my $f = "$dir/curl.request";
+		my $f = "$dir/curl.$$.request";
 		open(my $fh, '>', $f) or die "$f: $!";
 		binmode($fh);
 		print $fh $o{body};

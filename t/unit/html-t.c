@@ -440,6 +440,43 @@ test_real_sample(void)
 	vt_buf_free(&b);
 }
 
+/*
+ * The master's fallback page (app/fallback.c, "source"): the header and
+ * the banner say the pool is not answering; the pool's own page does not.
+ */
+static void
+test_master_page(void)
+{
+	struct json_object	*doc;
+	struct vt_buf		 b;
+	char			*text;
+
+	text = tap_fixture("../expected/vm2.json", NULL);
+	doc = parse(text);
+	vt_buf_init(&b, 4096, PAGE_MAX);
+	ok(vt_html_page(doc, &b) == VT_OK, "the pool's page renders");
+	ok(strstr(b.data, "not answering") == NULL,
+	    "... and says nothing of the master");
+	json_object_object_add(doc, "source",
+	    json_object_new_string(VT_HTML_SOURCE_MASTER));
+	vt_buf_reset(&b);
+	ok(vt_html_page(doc, &b) == VT_OK, "the master's page renders");
+	ok(strstr(b.data, "role=\"status\" aria-live=\"polite\">The pool "
+	    "is not answering: the master\xe2\x80\x99s snapshot</span>") !=
+	    NULL, "... its header says the pool is not answering");
+	ok(strstr(b.data, "The pool is not answering: this verdict is the "
+	    "master\xe2\x80\x99s, served by nginx.</p>") != NULL,
+	    "... and so does its banner's note");
+	json_object_object_add(doc, "source", json_object_new_string("x"));
+	vt_buf_reset(&b);
+	ok(vt_html_page(doc, &b) == VT_OK &&
+	    strstr(b.data, "not answering") == NULL,
+	    "another source: the pool's page");
+	json_object_put(doc);
+	free(text);
+	vt_buf_free(&b);
+}
+
 /* A document far past every bound: the page stays bounded. */
 static void
 test_bounds(void)
@@ -989,6 +1026,7 @@ main(void)
 	test_hostile();
 	test_no_sample();
 	test_real_sample();
+	test_master_page();
 	test_bounds();
 	test_verdict();
 	test_verdict_hostile();
