@@ -55,16 +55,23 @@ vt_publish_init(struct vt_publish *p, const char *path, int64_t interval_ms,
 	 */
 	if (st->last_ok_ms == 0)
 		st->subscribers = -1;
+	vt_backoff_init(&p->backoff, 1000, PUB_BACKOFF_CAP_MS, 1);
+	vt_publish_set_interval(p, interval_ms);
+	vt_publish_set_path(p, path);
+	/* The head (~150 bytes) and the body: the documents' cap. */
+	return vt_buf_init(&p->req, 16 * 1024, VT_DOC_MAX + 512);
+}
+
+void
+vt_publish_set_interval(struct vt_publish *p, int64_t interval_ms)
+{
 	if (interval_ms < 1)
 		interval_ms = 1000;
 	p->timeout_ms = interval_ms / 4 < VT_PUBLISH_DEADLINE_MS ?
 	    interval_ms / 4 : VT_PUBLISH_DEADLINE_MS;
 	if (p->timeout_ms < 10)
 		p->timeout_ms = 10;
-	vt_backoff_init(&p->backoff, interval_ms, PUB_BACKOFF_CAP_MS, 1);
-	vt_publish_set_path(p, path);
-	/* The head (~150 bytes) and the body: the documents' cap. */
-	return vt_buf_init(&p->req, 16 * 1024, VT_DOC_MAX + 512);
+	vt_backoff_set(&p->backoff, interval_ms, PUB_BACKOFF_CAP_MS);
 }
 
 void

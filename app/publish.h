@@ -69,6 +69,13 @@ struct vt_publish {
 int	vt_publish_init(struct vt_publish *p, const char *path,
 	    int64_t interval_ms, struct vt_live_state *st);
 
+/*
+ * Another sampling interval (a reload): the deadline (a quarter of it, at
+ * most VT_PUBLISH_DEADLINE_MS, at least 10 ms) and the back-off's first
+ * step (one interval).
+ */
+void	vt_publish_set_interval(struct vt_publish *p, int64_t interval_ms);
+
 /* Another socket path (a reload); the connection is closed when it moved. */
 void	vt_publish_set_path(struct vt_publish *p, const char *path);
 

@@ -61,6 +61,8 @@ vt_reload_start(struct master *m)
 	m->sched.sampler.opt.checks = m->conf.checks;
 	m->sched.sampler.opt.interval_s = m->conf.sample_interval;
 	m->sched.sampler.opt.live_push = m->conf.live_socket[0] != '\0';
+	vt_publish_set_interval(&m->live,
+	    (int64_t)(m->conf.sample_interval * 1000));
 	vt_publish_set_path(&m->live, m->conf.live_socket);
 	m->sched.sampler.opt.health_stale_ms =
 	    (int64_t)(m->conf.checks.health_stale_s * 1000);

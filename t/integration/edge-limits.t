@@ -3,7 +3,9 @@
 # burst of 300 requests a second from 127.0.0.2) gets 429 in the JSON
 # error shape, while at the same time a polite poller at the page's rate
 # (one /api/metrics a second, from 127.0.0.3) and a Prometheus scrape from
-# the allowlist (/metrics from 127.0.0.1) stay 200.  Issue 16.
+# the allowlist (/metrics from 127.0.0.1) stay 200.  Past the cap of
+# requests in flight per address (limit_conn), 429 JSON too, while a
+# polite client's request in flight is not refused.  Issue 16.
 use strict;
 use warnings;
 use JSON::PP;
@@ -28,6 +30,12 @@ sub from {
 	my $out = `curl -sk --max-time 10 --interface $src -o '$dir/one.body' -w '%{http_code}' '$url'`;
 	return ($out, VitalsTest::slurp("$dir/one.body") // '');
 }
+
+# The limits are the subject, not the start: wait for the first sample
+# (/api/metrics is 503 "no sample yet" until the master has one, which
+# took over 20 s at a load of 23 on 2 CPUs).
+ok(wait_until(sub { (from('127.0.0.1', '/api/metrics'))[0] eq '200' },
+    timeout => 60, interval => 0.5), 'the pool has its first sample');
 
 # The burst: for 5 s, 300 requests a second from 127.0.0.2 (50 at once),
 # their statuses and one 429 body written to files.
@@ -101,6 +109,68 @@ is(scalar(grep { $_ ne '200' } @scrape), 0,
     'the scrapes from the allowlist: all 200') or diag("@scrape");
 
 like($t->log_text('nginx-error.log'), qr/\[warn\].*limiting requests/,
+    'the refusals are logged as warnings');
+
+# limit_conn: 64 requests in flight per address.  With the pool stopped
+# (SIGSTOP, master and workers: a pool slow to answer, the case the cap is
+# for), 80 requests at once from 127.0.0.4 (within limit_req's burst, and
+# from an address the burst above did not use) wait in flight up to 64;
+# the other 16 get 429 JSON at once.  A polite client (127.0.0.3) with its
+# one request in flight meanwhile is not refused.  After SIGCONT the 64
+# and the polite request get 200.
+my $CONN_MAX = 64;
+my $crowd = 80;
+my @pool = $t->session_pids('vitals');
+ok(@pool >= 3, 'the pool: ' . scalar(@pool) . ' processes');
+my $clist = "$dir/crowd.urls";
+open($fh, '>', $clist) or die "$clist: $!";
+mkdir("$dir/crowd") or die "$dir/crowd: $!";
+print $fh "url = \"" . $t->url('/health/live') . "\"\n"
+    . "output = \"$dir/crowd/$_\"\n" for 1 .. $crowd;
+close($fh);
+kill('STOP', @pool);
+my $cpid = fork() // die "fork: $!";
+if ($cpid == 0) {
+	exec('sh', '-c', "curl -sk --max-time 12 --interface 127.0.0.4 -Z "
+	    . "--parallel-immediate --parallel-max $crowd -K '$clist' "
+	    . "-w '%{http_code} %{content_type}\\n' >'$dir/crowd.codes' "
+	    . "2>/dev/null") or _exit(127);
+}
+# The answers so far: the bodies written (curl writes its report lines
+# only at its end, when stdout is a file; each body is written when its
+# answer arrives).
+my $answered = sub {
+	return grep { $_ ne '' } map { VitalsTest::slurp($_) // '' }
+	    glob("$dir/crowd/*");
+};
+ok(wait_until(sub { $answered->() >= $crowd - $CONN_MAX }, timeout => 8),
+    'while the pool is stopped, the requests past the cap are answered');
+my $ppid = fork() // die "fork: $!";
+if ($ppid == 0) {
+	my ($code) = from('127.0.0.3', '/health/live');
+	_exit($code eq '200' ? 0 : 1);
+}
+sleep(1);
+my @early = $answered->();
+is(scalar(@early), $crowd - $CONN_MAX, 'all of them, and no more');
+my $shaped = grep {
+	my $d = eval { decode_json($_) } // {};
+	ref($d->{error}) eq 'HASH' && ($d->{error}{status} // 0) == 429 &&
+	    ($d->{error}{message} // '') eq 'too many requests'
+} @early;
+ok(@early && $shaped == @early, "each with 429 in the JSON error shape "
+    . "($shaped of " . scalar(@early) . ')') or diag(join("\n", @early));
+kill('CONT', @pool);
+waitpid($cpid, 0);
+my @lines_c = split(/\n/, VitalsTest::slurp("$dir/crowd.codes") // '');
+my @codes_c = map { (split(' ', $_))[0] } @lines_c;
+is(scalar(grep { $_ eq '200' } @codes_c), $CONN_MAX,
+    "the $CONN_MAX in flight got 200 once the pool ran again");
+is(scalar(grep { m{^429 application/json} } @lines_c), $crowd - $CONN_MAX,
+    'the others 429 application/json') or diag("@lines_c");
+waitpid($ppid, 0);
+is($? >> 8, 0, 'the polite client\'s request, in flight meanwhile: 200');
+like($t->log_text('nginx-error.log'), qr/\[warn\].*limiting connections/,
     'the refusals are logged as warnings');
 $t->nginx_log_ok;
 ok($t->stop, './stack down leaves no process');

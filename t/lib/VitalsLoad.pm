@@ -85,6 +85,16 @@ sub wrk_finish {
 	return \%r;
 }
 
+# wrk_stop(HANDLE): stop a wrk before its duration (SIGINT: it stops its
+# connections and prints its report as at its deadline), then wrk_finish.
+# For a load that must last exactly as long as an action of unknown
+# length, started with a generous -d as its bound.
+sub wrk_stop {
+	my ($h) = @_;
+	kill('INT', $h->{pid});
+	return wrk_finish($h);
+}
+
 # ab(URL, n => N, c => C): run ab to the end; { complete, failed, non2xx,
 # text }.  ab counts a body whose length differs from the first one's as
 # "failed (Length)"; live documents vary in length, so failed here is only

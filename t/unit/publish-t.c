@@ -412,6 +412,11 @@ test_off(void)
 	    wait == 100, "... nothing to wait for");
 	vt_publish_set_path(&p, sock_path);
 	ok(st.on == 1, "a reload that sets the path: on");
+	is_int(p.timeout_ms, 250, "a deadline of 250 ms at one sample a second");
+	vt_publish_set_interval(&p, 200);
+	is_int(p.timeout_ms, 50, "a reload to 0.2 s: a quarter of it, 50 ms");
+	is_int(p.backoff.base_ms, 200, "... the back-off's first step one "
+	    "interval");
 	vt_publish_free(&p);
 }
 
