@@ -23,6 +23,13 @@
 #include "collect/proc_mounts.h"
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
+#include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
+#include "collect/proc_net_softnet.h"
+#include "collect/proc_sys_kernel_random.h"
+#include "collect/proc_net_udp.h"
+#include "collect/proc_net_arp.h"
+#include "collect/nf_conntrack.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -66,6 +73,14 @@ enum vt_collector {
 	VT_COL_LISTENERS,	/* TCP listeners' queues, sock_diag */
 	VT_COL_FILE_NR,		/* /proc/sys/fs/file-nr */
 	VT_COL_VMSTAT,		/* /proc/vmstat */
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	VT_COL_SNMP,		/* /proc/net/snmp{,6}: node_netstat_* */
+	VT_COL_SOCKSTAT,	/* /proc/net/sockstat{,6} */
+	VT_COL_SOFTNET,		/* /proc/net/softnet_stat */
+	VT_COL_ENTROPY,		/* /proc/sys/kernel/random, slow cadence */
+	VT_COL_UDP_QUEUES,	/* /proc/net/udp{,6}, slow cadence */
+	VT_COL_ARP,		/* /proc/net/arp, slow cadence */
+	VT_COL_CONNTRACK,	/* netfilter, when its files exist */
 	VT_COL_N
 };
 
@@ -149,6 +164,14 @@ struct vt_host {
 	struct vt_proc_pressure	pressure;
 	struct vt_file_nr	filenr;
 	struct vt_proc_vmstat	vmstat;
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	struct vt_proc_net_snmp	snmp;
+	struct vt_proc_net_sockstat sockstat;
+	struct vt_proc_net_softnet softnet;
+	struct vt_entropy	entropy;	/* slow */
+	struct vt_proc_net_udp	udp;		/* slow */
+	struct vt_proc_net_arp	arp;		/* slow */
+	struct vt_conntrack	conntrack;
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

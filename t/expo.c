@@ -12,6 +12,7 @@
 
 #include "expo.h"
 #include "tap.h"
+#include "vitals.h"
 
 /* See expo.h. */
 int
@@ -32,8 +33,18 @@ expo_has_line(const char *text, const char *line)
 int
 expo_promtool(const char *text, size_t len, int strict, char *why, size_t wlen)
 {
-	static const char	 camel[] =
-	    " metric names should be written in 'snake_case' not 'camelCase'";
+	/* node_exporter's own names that promtool lints, and its finding. */
+	static const struct {
+		const char	*prefix;
+		const char	*finding;
+	} allowed[] = {
+		{ "node_memory_", " metric names should be written in "
+		    "'snake_case' not 'camelCase'" },
+		{ "node_netstat_", " metric names should be written in "
+		    "'snake_case' not 'camelCase'" },
+		{ "node_entropy_", " use base unit \"bytes\" instead of "
+		    "\"bits\"" },
+	};
 	char			 in[] = "/tmp/expo.XXXXXX", cmd[256];
 	char			 line[1024];
 	FILE			*p;
@@ -50,15 +61,19 @@ expo_promtool(const char *text, size_t len, int strict, char *why, size_t wlen)
 	if ((p = popen(cmd, "r")) == NULL)
 		bail("popen: %s", strerror(errno));
 	while (fgets(line, sizeof(line), p) != NULL) {
-		size_t	l = strlen(line);
+		size_t	l = strlen(line), i;
 		char	*sp;
 
 		if (l > 0 && line[l - 1] == '\n')
 			line[--l] = '\0';
 		sp = strchr(line, ' ');
-		if (!strict && sp != NULL && strcmp(sp, camel) == 0 &&
-		    (strncmp(line, "node_memory_", 12) == 0 ||
-		    strncmp(line, "node_netstat_", 13) == 0))
+		for (i = 0; !strict && sp != NULL && i < VT_ARRAY_LEN(allowed);
+		    i++)
+			if (strcmp(sp, allowed[i].finding) == 0 &&
+			    strncmp(line, allowed[i].prefix,
+			    strlen(allowed[i].prefix)) == 0)
+				break;
+		if (!strict && sp != NULL && i < VT_ARRAY_LEN(allowed))
 			continue;
 		if (good)
 			snprintf(why, wlen, "promtool: %.400s", line);

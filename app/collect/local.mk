@@ -37,6 +37,17 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_sys_fs.c app/collect/proc_sys_fs.h \
 	app/collect/proc_vmstat.c app/collect/proc_vmstat.h
 
+# node_exporter's /proc/net collectors (issue 12, part A).
+app_libvitals_a_SOURCES += \
+	app/collect/proc_net_snmp.c app/collect/proc_net_snmp.h \
+	app/collect/proc_net_sockstat.c app/collect/proc_net_sockstat.h \
+	app/collect/proc_net_softnet.c app/collect/proc_net_softnet.h \
+	app/collect/proc_sys_kernel_random.c \
+	app/collect/proc_sys_kernel_random.h \
+	app/collect/proc_net_udp.c app/collect/proc_net_udp.h \
+	app/collect/proc_net_arp.c app/collect/proc_net_arp.h \
+	app/collect/nf_conntrack.c app/collect/nf_conntrack.h
+
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
 	t/unit/proc_stat-t \
@@ -62,6 +73,15 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_vmstat-t \
 	t/unit/listeners-t \
 	t/unit/sockowner-t
+
+VT_COLLECT_TESTS += \
+	t/unit/proc_net_snmp-t \
+	t/unit/proc_net_sockstat-t \
+	t/unit/proc_net_softnet-t \
+	t/unit/proc_sys_kernel_random-t \
+	t/unit/proc_net_udp-t \
+	t/unit/proc_net_arp-t \
+	t/unit/nf_conntrack-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -115,5 +135,20 @@ t_unit_listeners_t_SOURCES = t/unit/listeners-t.c
 t_unit_listeners_t_LDADD = $(VT_TEST_LIBS)
 t_unit_sockowner_t_SOURCES = t/unit/sockowner-t.c
 t_unit_sockowner_t_LDADD = $(VT_TEST_LIBS)
+
+t_unit_proc_net_snmp_t_SOURCES = t/unit/proc_net_snmp-t.c
+t_unit_proc_net_snmp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_sockstat_t_SOURCES = t/unit/proc_net_sockstat-t.c
+t_unit_proc_net_sockstat_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_softnet_t_SOURCES = t/unit/proc_net_softnet-t.c
+t_unit_proc_net_softnet_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_sys_kernel_random_t_SOURCES = t/unit/proc_sys_kernel_random-t.c
+t_unit_proc_sys_kernel_random_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_udp_t_SOURCES = t/unit/proc_net_udp-t.c
+t_unit_proc_net_udp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_proc_net_arp_t_SOURCES = t/unit/proc_net_arp-t.c
+t_unit_proc_net_arp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_nf_conntrack_t_SOURCES = t/unit/nf_conntrack-t.c
+t_unit_nf_conntrack_t_LDADD = $(VT_TEST_LIBS)
 
 EXTRA_DIST += app/collect/local.mk

@@ -8,90 +8,167 @@
 #include "collect/procfile.h"
 #include "collect/proc_net_netstat.h"
 
+/*
+ * node_exporter's default --collector.netstat.fields (1.5.0, Debian 12's):
+ *
+ *   ^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|
+ *   Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|
+ *   TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|
+ *   RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|
+ *   RcvbufErrors|SndbufErrors))$
+ *
+ * as section and name: a section "*" is any, a name ending in '*' a
+ * prefix.  TcpExt_TCPOFOQueue and TcpExt_TCPRcvQDrop are in the default
+ * from 1.6 on and were exported before this list was checked against
+ * 1.5: they stay (a family more breaks no dashboard, one fewer would).
+ */
+static const struct {
+	const char	*section;
+	const char	*name;
+} netstat_default[] = {
+	{ "*", "InErrors" }, { "*", "InErrs" },
+	{ "Ip", "Forwarding" },
+	{ "Ip6", "InOctets" }, { "Ip6", "OutOctets" },
+	{ "IpExt", "InOctets" }, { "IpExt", "OutOctets" },
+	{ "Icmp", "InMsgs" }, { "Icmp", "OutMsgs" },
+	{ "Icmp6", "InMsgs" }, { "Icmp6", "OutMsgs" },
+	{ "TcpExt", "Listen*" }, { "TcpExt", "Syncookies*" },
+	{ "TcpExt", "TCPSynRetrans" }, { "TcpExt", "TCPTimeouts" },
+	{ "TcpExt", "TCPOFOQueue" }, { "TcpExt", "TCPRcvQDrop" },
+	{ "Tcp", "ActiveOpens" }, { "Tcp", "InSegs" }, { "Tcp", "OutSegs" },
+	{ "Tcp", "OutRsts" }, { "Tcp", "PassiveOpens" },
+	{ "Tcp", "RetransSegs" }, { "Tcp", "CurrEstab" },
+	{ "Udp", "InDatagrams" }, { "Udp", "OutDatagrams" },
+	{ "Udp", "NoPorts" }, { "Udp", "RcvbufErrors" },
+	{ "Udp", "SndbufErrors" },
+	{ "Udp6", "InDatagrams" }, { "Udp6", "OutDatagrams" },
+	{ "Udp6", "NoPorts" }, { "Udp6", "RcvbufErrors" },
+	{ "Udp6", "SndbufErrors" },
+};
+
 static int	netstat_pair(struct vt_span names, struct vt_span values,
-		    struct vt_span sect, struct vt_proc_net_netstat *out);
+		    struct vt_span sect, vt_netstat_field_fn fn, void *arg);
+static int	netstat_keep(struct vt_span sect, struct vt_span name,
+		    struct vt_span value, void *arg);
+
+int
+vt_netstat_field_default(struct vt_span section, struct vt_span name)
+{
+	size_t	i, n;
+
+	for (i = 0; i < VT_ARRAY_LEN(netstat_default); i++) {
+		const char	*ps = netstat_default[i].section;
+		const char	*pn = netstat_default[i].name;
+
+		if (strcmp(ps, "*") != 0 && !vt_pf_eq(section, ps))
+			continue;
+		n = strlen(pn);
+		if (pn[n - 1] == '*') {
+			if (name.len >= n - 1 && memcmp(name.p, pn, n - 1) == 0)
+				return 1;
+		} else if (vt_pf_eq(name, pn))
+			return 1;
+	}
+	return 0;
+}
 
 /*
- * Add one "names" / "values" pair (both without the "Section:" prefix).
- * Returns VT_OK, or VT_ERR when the counts differ or a value is bad.
+ * Hand one "names" / "values" pair (both without the "Section:" prefix)
+ * to fn, field by field.  Returns VT_OK, or VT_ERR when the counts
+ * differ or fn refused a value.
  */
 static int
 netstat_pair(struct vt_span names, struct vt_span values, struct vt_span sect,
-    struct vt_proc_net_netstat *out)
+    vt_netstat_field_fn fn, void *arg)
 {
-	struct vt_netstat_entry	*e;
-	struct vt_span		 nw, vw;
-	uint64_t		 v;
-	size_t			 npos = 0, vpos = 0;
-	int			 hn, hv;
+	struct vt_span	nw, vw;
+	size_t		npos = 0, vpos = 0;
+	int		hn, hv;
 
 	for (;;) {
 		hn = vt_pf_next_word(names, &npos, &nw);
 		hv = vt_pf_next_word(values, &vpos, &vw);
 		if (!hn && !hv)
 			return VT_OK;
-		if (hn != hv || vt_pf_u64(vw, &v) == VT_ERR)
+		if (hn != hv || fn(sect, nw, vw, arg) == VT_ERR)
 			return VT_ERR;
-		if (out->n >= VT_NETSTAT_MAX ||
-		    nw.len >= VT_NETSTAT_NAMELEN) {
-			out->ndropped++;
-			continue;
-		}
-		e = &out->e[out->n++];
-		vt_pf_copy(sect, e->section, sizeof(e->section));
-		vt_pf_copy(nw, e->name, sizeof(e->name));
-		e->value = v;
 	}
 }
 
 int
-vt_proc_net_netstat_parse(const char *buf, size_t len,
-    struct vt_proc_net_netstat *out, char *err, size_t errlen)
+vt_netstat_pairs(const char *file, const char *buf, size_t len,
+    vt_netstat_field_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct vt_span	 l1, l2, s1, s2;
 	const char	*c1, *c2;
 	size_t		 pos = 0;
 	unsigned	 lineno = 0;
-	uint64_t	 o, d;
 
-	memset(out, 0, sizeof(*out));
 	if (len == 0)
-		return vt_pf_err(err, errlen, "proc/net/netstat: empty");
+		return vt_pf_err(err, errlen, "%s: empty", file);
 	if (vt_pf_complete(buf, len) == VT_ERR)
 		return vt_pf_err(err, errlen,
-		    "proc/net/netstat: truncated (no newline at the end)");
+		    "%s: truncated (no newline at the end)", file);
 	while (vt_pf_line(buf, len, &pos, &l1)) {
 		lineno++;
 		if (vt_pf_trim(l1).len == 0)
 			continue;
 		if (!vt_pf_line(buf, len, &pos, &l2))
 			return vt_pf_err(err, errlen,
-			    "proc/net/netstat: line %u: no values line",
-			    lineno);
+			    "%s: line %u: no values line", file, lineno);
 		lineno++;
 		c1 = memchr(l1.p, ':', l1.len);
 		c2 = memchr(l2.p, ':', l2.len);
 		if (c1 == NULL || c2 == NULL)
 			return vt_pf_err(err, errlen,
-			    "proc/net/netstat: line %u: no section", lineno);
+			    "%s: line %u: no section", file, lineno);
 		s1.p = l1.p;
 		s1.len = (size_t)(c1 - l1.p);
 		s2.p = l2.p;
 		s2.len = (size_t)(c2 - l2.p);
 		if (s1.len != s2.len || memcmp(s1.p, s2.p, s1.len) != 0)
 			return vt_pf_err(err, errlen,
-			    "proc/net/netstat: line %u: sections differ",
-			    lineno);
-		if (!vt_pf_eq(s1, "TcpExt") && !vt_pf_eq(s1, "IpExt"))
-			continue;
+			    "%s: line %u: sections differ", file, lineno);
 		l1.len -= s1.len + 1;
 		l1.p = c1 + 1;
 		l2.len -= s2.len + 1;
 		l2.p = c2 + 1;
-		if (netstat_pair(l1, l2, s1, out) == VT_ERR)
+		if (netstat_pair(l1, l2, s1, fn, arg) == VT_ERR)
 			return vt_pf_err(err, errlen,
-			    "proc/net/netstat: line %u: names and values "
-			    "do not match", lineno);
+			    "%s: line %u: names and values do not match",
+			    file, lineno);
+	}
+	return VT_OK;
+}
+
+/* Keep a TcpExt or IpExt field; the other sections are not looked at. */
+static int
+netstat_keep(struct vt_span sect, struct vt_span name, struct vt_span value,
+    void *arg)
+{
+	struct vt_proc_net_netstat	*out = arg;
+	uint64_t			 v;
+
+	if (!vt_pf_eq(sect, "TcpExt") && !vt_pf_eq(sect, "IpExt"))
+		return VT_OK;
+	if (vt_pf_u64(value, &v) == VT_ERR)
+		return VT_ERR;
+	vt_netstat_entry_add(out->e, VT_NETSTAT_MAX, &out->n, &out->ndropped,
+	    sect, name, v);
+	return VT_OK;
+}
+
+int
+vt_proc_net_netstat_parse(const char *buf, size_t len,
+    struct vt_proc_net_netstat *out, char *err, size_t errlen)
+{
+	uint64_t	o, d;
+
+	memset(out, 0, sizeof(*out));
+	if (vt_netstat_pairs("proc/net/netstat", buf, len, netstat_keep, out,
+	    err, errlen) == VT_ERR) {
+		memset(out, 0, sizeof(*out));
+		return VT_ERR;
 	}
 	if (vt_proc_net_netstat_get(out, "TcpExt", "ListenOverflows", &o) ==
 	    VT_OK &&
@@ -104,20 +181,43 @@ vt_proc_net_netstat_parse(const char *buf, size_t len,
 	return VT_OK;
 }
 
+void
+vt_netstat_entry_add(struct vt_netstat_entry *e, size_t cap, size_t *n,
+    size_t *ndropped, struct vt_span section, struct vt_span name,
+    uint64_t value)
+{
+	if (*n >= cap || section.len >= VT_NETSTAT_SECTLEN ||
+	    name.len >= VT_NETSTAT_NAMELEN) {
+		(*ndropped)++;
+		return;
+	}
+	vt_pf_copy(section, e[*n].section, sizeof(e[*n].section));
+	vt_pf_copy(name, e[*n].name, sizeof(e[*n].name));
+	e[*n].value = value;
+	(*n)++;
+}
+
 int
-vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,
+vt_netstat_entry_find(const struct vt_netstat_entry *e, size_t n,
     const char *section, const char *name, uint64_t *value)
 {
 	size_t	i;
 
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->e[i].name, name) == 0 &&
-		    strcmp(s->e[i].section, section) == 0) {
-			*value = s->e[i].value;
+	for (i = 0; i < n; i++) {
+		if (strcmp(e[i].name, name) == 0 &&
+		    strcmp(e[i].section, section) == 0) {
+			*value = e[i].value;
 			return VT_OK;
 		}
 	}
 	return VT_ERR;
+}
+
+int
+vt_proc_net_netstat_get(const struct vt_proc_net_netstat *s,
+    const char *section, const char *name, uint64_t *value)
+{
+	return vt_netstat_entry_find(s->e, s->n, section, name, value);
 }
 
 int

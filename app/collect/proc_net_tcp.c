@@ -21,14 +21,10 @@ const char *const vt_tcp_state_names[VT_TCP_NSTATES] = {
 	"time_wait", "close", "close_wait", "last_ack", "listen", "closing"
 };
 
-/* What tcp_chunk needs between calls. */
-struct tcp_stream {
-	struct vt_tcp_counts	*acc;
-	int			 header;	/* the header line was seen */
-};
+/* The header line starts so ("  sl  local_address rem_address ..."). */
+#define TCP_HEADER	"sl "
 
-static int	tcp_is_header(struct vt_span line);
-static int	tcp_chunk(const char *buf, size_t len, void *arg, char *err,
+static int	tcp_lines(const char *buf, size_t len, void *arg, char *err,
 		    size_t errlen);
 static int	tcp_read_file(const char *root, const char *rel,
 		    struct vt_tcp_counts *acc, int *missing, char *err,
@@ -40,12 +36,6 @@ vt_tcp_states_total(const struct vt_tcp_states *s, enum vt_tcp_state state)
 	if ((int)state <= 0 || state >= VT_TCP_NSTATES)
 		return 0;
 	return s->v4.state[state] + s->v6.state[state];
-}
-
-static int
-tcp_is_header(struct vt_span line)
-{
-	return vt_pf_prefix(vt_pf_trim(line), "sl ");
 }
 
 int
@@ -79,43 +69,19 @@ vt_proc_net_tcp_add_lines(const char *buf, size_t len,
 	return VT_OK;
 }
 
+static int
+tcp_lines(const char *buf, size_t len, void *arg, char *err, size_t errlen)
+{
+	return vt_proc_net_tcp_add_lines(buf, len, arg, err, errlen);
+}
+
 int
 vt_proc_net_tcp_parse(const char *buf, size_t len, struct vt_tcp_counts *out,
     char *err, size_t errlen)
 {
-	struct vt_span	line;
-	size_t		pos = 0;
-
 	memset(out, 0, sizeof(*out));
-	if (len == 0)
-		return vt_pf_err(err, errlen, "proc/net/tcp: empty");
-	if (vt_pf_complete(buf, len) == VT_ERR)
-		return vt_pf_err(err, errlen,
-		    "proc/net/tcp: truncated (no newline at the end)");
-	vt_pf_line(buf, len, &pos, &line);
-	if (!tcp_is_header(line))
-		return vt_pf_err(err, errlen, "proc/net/tcp: no header");
-	return vt_proc_net_tcp_add_lines(buf + pos, len - pos, out, err,
-	    errlen);
-}
-
-/* A chunk of whole lines: the header first, then sockets. */
-static int
-tcp_chunk(const char *buf, size_t len, void *arg, char *err, size_t errlen)
-{
-	struct tcp_stream	*ts = arg;
-	struct vt_span		 line;
-	size_t			 pos = 0;
-
-	if (!ts->header) {
-		vt_pf_line(buf, len, &pos, &line);
-		if (!tcp_is_header(line))
-			return vt_pf_err(err, errlen,
-			    "proc/net/tcp: no header");
-		ts->header = 1;
-	}
-	return vt_proc_net_tcp_add_lines(buf + pos, len - pos, ts->acc, err,
-	    errlen);
+	return vt_pf_table("proc/net/tcp", TCP_HEADER, buf, len, tcp_lines,
+	    out, err, errlen);
 }
 
 /*
@@ -126,23 +92,18 @@ static int
 tcp_read_file(const char *root, const char *rel, struct vt_tcp_counts *acc,
     int *missing, char *err, size_t errlen)
 {
-	char			buf[VT_PROC_NET_TCP_BUFSZ];
-	struct tcp_stream	ts;
+	char	buf[VT_PROC_NET_TCP_BUFSZ];
 
 	memset(acc, 0, sizeof(*acc));
 	*missing = 0;
-	ts.acc = acc;
-	ts.header = 0;
-	if (vt_procfile_stream(root, rel, buf, sizeof(buf), tcp_chunk, &ts,
-	    err, errlen) == VT_ERR) {
+	if (vt_procfile_stream_table(root, rel, TCP_HEADER, buf, sizeof(buf),
+	    tcp_lines, acc, err, errlen) == VT_ERR) {
 		if (errno == ENOENT) {
 			*missing = 1;
 			return VT_OK;
 		}
 		return VT_ERR;
 	}
-	if (!ts.header)
-		return vt_pf_err(err, errlen, "%s: empty", rel);
 	return VT_OK;
 }
 

@@ -113,6 +113,123 @@ fail:
 }
 
 int
+vt_pf_one_u64(const char *buf, size_t len, uint64_t *out)
+{
+	struct vt_span	line;
+	size_t		pos = 0;
+
+	if (len == 0 || vt_pf_complete(buf, len) == VT_ERR ||
+	    !vt_pf_line(buf, len, &pos, &line) || pos != len)
+		return VT_ERR;
+	return vt_pf_u64(line, out);
+}
+
+int
+vt_procfile_read_u64(const char *root, const char *rel, uint64_t *out,
+    char *err, size_t errlen)
+{
+	char	buf[VT_PF_ONE_MAX];
+	size_t	len;
+	int	rc;
+
+	*out = 0;
+	if ((rc = vt_procfile_read(root, rel, buf, sizeof(buf), &len, err,
+	    errlen)) == VT_ERR)
+		return VT_ERR;
+	if (rc != VT_OK || vt_pf_one_u64(buf, len, out) == VT_ERR) {
+		*out = 0;
+		errno = EINVAL;
+		return vt_pf_err(err, errlen, "%s: not one number", rel);
+	}
+	return VT_OK;
+}
+
+int
+vt_procfile_read_opt(const char *root, const char *rel, char *buf, size_t cap,
+    size_t *len, int *missing, char *err, size_t errlen)
+{
+	*missing = 0;
+	switch (vt_procfile_read(root, rel, buf, cap, len, err, errlen)) {
+	case VT_OK:
+		return VT_OK;
+	case VT_ERR:
+		if (errno != ENOENT)
+			return VT_ERR;
+		*missing = 1;
+		*len = 0;
+		return VT_OK;
+	default:
+		*len = 0;
+		return VT_ERR;
+	}
+}
+
+/* What pf_table_chunk needs between calls. */
+struct pf_table {
+	const char	*file;
+	const char	*header;
+	vt_pf_chunk_fn	 fn;
+	void		*arg;
+	int		 seen;		/* the header line was seen */
+};
+
+/* A chunk of whole lines: the header first, then the rows. */
+static int
+pf_table_chunk(const char *buf, size_t len, void *arg, char *err,
+    size_t errlen)
+{
+	struct pf_table	*t = arg;
+	struct vt_span	 line;
+	size_t		 pos = 0;
+
+	if (!t->seen) {
+		vt_pf_line(buf, len, &pos, &line);
+		line = vt_pf_trim(line);
+		if (!vt_pf_prefix(line, t->header))
+			return vt_pf_err(err, errlen, "%s: no header",
+			    t->file);
+		t->seen = 1;
+	}
+	return t->fn(buf + pos, len - pos, t->arg, err, errlen);
+}
+
+int
+vt_pf_table(const char *file, const char *header, const char *buf, size_t len,
+    vt_pf_chunk_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct pf_table	t = { file, header, fn, arg, 0 };
+
+	if (len == 0)
+		return vt_pf_err(err, errlen, "%s: empty", file);
+	if (vt_pf_complete(buf, len) == VT_ERR)
+		return vt_pf_err(err, errlen,
+		    "%s: truncated (no newline at the end)", file);
+	return pf_table_chunk(buf, len, &t, err, errlen);
+}
+
+int
+vt_procfile_stream_table(const char *root, const char *rel,
+    const char *header, char *buf, size_t cap, vt_pf_chunk_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	struct pf_table	t = { rel, header, fn, arg, 0 };
+
+	/* A row the parser refuses must not read as a missing file. */
+	errno = 0;
+	if (vt_procfile_stream(root, rel, buf, cap, pf_table_chunk, &t, err,
+	    errlen) == VT_ERR) {
+		if (errno == ENOENT && t.seen)
+			errno = EINVAL;
+		return VT_ERR;
+	}
+	if (!t.seen) {
+		errno = EINVAL;
+		return vt_pf_err(err, errlen, "%s: empty", rel);
+	}
+	return VT_OK;
+}
+
+int
 vt_procfile_stream(const char *root, const char *rel, char *buf, size_t cap,
     vt_pf_chunk_fn fn, void *arg, char *err, size_t errlen)
 {

@@ -71,6 +71,46 @@ int	vt_procfile_stream(const char *root, const char *rel, char *buf,
 	    size_t errlen);
 
 /*
+ * vt_procfile_read() for a file that may be absent (/proc/net/snmp6 with
+ * IPv6 disabled, netfilter's files without the module): a missing file
+ * is VT_OK with *missing 1 and *len 0.  A file larger than cap is an
+ * error here.  Returns VT_OK, or VT_ERR with a message in err.
+ */
+int	vt_procfile_read_opt(const char *root, const char *rel, char *buf,
+	    size_t cap, size_t *len, int *missing, char *err, size_t errlen);
+
+/*
+ * Tables with a header line (/proc/net/tcp, udp, arp): the first line
+ * must start with header (leading blanks aside), and fn gets the lines
+ * after it, whole, as vt_procfile_stream()'s fn does.
+ * vt_pf_table() does it on buf[0..len) (pure: empty, cut mid-line or
+ * without the header is an error, file names it in err);
+ * vt_procfile_stream_table() streams <root>/<rel> through buf (cap bytes)
+ * and sets errno to ENOENT when the file is missing.  Both return VT_OK,
+ * or VT_ERR with a message in err.
+ */
+int	vt_pf_table(const char *file, const char *header, const char *buf,
+	    size_t len, vt_pf_chunk_fn fn, void *arg, char *err,
+	    size_t errlen);
+int	vt_procfile_stream_table(const char *root, const char *rel,
+	    const char *header, char *buf, size_t cap, vt_pf_chunk_fn fn,
+	    void *arg, char *err, size_t errlen);
+
+/*
+ * A file of one unsigned decimal number and its newline, as sysctl files
+ * are (/proc/sys/kernel/random/poolsize, .../nf_conntrack_max):
+ * vt_pf_one_u64() parses buf[0..len) into *out and returns VT_OK, or
+ * VT_ERR when it is empty, cut, longer than one line or not a number.
+ * vt_procfile_read_u64() reads <root>/<rel> and parses it: VT_OK, or
+ * VT_ERR with a message in err and errno set (ENOENT: no such file,
+ * EINVAL: not one number).
+ */
+#define VT_PF_ONE_MAX	64	/* bytes such a file may hold */
+int	vt_pf_one_u64(const char *buf, size_t len, uint64_t *out);
+int	vt_procfile_read_u64(const char *root, const char *rel, uint64_t *out,
+	    char *err, size_t errlen);
+
+/*
  * Store a message in err (which may be NULL or zero-sized), like snprintf.
  * Always returns VT_ERR, so parsers can "return vt_pf_err(...)".
  */

@@ -78,18 +78,6 @@ static const struct {
 	    PROM_MS },
 };
 
-/*
- * node_exporter's default --collector.netstat.fields, restricted to the
- * sections /proc/net/netstat has: TcpExt_(Listen.*|Syncookies.*|
- * TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop) and
- * IpExt_(InOctets|OutOctets).  A trailing '*' matches any rest.
- */
-static const char *const prom_netstat_fields[] = {
-	"TcpExt_Listen*", "TcpExt_Syncookies*", "TcpExt_TCPSynRetrans",
-	"TcpExt_TCPTimeouts", "TcpExt_TCPOFOQueue", "TcpExt_TCPRcvQDrop",
-	"IpExt_InOctets", "IpExt_OutOctets",
-};
-
 /* PSI: resource, "some" and "full" families. */
 static const struct {
 	enum vt_psi_resource	 res;
@@ -141,7 +129,8 @@ static void	prom_meminfo(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netdev(struct vt_prom *w, const struct vt_host *h);
 static void	prom_diskstats(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filesystem(struct vt_prom *w, const struct vt_host *h);
-static int	prom_netstat_wanted(const char *key);
+static void	prom_netstat_one(struct vt_prom *w, const char *section,
+		    const char *field, uint64_t v);
 static void	prom_netstat(struct vt_prom *w, const struct vt_host *h);
 static void	prom_tcp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_pressure(struct vt_prom *w, const struct vt_host *h);
@@ -160,6 +149,14 @@ static void	prom_sampler(struct vt_prom *w, const struct vt_host *h);
 static void	prom_listeners(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filefd(struct vt_prom *w, const struct vt_host *h);
 static void	prom_vmstat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_sockstat_file(struct vt_prom *w,
+		    const struct vt_sockstat *s);
+static void	prom_sockstat(struct vt_prom *w, const struct vt_host *h);
+static void	prom_softnet(struct vt_prom *w, const struct vt_host *h);
+static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
+static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
+static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
+static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
 
 void
 vt_prom_fmt_dbl(double v, char *dst, size_t len)
@@ -694,49 +691,47 @@ prom_filesystem(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
-/* 1 when Section_Name is in node_exporter's default netstat subset. */
-static int
-prom_netstat_wanted(const char *key)
+/* One node_netstat_<Section>_<Name> family, untyped as node_exporter's. */
+static void
+prom_netstat_one(struct vt_prom *w, const char *section, const char *field,
+    uint64_t v)
 {
-	size_t	i, n;
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 
-	for (i = 0; i < VT_ARRAY_LEN(prom_netstat_fields); i++) {
-		n = strlen(prom_netstat_fields[i]);
-		if (prom_netstat_fields[i][n - 1] == '*') {
-			if (strncmp(key, prom_netstat_fields[i], n - 1) == 0)
-				return 1;
-		} else if (strcmp(key, prom_netstat_fields[i]) == 0)
-			return 1;
-	}
-	return 0;
+	snprintf(name, sizeof(name), "node_netstat_%s_%s", section, field);
+	if (w->names == VT_PROM_NAMES_SNAKE)
+		prom_snake(name);
+	if (!prom_valid_name(name))
+		return;
+	snprintf(help, sizeof(help), "Statistic %s%s.", section, field);
+	vt_prom_family(w, name, "untyped", help);
+	vt_prom_u64(w, v);
 }
 
+/*
+ * node_exporter's netstat collector: the default subset of
+ * /proc/net/netstat (collector "netstat"), then of /proc/net/snmp and
+ * snmp6 (collector "snmp"), which keeps only that subset.
+ */
 static void
 prom_netstat(struct vt_prom *w, const struct vt_host *h)
 {
-	char	key[VT_NETSTAT_SECTLEN + VT_NETSTAT_NAMELEN + 2];
-	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
 	size_t	i;
 
-	if (!prom_have(h, VT_COL_NETSTAT))
-		return;
-	for (i = 0; i < h->netstat.n && i < VT_NETSTAT_MAX; i++) {
-		const struct vt_netstat_entry	*e = &h->netstat.e[i];
+	if (prom_have(h, VT_COL_NETSTAT)) {
+		for (i = 0; i < h->netstat.n && i < VT_NETSTAT_MAX; i++) {
+			const struct vt_netstat_entry	*e = &h->netstat.e[i];
 
-		snprintf(key, sizeof(key), "%.*s_%.*s", VT_NETSTAT_SECTLEN,
-		    e->section, VT_NETSTAT_NAMELEN, e->name);
-		if (!prom_netstat_wanted(key))
-			continue;
-		snprintf(name, sizeof(name), "node_netstat_%s", key);
-		if (w->names == VT_PROM_NAMES_SNAKE)
-			prom_snake(name);
-		if (!prom_valid_name(name))
-			continue;
-		snprintf(help, sizeof(help), "Statistic %.*s%.*s.",
-		    VT_NETSTAT_SECTLEN, e->section, VT_NETSTAT_NAMELEN,
-		    e->name);
-		vt_prom_family(w, name, "untyped", help);
-		vt_prom_u64(w, e->value);
+			if (!vt_netstat_field_default(vt_pf_cstr(e->section),
+			    vt_pf_cstr(e->name)))
+				continue;
+			prom_netstat_one(w, e->section, e->name, e->value);
+		}
+	}
+	if (prom_have(h, VT_COL_SNMP)) {
+		for (i = 0; i < h->snmp.n && i < VT_SNMP_MAX; i++)
+			prom_netstat_one(w, h->snmp.e[i].section,
+			    h->snmp.e[i].name, h->snmp.e[i].value);
 	}
 }
 
@@ -1223,6 +1218,225 @@ prom_vmstat(struct vt_prom *w, const struct vt_host *h)
 	}
 }
 
+/*
+ * node_exporter's sockstat collector, one file: node_sockstat_<PROTO>_<key>
+ * for each key the line has (inuse always: procfs reads a missing one as
+ * 0), and _mem_bytes after the keys where there is a mem.  Gauges.
+ */
+static void
+prom_sockstat_file(struct vt_prom *w, const struct vt_sockstat *s)
+{
+	char	name[VT_PROM_NAMELEN], help[VT_PROM_HELPLEN];
+	size_t	i;
+	int	f;
+
+	for (i = 0; i < s->n && i < VT_SOCKSTAT_MAX; i++) {
+		const struct vt_sockstat_proto	*p = &s->p[i];
+
+		for (f = 0; f <= VT_SS_NFIELDS; f++) {
+			const char	*key = f < VT_SS_NFIELDS ?
+			    vt_sockstat_field_names[f] : "mem_bytes";
+			int		 bit = f < VT_SS_NFIELDS ? f : VT_SS_MEM;
+
+			if (f != VT_SS_INUSE && !(p->have & (1u << bit)))
+				continue;
+			snprintf(name, sizeof(name), "node_sockstat_%.*s_%s",
+			    VT_SOCKSTAT_NAMELEN, p->name, key);
+			if (w->names == VT_PROM_NAMES_SNAKE)
+				prom_snake(name);
+			if (!prom_valid_name(name))
+				break;
+			snprintf(help, sizeof(help),
+			    "Number of %.*s sockets in state %s.",
+			    VT_SOCKSTAT_NAMELEN, p->name, key);
+			vt_prom_family(w, name, "gauge", help);
+			vt_prom_u64(w, f < VT_SS_NFIELDS ? p->v[f] :
+			    p->mem_bytes);
+		}
+	}
+}
+
+/* node_exporter's sockstat collector: sockstat, then sockstat6. */
+static void
+prom_sockstat(struct vt_prom *w, const struct vt_host *h)
+{
+	if (!prom_have(h, VT_COL_SOCKSTAT))
+		return;
+	if (h->sockstat.v4.has_used) {
+		vt_prom_family(w, "node_sockstat_sockets_used", "gauge",
+		    "Number of IPv4 sockets in use.");
+		vt_prom_u64(w, h->sockstat.v4.used);
+	}
+	prom_sockstat_file(w, &h->sockstat.v4);
+	if (h->sockstat.has_v6)
+		prom_sockstat_file(w, &h->sockstat.v6);
+}
+
+/*
+ * node_exporter's softnet collector: counters per line of the file, its
+ * line number as the "cpu" label (see proc_net_softnet.h).
+ */
+static void
+prom_softnet(struct vt_prom *w, const struct vt_host *h)
+{
+	static const struct {
+		const char	*name;
+		const char	*help;
+		size_t		 off;
+	} fam[] = {
+		{ "node_softnet_processed_total", "Number of processed packets",
+		    offsetof(struct vt_softnet_cpu, processed) },
+		{ "node_softnet_dropped_total", "Number of dropped packets",
+		    offsetof(struct vt_softnet_cpu, dropped) },
+		{ "node_softnet_times_squeezed_total",
+		    "Number of times processing packets ran out of quota",
+		    offsetof(struct vt_softnet_cpu, time_squeezed) },
+	};
+	const struct vt_proc_net_softnet	*s = &h->softnet;
+	char					 cpu[24];
+	uint32_t				 v;
+	size_t					 f, i;
+
+	if (!prom_have(h, VT_COL_SOFTNET))
+		return;
+	for (f = 0; f < VT_ARRAY_LEN(fam); f++) {
+		vt_prom_family(w, fam[f].name, "counter", fam[f].help);
+		for (i = 0; i < s->n && i < VT_MAX_CPUS; i++) {
+			memcpy(&v, (const char *)&s->cpu[i] + fam[f].off,
+			    sizeof(v));
+			snprintf(cpu, sizeof(cpu), "%zu", i);
+			vt_prom_begin(w);
+			vt_prom_label(w, "cpu", cpu);
+			vt_prom_end_u64(w, v);
+		}
+	}
+}
+
+/*
+ * node_exporter's entropy collector: gauges, in bits.  promtool wants
+ * bytes for "_bits", so with metric_names = snake_case the unit word is
+ * left out (node_entropy_available): the same value, no finding.
+ */
+static void
+prom_entropy(struct vt_prom *w, const struct vt_host *h)
+{
+	int	snake = w->names == VT_PROM_NAMES_SNAKE;
+
+	if (!prom_have(h, VT_COL_ENTROPY))
+		return;
+	vt_prom_family(w, snake ? "node_entropy_available" :
+	    "node_entropy_available_bits", "gauge",
+	    "Bits of available entropy.");
+	vt_prom_u64(w, h->entropy.avail_bits);
+	vt_prom_family(w, snake ? "node_entropy_pool_size" :
+	    "node_entropy_pool_size_bits", "gauge",
+	    "Bits of entropy pool.");
+	vt_prom_u64(w, h->entropy.pool_bits);
+}
+
+/*
+ * node_exporter's udp_queues collector: one gauge family, bytes queued,
+ * labelled by queue and IP version, for each file that exists.
+ */
+static void
+prom_udp_queues(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct {
+		int				 have;
+		const char			*ip;
+		const struct vt_udp_summary	*s;
+	} v[] = {
+		{ h->udp.has_v4, "v4", &h->udp.v4 },
+		{ h->udp.has_v6, "v6", &h->udp.v6 },
+	};
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_UDP_QUEUES))
+		return;
+	vt_prom_family(w, "node_udp_queues", "gauge",
+	    "Number of allocated memory in the kernel for UDP datagrams in "
+	    "bytes.");
+	for (i = 0; i < VT_ARRAY_LEN(v); i++) {
+		if (!v[i].have)
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "ip", v[i].ip);
+		vt_prom_label(w, "queue", "rx");
+		vt_prom_end_u64(w, v[i].s->rx_queue);
+		vt_prom_begin(w);
+		vt_prom_label(w, "ip", v[i].ip);
+		vt_prom_label(w, "queue", "tx");
+		vt_prom_end_u64(w, v[i].s->tx_queue);
+	}
+}
+
+/* node_exporter's arp collector: a gauge per device. */
+static void
+prom_arp(struct vt_prom *w, const struct vt_host *h)
+{
+	char	dev[VT_ARP_DEVLEN];
+	size_t	i;
+
+	if (!prom_have(h, VT_COL_ARP))
+		return;
+	vt_prom_family(w, "node_arp_entries", "gauge", "ARP entries by device");
+	for (i = 0; i < h->arp.n && i < VT_MAX_IFACES; i++) {
+		snprintf(dev, sizeof(dev), "%.*s", VT_ARP_DEVLEN - 1,
+		    h->arp.d[i].device);
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", dev);
+		vt_prom_end_u64(w, h->arp.d[i].entries);
+	}
+}
+
+/*
+ * node_exporter's conntrack collector: gauges, the counters too (as
+ * node_exporter 1.5 types them).  Nothing without the module.
+ */
+static void
+prom_conntrack(struct vt_prom *w, const struct vt_host *h)
+{
+	static const char *const help[VT_CT_NSTATS] = {
+		[VT_CT_FOUND] = "Number of searched entries which were "
+		    "successful.",
+		[VT_CT_INVALID] = "Number of packets seen which can not be "
+		    "tracked.",
+		[VT_CT_IGNORE] = "Number of packets seen which are already "
+		    "connected to a conntrack entry.",
+		[VT_CT_INSERT] = "Number of entries inserted into the list.",
+		[VT_CT_INSERT_FAILED] = "Number of entries for which list "
+		    "insertion was attempted but failed.",
+		[VT_CT_DROP] = "Number of packets dropped due to conntrack "
+		    "failure.",
+		[VT_CT_EARLY_DROP] = "Number of dropped conntrack entries to "
+		    "make room for new ones, if maximum table size was "
+		    "reached.",
+		[VT_CT_SEARCH_RESTART] = "Number of conntrack table lookups "
+		    "which had to be restarted due to hashtable resizes.",
+	};
+	const struct vt_conntrack	*c = &h->conntrack;
+	char				 name[VT_PROM_NAMELEN];
+	int				 k;
+
+	if (!prom_have(h, VT_COL_CONNTRACK) || !c->present)
+		return;
+	vt_prom_family(w, "node_nf_conntrack_entries", "gauge",
+	    "Number of currently allocated flow entries for connection "
+	    "tracking.");
+	vt_prom_u64(w, c->entries);
+	vt_prom_family(w, "node_nf_conntrack_entries_limit", "gauge",
+	    "Maximum size of connection tracking table.");
+	vt_prom_u64(w, c->limit);
+	if (!c->has_stat)
+		return;
+	for (k = 0; k < VT_CT_NSTATS; k++) {
+		snprintf(name, sizeof(name), "node_nf_conntrack_stat_%s",
+		    vt_ct_stat_names[k]);
+		vt_prom_family(w, name, "gauge", help[k]);
+		vt_prom_u64(w, c->stat[k]);
+	}
+}
+
 /* One family with a series per host collector, labeled by its name. */
 static void
 prom_per_collector(struct vt_prom *w, const struct vt_host *h,
@@ -1300,6 +1514,13 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_pressure(&w, h);
 	prom_filefd(&w, h);
 	prom_vmstat(&w, h);
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	prom_sockstat(&w, h);
+	prom_softnet(&w, h);
+	prom_entropy(&w, h);
+	prom_udp_queues(&w, h);
+	prom_arp(&w, h);
+	prom_conntrack(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

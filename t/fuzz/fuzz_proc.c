@@ -16,6 +16,8 @@
  * files; "thermal/temp" and "thermal/type" a thermal zone's or cooling
  * device's; "hwmon/name" a name of /sys/class/hwmon/<chip>/, split and
  * mapped to its family as node_exporter does, and cleaned as a chip name.
+ * "sys/one-number" any file of one number (vt_pf_one_u64(): the entropy
+ * pool's and conntrack's sysctl files).
  *
  * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
  * dump (sequence number 1), the bytes the listeners collector receives,
@@ -32,12 +34,19 @@
 
 #include "collect/listeners.h"
 #include "collect/os_release.h"
+#include "collect/procfile.h"
 #include "collect/proc_diskstats.h"
 #include "collect/proc_loadavg.h"
 #include "collect/proc_meminfo.h"
 #include "collect/proc_mounts.h"
 #include "collect/proc_net_dev.h"
 #include "collect/proc_net_netstat.h"
+#include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
+#include "collect/proc_net_softnet.h"
+#include "collect/proc_net_udp.h"
+#include "collect/proc_net_arp.h"
+#include "collect/nf_conntrack.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
@@ -384,6 +393,145 @@ f_limits(const char *b, size_t n, char *err, size_t errlen)
 	return vt_proc_limits_parse(b, n, &p, err, errlen);
 }
 
+/* A table of kept fields: bounded, terminated, each one found again. */
+static void
+snmp_check(const struct vt_proc_net_snmp *s)
+{
+	uint64_t	v;
+	size_t		i;
+
+	FUZZ_CHECK(s->n <= VT_SNMP_MAX);
+	for (i = 0; i < s->n; i++) {
+		text(s->e[i].section, sizeof(s->e[i].section));
+		text(s->e[i].name, sizeof(s->e[i].name));
+		FUZZ_CHECK(vt_netstat_field_default(
+		    vt_pf_cstr(s->e[i].section), vt_pf_cstr(s->e[i].name)));
+		FUZZ_CHECK(vt_proc_net_snmp_get(s, s->e[i].section,
+		    s->e[i].name, &v) == VT_OK);
+	}
+}
+
+static int
+f_snmp(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_snmp	s;
+
+	if (vt_proc_net_snmp_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	snmp_check(&s);
+	return VT_OK;
+}
+
+static int
+f_snmp6(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_snmp	s;
+
+	memset(&s, 0, sizeof(s));
+	if (vt_proc_net_snmp6_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	snmp_check(&s);
+	return VT_OK;
+}
+
+static int
+f_sockstat(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_sockstat	s;
+	size_t				i;
+
+	if (vt_proc_net_sockstat_parse(b, n, 4096, &s, err, errlen) !=
+	    VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(s.n <= VT_SOCKSTAT_MAX);
+	for (i = 0; i < s.n; i++) {
+		text(s.p[i].name, sizeof(s.p[i].name));
+		FUZZ_CHECK(s.p[i].have < (1u << VT_SS_NFIELDS));
+	}
+	return VT_OK;
+}
+
+static int
+f_softnet(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_softnet	s;
+
+	if (vt_proc_net_softnet_parse(b, n, &s, err, errlen) != VT_OK) {
+		FUZZ_CHECK(s.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(s.n <= VT_MAX_CPUS && s.n + s.ndropped > 0);
+	return VT_OK;
+}
+
+static int
+f_one(const char *b, size_t n, char *err, size_t errlen)
+{
+	uint64_t	v;
+
+	/* A helper without a reason of its own: the reader words it. */
+	if (vt_pf_one_u64(b, n, &v) == VT_ERR)
+		return vt_pf_err(err, errlen, "not one number");
+	return VT_OK;
+}
+
+static int
+f_udp(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_udp_summary	s, acc;
+	const char	       *nl;
+	int			rc;
+
+	rc = vt_proc_net_udp_parse(b, n, &s, err, errlen);
+	FUZZ_CHECK(rc == VT_OK || s.sockets == 0);
+	/* The streaming reader hands over whole lines after the header. */
+	if ((nl = memchr(b, '\n', n)) != NULL) {
+		memset(&acc, 0, sizeof(acc));
+		(void)vt_proc_net_udp_add_lines(nl + 1,
+		    n - (size_t)(nl + 1 - b), &acc, err, errlen);
+	}
+	return rc;
+}
+
+static int
+f_arp(const char *b, size_t n, char *err, size_t errlen)
+{
+	static struct vt_proc_net_arp	a;
+	size_t				i;
+
+	if (vt_proc_net_arp_parse(b, n, &a, err, errlen) != VT_OK) {
+		FUZZ_CHECK(a.n == 0);
+		return VT_ERR;
+	}
+	FUZZ_CHECK(a.n <= VT_MAX_IFACES);
+	for (i = 0; i < a.n; i++) {
+		text(a.d[i].device, sizeof(a.d[i].device));
+		FUZZ_CHECK(a.d[i].entries > 0);
+	}
+	return VT_OK;
+}
+
+static int
+f_conntrack(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_conntrack	c;
+	int			k;
+
+	memset(&c, 0, sizeof(c));
+	if (vt_nf_conntrack_stat_parse(b, n, &c, err, errlen) != VT_OK) {
+		for (k = 0; k < VT_CT_NSTATS; k++)
+			FUZZ_CHECK(c.stat[k] == 0);
+		return VT_ERR;
+	}
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -475,6 +623,16 @@ static const struct {
 	{ "thermal/temp", f_thermal_temp },
 	{ "thermal/type", f_thermal_type },
 	{ "hwmon/name", f_hwmon_name },
+	{ "net/snmp", f_snmp },
+	{ "net/snmp6", f_snmp6 },
+	{ "net/sockstat", f_sockstat },
+	{ "net/sockstat6", f_sockstat },
+	{ "net/softnet_stat", f_softnet },
+	{ "sys/one-number", f_one },
+	{ "net/udp", f_udp },
+	{ "net/udp6", f_udp },
+	{ "net/arp", f_arp },
+	{ "net/stat/nf_conntrack", f_conntrack },
 };
 
 int

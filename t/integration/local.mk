@@ -108,6 +108,12 @@ VT_LISTENERS_TESTS = t/integration/listeners.t
 TESTS += $(VT_LISTENERS_TESTS)
 EXTRA_DIST += $(VT_LISTENERS_TESTS)
 
+# node_exporter's /proc/net collectors (issue 12, part A), side by side
+# with the real node_exporter.
+VT_PROC_NET_TESTS = t/integration/proc-net.t
+TESTS += $(VT_PROC_NET_TESTS)
+EXTRA_DIST += $(VT_PROC_NET_TESTS)
+
 # The package and the production edge (issue 16).
 VT_PKG_TESTS = \
 	t/integration/check-config.t \

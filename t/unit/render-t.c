@@ -244,6 +244,27 @@ load(const struct rcase *c, struct vt_host *h)
 	    vt_proc_sys_fs_file_nr_parse(b, len, &h->filenr, err, sizeof(err)));
 	PARSE(VT_COL_VMSTAT, "proc/vmstat", vt_proc_vmstat_parse(b, len,
 	    &h->vmstat, err, sizeof(err)));
+	/* node_exporter's /proc/net collectors (issue 12, part A). */
+	PARSE(VT_COL_SNMP, "proc/net/snmp", vt_proc_net_snmp_parse(b, len,
+	    &h->snmp, err, sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/snmp6", &len)) != NULL) {
+		if (vt_proc_net_snmp6_parse(b, len, &h->snmp, err,
+		    sizeof(err)) == VT_ERR)
+			bail("%s: snmp6: %s", c->tree, err);
+		free(b);
+	}
+	PARSE(VT_COL_SOCKSTAT, "proc/net/sockstat",
+	    vt_proc_net_sockstat_parse(b, len, PAGESIZE, &h->sockstat.v4, err,
+	    sizeof(err)));
+	if ((b = slurp(c->tree, "proc/net/sockstat6", &len)) != NULL) {
+		if (vt_proc_net_sockstat_parse(b, len, PAGESIZE,
+		    &h->sockstat.v6, err, sizeof(err)) == VT_ERR)
+			bail("%s: sockstat6: %s", c->tree, err);
+		h->sockstat.has_v6 = 1;
+		free(b);
+	}
+	PARSE(VT_COL_SOFTNET, "proc/net/softnet_stat",
+	    vt_proc_net_softnet_parse(b, len, &h->softnet, err, sizeof(err)));
 	PARSE(VT_COL_LISTENERS, "proc/net/tcp", vt_listeners_parse_proc(b, len,
 	    AF_INET, &h->listeners, err, sizeof(err)));
 	if ((b = slurp(c->tree, "proc/net/tcp6", &len)) != NULL) {
@@ -288,6 +309,14 @@ load(const struct rcase *c, struct vt_host *h)
 	if (vt_os_release_read(rel, &h->os, err, sizeof(err)) != VT_OK)
 		bail("%s: os-release: %s", c->tree, err);
 	h->have |= VT_HAVE(VT_COL_OS);
+	if (vt_entropy_read(rel, &h->entropy, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_ENTROPY);
+	if (vt_proc_net_udp_read(rel, &h->udp, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_UDP_QUEUES);
+	if (vt_proc_net_arp_read(rel, &h->arp, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_ARP);
+	if (vt_conntrack_read(rel, &h->conntrack, err, sizeof(err)) == VT_OK)
+		h->have |= VT_HAVE(VT_COL_CONNTRACK);
 	if (vt_proc_self_read(rel, PAGESIZE, &h->self, err, sizeof(err)) ==
 	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_SELF);
