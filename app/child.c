@@ -13,6 +13,7 @@
 
 #include "child.h"
 #include "clock.h"
+#include "collect/procfile.h"
 
 /*
  * Workers: a crash within a second is a crash loop, 50 ms doubling to 5 s
@@ -75,6 +76,8 @@ vt_child_spawn(struct vt_children *t, enum vt_child_kind kind, int slot,
 	if ((pid = fork()) == -1)
 		return NULL;
 	if (pid == 0) {
+		/* The master's kept /proc files are not the child's. */
+		vt_procfile_forget();
 		fn(arg);
 		_exit(VT_EX_SOFTWARE);
 	}

@@ -462,7 +462,7 @@ master_gauge_queue(struct master *m)
 {
 	uint32_t	q, b;
 
-	if (vt_qlen_read(m->l.fd, &q, &b) == VT_ERR) {
+	if (vt_qlen_read(&m->qlen, m->l.fd, &q, &b) == VT_ERR) {
 		if (!m->qlen_failing)
 			vt_log_sys(VT_LOG_WARN, "collector_failed",
 			    "collector=listen_queue");
@@ -616,6 +616,7 @@ master_init(struct master *m, struct vt_conf *conf, int argc, char **argv)
 	m->argv = argv;
 	m->sfd = m->shm_fd = -1;
 	m->reload.roll_new = m->reload.roll_old = -1;
+	vt_qlen_init(&m->qlen);
 	vt_children_init(&m->kids);
 	inherit = vt_upgrade_init(m);
 
@@ -765,6 +766,7 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 	vt_fallback_free(&m.fallback);
 	vt_publish_free(&m.live);
 	vt_buf_free(&m.live_doc);
+	vt_qlen_close(&m.qlen);
 	vt_sampler_free(&m.sched.sampler);
 	vt_log_info("stopped", "handover=%s", m.up.handed_over ? "yes" : "no");
 	return 0;

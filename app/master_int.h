@@ -16,6 +16,7 @@
 #include "listen.h"
 #include "notify.h"
 #include "publish.h"
+#include "qlen.h"
 #include "sampler.h"
 #include "scoreboard.h"
 
@@ -56,6 +57,7 @@ struct master {
 	int			target;		/* workers wanted */
 	uint32_t		generation;
 	int			stopping;
+	struct vt_qlen		qlen;		/* the queue gauge's socket */
 	int			qlen_failing;	/* the queue's last read failed */
 	uint64_t		stall_accepted;	/* accepted at the last gauge */
 	int64_t			stall_since;	/* queue waiting, none taken */

@@ -20,15 +20,54 @@
 #include "qlen.h"
 #include "vitals.h"
 
+static int	qlen_open(struct vt_qlen *q);
+static int	qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued,
+		    uint32_t *backlog);
+static int	qlen_tcp(int fd, uint32_t *queued, uint32_t *backlog);
+
+void
+vt_qlen_init(struct vt_qlen *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->nl = -1;
+}
+
+void
+vt_qlen_close(struct vt_qlen *q)
+{
+	if (q->nl != -1)
+		close(q->nl);
+	q->nl = -1;
+}
+
+/*
+ * The kept socket, opened when closed.  A receive waits at most 200 ms:
+ * the kernel answers a sock_diag request before sendto returns, so the
+ * wait only bounds a kernel that does not.
+ */
 static int
-qlen_unix(int fd, uint32_t *queued, uint32_t *backlog)
+qlen_open(struct vt_qlen *q)
+{
+	struct timeval	tv = { .tv_sec = 0, .tv_usec = 200000 };
+
+	if (q->nl != -1)
+		return VT_OK;
+	if ((q->nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
+		return VT_ERR;
+	q->opens++;
+	(void)setsockopt(q->nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return VT_OK;
+}
+
+static int
+qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 {
 	struct {
 		struct nlmsghdr		nlh;
 		struct unix_diag_req	udr;
 	} req;
 	struct sockaddr_nl	nladdr = { .nl_family = AF_NETLINK };
-	struct timeval		tv = { .tv_sec = 0, .tv_usec = 200000 };
 	union {
 		struct nlmsghdr	nlh;
 		char		buf[4096];
@@ -36,34 +75,37 @@ qlen_unix(int fd, uint32_t *queued, uint32_t *backlog)
 	struct stat		st;
 	struct nlmsghdr	       *h;
 	ssize_t			n;
-	int			nl, rc = VT_ERR;
+	int			rc = VT_ERR;
 
 	if (fstat(fd, &st) == -1)
 		return VT_ERR;
-	if ((nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-	    NETLINK_SOCK_DIAG)) == -1)
+	if (qlen_open(q) == VT_ERR)
 		return VT_ERR;
-	(void)setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	memset(&req, 0, sizeof(req));
 	req.nlh.nlmsg_len = sizeof(req);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.nlh.nlmsg_flags = NLM_F_REQUEST;
+	req.nlh.nlmsg_seq = ++q->seq;
 	req.udr.sdiag_family = AF_UNIX;
 	req.udr.udiag_states = ~0u;
 	req.udr.udiag_ino = (uint32_t)st.st_ino;
 	req.udr.udiag_show = UDIAG_SHOW_RQLEN;
 	req.udr.udiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	req.udr.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	if (sendto(nl, &req, sizeof(req), 0, (struct sockaddr *)&nladdr,
+	if (sendto(q->nl, &req, sizeof(req), 0, (struct sockaddr *)&nladdr,
 	    sizeof(nladdr)) == -1)
 		goto done;
-	if ((n = recv(nl, &resp, sizeof(resp), 0)) <= 0)
+	if ((n = recv(q->nl, &resp, sizeof(resp), 0)) <= 0)
 		goto done;
 	for (h = &resp.nlh; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 		struct unix_diag_msg   *m;
 		struct rtattr	       *a;
 		int			alen;
 
+		/* A late answer to an earlier request: the socket is out
+		 * of step, and is replaced below. */
+		if (h->nlmsg_seq != q->seq)
+			break;
 		if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE)
 			break;
 		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
@@ -85,7 +127,10 @@ qlen_unix(int fd, uint32_t *queued, uint32_t *backlog)
 		break;
 	}
 done:
-	close(nl);
+	/* After any failure the next read starts on a fresh socket, with
+	 * nothing of this exchange left in it. */
+	if (rc == VT_ERR)
+		vt_qlen_close(q);
 	return rc;
 }
 
@@ -104,7 +149,7 @@ qlen_tcp(int fd, uint32_t *queued, uint32_t *backlog)
 }
 
 int
-vt_qlen_read(int fd, uint32_t *queued, uint32_t *backlog)
+vt_qlen_read(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof(ss);
@@ -112,7 +157,7 @@ vt_qlen_read(int fd, uint32_t *queued, uint32_t *backlog)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return VT_ERR;
 	if (ss.ss_family == AF_UNIX)
-		return qlen_unix(fd, queued, backlog);
+		return qlen_unix(q, fd, queued, backlog);
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
 		return qlen_tcp(fd, queued, backlog);
 	errno = EAFNOSUPPORT;

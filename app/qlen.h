@@ -9,7 +9,29 @@
 
 #include <stdint.h>
 
-/* Fill *queued and *backlog for listening socket fd.  Returns 0 or -1. */
-int	vt_qlen_read(int fd, uint32_t *queued, uint32_t *backlog);
+/*
+ * The gauge's netlink socket, owned by the caller (the master keeps one
+ * for its life): opened on the first read of a Unix socket and kept, so
+ * the 10 Hz gauge does not open and close a socket each read; closed
+ * after any error and opened again at the next read.
+ */
+struct vt_qlen {
+	int		nl;		/* NETLINK_SOCK_DIAG, -1: closed */
+	uint32_t	seq;		/* of the last request */
+	uint64_t	opens;		/* sockets opened so far */
+};
+
+/* A closed reader. */
+void	vt_qlen_init(struct vt_qlen *q);
+
+/* Close the reader's socket, if open. */
+void	vt_qlen_close(struct vt_qlen *q);
+
+/*
+ * Fill *queued and *backlog for listening socket fd (a Unix socket goes
+ * through q's netlink socket; TCP needs none).  Returns 0 or -1.
+ */
+int	vt_qlen_read(struct vt_qlen *q, int fd, uint32_t *queued,
+	    uint32_t *backlog);
 
 #endif /* VT_QLEN_H */

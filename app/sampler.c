@@ -49,11 +49,14 @@
 #include "scoreboard.h"
 
 /*
- * zlib's level for /metrics: 6 (its default) takes the 30-40 KB text to
- * about 5 KB in well under a millisecond, once a tick, where nginx would
- * spend about as much per scrape at its level 1.
+ * zlib's level for /metrics.  Both documents are compressed every tick,
+ * scraped or not, and perf showed libz at a quarter of an idle master's
+ * CPU at level 6 (issue 14).  Level 1 takes the 40 KB text of the vm2
+ * fixture to 7.1 KB instead of 6.3 KB, in 0.3-1.6 ms instead of 1.2-2.2 ms
+ * here (loaded machine): 13 % more bytes per scrape, for a cost paid
+ * every second.
  */
-#define SAMPLER_GZIP_LEVEL	6
+#define SAMPLER_GZIP_LEVEL	1
 
 const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_STAT] = "stat",
@@ -268,8 +271,9 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 			h->have |= VT_HAVE(VT_COL_PROCESSES);
 		return;
 	}
-	rc = vt_proc_pid_scan(s->root, cur, VT_PID_TABLE_MAX,
-	    s->opt.top_budget_ms, err, sizeof(err));
+	/* Incremental: an idle process's rss is carried (proc_pid.h). */
+	rc = vt_proc_pid_rescan(s->root, s->have_pids ? prev : NULL, cur,
+	    VT_PID_TABLE_MAX, s->opt.top_budget_ms, err, sizeof(err));
 	sampler_result(s, h, VT_COL_PROCESSES, rc, err, t0);
 	if (rc == VT_ERR)
 		return;
@@ -529,8 +533,9 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
 			    "exited" : "deadline", s->fs.starts);
 	}
-	COLLECT(VT_COL_TCP, vt_tcp_states_read(s->root, &s->lr, &h->tcp, err,
-	    sizeof(err)));
+	/* Paced: the count's mean cost stays within a budget (tcp_diag.h). */
+	COLLECT(VT_COL_TCP, vt_tcp_states_paced(s->root, &s->lr, &s->tcp_pace,
+	    ts_ms, &h->tcp, err, sizeof(err)));
 	/* The same ticks as sampler_top()'s scans. */
 	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (scan) {

@@ -20,6 +20,7 @@
 #include "gzip.h"
 #include "collect/fs_usage.h"
 #include "collect/listeners.h"
+#include "collect/tcp_diag.h"
 #include "collect/textfile_dir.h"
 #include "fallback.h"
 #include "host.h"
@@ -95,6 +96,7 @@ struct vt_sampler {
 	/* Listeners and socket owners (listeners.h, sockowner.h). */
 	char			listen_path[VT_LISTENER_ADDRLEN];
 	struct vt_diag_reader	lr;
+	struct vt_tcp_pace	tcp_pace;	/* the TCP states' cadence */
 	struct vt_sampler_owner	owners[VT_MAX_LISTENERS];	/* by inode */
 	size_t			nowners;
 	int64_t			owners_ts_ms;

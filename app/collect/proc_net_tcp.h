@@ -52,6 +52,8 @@ struct vt_tcp_states {
 	struct vt_tcp_counts	v6;
 	int			source;		/* VT_TCP_SRC_* */
 	int			has_v6;		/* IPv6 was there to count */
+	int64_t			counted_ms;	/* wall clock of the count;
+						 * 0: not paced (tcp_diag.h) */
 };
 
 /* v4 + v6 for one state. */

@@ -145,8 +145,18 @@ int
 vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
     int budget_ms, char *err, size_t errlen)
 {
+	return vt_proc_pid_rescan(root, NULL, out, max_pids, budget_ms, err,
+	    errlen);
+}
+
+int
+vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
+    struct vt_pid_table *out, size_t max_pids, int budget_ms, char *err,
+    size_t errlen)
+{
 	int64_t			 start = vt_mono_us();
 	struct vt_pid_sample	*s;
+	const struct vt_pid_sample *was;
 	struct dirent		*de;
 	DIR			*dir;
 	char			 path[VT_PATH_LEN * 2], rel[32], buf[1024];
@@ -157,8 +167,10 @@ vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
 
 	out->n = 0;
 	out->nskipped = 0;
+	out->nreused = 0;
 	out->complete = 0;
 	out->scan_us = 0;
+	out->scans = prev != NULL ? prev->scans + 1 : 1;
 	if (max_pids > VT_PID_TABLE_MAX)
 		max_pids = VT_PID_TABLE_MAX;
 	if (vt_procfile_path(root, "proc", path, sizeof(path)) == VT_ERR)
@@ -189,6 +201,16 @@ vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
 		if (pid_read_at(dfd, rel, buf, sizeof(buf), &len) == VT_ERR ||
 		    vt_proc_pid_stat_parse(buf, len, s, NULL, 0) == VT_ERR)
 			continue;	/* gone, or a kernel we cannot read */
+		/* The same process, idle since: its rss is still right. */
+		was = prev != NULL ? pid_find(prev, s->pid) : NULL;
+		if (was != NULL && was->starttime == s->starttime &&
+		    was->ticks == s->ticks &&
+		    ((uint64_t)s->pid + out->scans) % VT_PID_RSS_REFRESH != 0) {
+			s->rss_bytes = was->rss_bytes;
+			out->nreused++;
+			out->n++;
+			continue;
+		}
 		snprintf(rel, sizeof(rel), "%.10s/statm", de->d_name);
 		if (pid_read_at(dfd, rel, buf, sizeof(buf), &len) == VT_OK)
 			(void)vt_proc_pid_statm_parse(buf, len, pagesize,

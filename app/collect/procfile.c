@@ -1,21 +1,54 @@
 /*
  * procfile.c: read a small kernel file whole into a caller's buffer, and
  * look at it through bounded spans (see procfile.h).
+ *
+ * The one piece of state here is the table of kept descriptors (see
+ * vt_procfile_read in procfile.h): a file of procfs or sysfs is opened
+ * once and read again with pread at offset 0, which makes the kernel
+ * generate it afresh, instead of open, read and close every second.
+ * Measured in the master with strace -c over 10 s on an idle host: about
+ * 40 openat and 40 close a tick fewer, and ... (see the commit).
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "collect/procfile.h"
 
+/*
+ * Kept descriptors: the files a sampler reads every tick are a few dozen;
+ * past this many, further files are read the old way (open, read,
+ * close).  A slot remembers the process that opened it: after a fork, the
+ * child's /proc/self is another file, so a slot of another pid is
+ * reopened rather than used (the child closes the parent's descriptor,
+ * which it inherited).
+ */
+#define PF_KEEP_MAX	64
+
+struct pf_kept {
+	char	path[VT_PATH_LEN * 2];
+	int	fd;		/* -1: a free slot */
+	pid_t	owner;
+};
+
+static struct pf_kept	pf_kept[PF_KEEP_MAX];
+static int		pf_kept_init;
+static uint64_t		pf_opens;
+
 static int	pf_blank(char c);
+static int	pf_keepable(const char *path, int fd);
+static struct pf_kept *pf_slot(const char *path, pid_t self);
+static int	pf_read_fd(int fd, int positional, char *buf, size_t cap,
+		    size_t *got, int *more);
 
 static int
 pf_blank(char c)
@@ -57,19 +90,111 @@ vt_procfile_path(const char *root, const char *rel, char *dst, size_t dstlen)
 	return VT_OK;
 }
 
+/*
+ * Only files the kernel generates at each read are kept: procfs and
+ * sysfs.  A regular file (a fixture tree) is opened every time, so a file
+ * deleted or replaced between two reads is seen as such.  Per-process
+ * directories (proc/<pid>/...) are not kept: there are thousands, and the
+ * process scan has its own reader.
+ */
+static int
+pf_keepable(const char *path, int fd)
+{
+	struct statfs	 sf;
+	const char	*p;
+
+	if ((p = strstr(path, "/proc/")) != NULL && p[6] >= '0' &&
+	    p[6] <= '9')
+		return 0;
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
+}
+
+/* The slot of path (kept by this process or not), or NULL. */
+static struct pf_kept *
+pf_slot(const char *path, pid_t self)
+{
+	int	i;
+
+	if (!pf_kept_init) {
+		for (i = 0; i < PF_KEEP_MAX; i++)
+			pf_kept[i].fd = -1;
+		pf_kept_init = 1;
+	}
+	for (i = 0; i < PF_KEEP_MAX; i++) {
+		if (pf_kept[i].fd == -1 || strcmp(pf_kept[i].path, path) != 0)
+			continue;
+		if (pf_kept[i].owner == self)
+			return &pf_kept[i];
+		/* Inherited over fork: not this process's file. */
+		close(pf_kept[i].fd);
+		pf_kept[i].fd = -1;
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Read fd whole into buf (at most cap bytes), with pread from offset 0
+ * when positional, else read from the file offset.  *more is set when the
+ * file holds more than cap bytes.  Returns VT_OK or VT_ERR (errno set).
+ */
+static int
+pf_read_fd(int fd, int positional, char *buf, size_t cap, size_t *got,
+    int *more)
+{
+	ssize_t	n;
+	char	extra;
+
+	*got = 0;
+	*more = 0;
+	while (*got < cap) {
+		if (positional)
+			n = pread(fd, buf + *got, cap - *got, (off_t)*got);
+		else
+			n = read(fd, buf + *got, cap - *got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return VT_ERR;
+		if (n == 0)
+			return VT_OK;
+		*got += (size_t)n;
+	}
+	/* Full: one more byte tells a file of exactly cap bytes. */
+	do {
+		n = positional ? pread(fd, &extra, 1, (off_t)cap) :
+		    read(fd, &extra, 1);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return VT_ERR;
+	*more = n > 0;
+	return VT_OK;
+}
+
 int
 vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
     size_t *len, char *err, size_t errlen)
 {
-	char	path[VT_PATH_LEN * 2], extra;
-	size_t	got = 0;
-	ssize_t	n;
-	int	fd, saved, rc = VT_OK;
+	char		 path[VT_PATH_LEN * 2];
+	struct pf_kept	*k;
+	size_t		 got;
+	pid_t		 self = getpid();
+	int		 fd, saved, more, i;
 
 	*len = 0;
 	if (vt_procfile_path(root, rel, path, sizeof(path)) == VT_ERR) {
 		errno = ENAMETOOLONG;
 		return vt_pf_err(err, errlen, "%s: path too long", rel);
+	}
+	if ((k = pf_slot(path, self)) != NULL) {
+		if (pf_read_fd(k->fd, 1, buf, cap, &got, &more) == VT_OK)
+			goto done;
+		/* A file that went away (an interface removed): forget the
+		 * descriptor and try the path again. */
+		close(k->fd);
+		k->fd = -1;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		saved = errno;
@@ -77,39 +202,51 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 		errno = saved;
 		return VT_ERR;
 	}
-	while (got < cap) {
-		n = read(fd, buf + got, cap - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	pf_opens++;
+	k = NULL;
+	if (pf_keepable(path, fd))
+		for (i = 0; i < PF_KEEP_MAX && k == NULL; i++)
+			if (pf_kept[i].fd == -1)
+				k = &pf_kept[i];
+	if (pf_read_fd(fd, k != NULL, buf, cap, &got, &more) == VT_ERR) {
+		saved = errno;
+		vt_pf_err(err, errlen, "read %s: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return VT_ERR;
 	}
-	if (got == cap) {
-		/* Full: one more byte tells a file of exactly cap bytes. */
-		do {
-			n = read(fd, &extra, 1);
-		} while (n == -1 && errno == EINTR);
-		if (n == -1)
-			goto fail;
-		if (n > 0) {
-			rc = VT_PF_TRUNCATED;
-			vt_pf_err(err, errlen, "%s: larger than %zu bytes",
-			    path, cap);
-		}
+	if (k != NULL) {
+		memcpy(k->path, path, sizeof(k->path));
+		k->fd = fd;
+		k->owner = self;
+	} else {
+		close(fd);
 	}
-	close(fd);
+done:
 	*len = got;
-	return rc;
+	if (more) {
+		vt_pf_err(err, errlen, "%s: larger than %zu bytes", path, cap);
+		return VT_PF_TRUNCATED;
+	}
+	return VT_OK;
+}
 
-fail:
-	saved = errno;
-	vt_pf_err(err, errlen, "read %s: %s", path, strerror(saved));
-	close(fd);
-	errno = saved;
-	return VT_ERR;
+uint64_t
+vt_procfile_opens(void)
+{
+	return pf_opens;
+}
+
+void
+vt_procfile_forget(void)
+{
+	int	i;
+
+	for (i = 0; pf_kept_init && i < PF_KEEP_MAX; i++) {
+		if (pf_kept[i].fd != -1)
+			close(pf_kept[i].fd);
+		pf_kept[i].fd = -1;
+	}
 }
 
 int

@@ -4,7 +4,8 @@
  * the others look at that buffer through spans (pointer and length, never
  * NUL-terminated) and never read past the length they are given.
  *
- * Nothing here allocates, logs or keeps state between calls.
+ * Nothing here allocates or logs.  The one state kept between calls is
+ * vt_procfile_read's table of open descriptors (below).
  */
 #ifndef VT_COLLECT_PROCFILE_H
 #define VT_COLLECT_PROCFILE_H
@@ -36,10 +37,24 @@ int	vt_procfile_path(const char *root, const char *rel, char *dst,
  * NUL-terminated) and store the byte count in *len.  Returns VT_OK when
  * the whole file was read, VT_PF_TRUNCATED when it holds more than cap
  * bytes (buf then holds the first cap bytes), or VT_ERR with errno set and
- * a message in err.  The caller owns buf; nothing is kept.
+ * a message in err.  The caller owns buf.
+ *
+ * A file of procfs or sysfs (not under proc/<pid>/) stays open after its
+ * first read, in a table of this process (64 files at most), and is read
+ * again with pread at offset 0: the kernel generates it afresh at each
+ * read from offset 0, so the sampler does not open and close a few dozen
+ * files a second.  A kept file whose read fails is closed and opened
+ * again once; a regular file (a fixture tree) is never kept, so one
+ * deleted between two reads is missing at the second.
  */
 int	vt_procfile_read(const char *root, const char *rel, char *buf,
 	    size_t cap, size_t *len, char *err, size_t errlen);
+
+/* How many files vt_procfile_read has opened in this process (tests). */
+uint64_t	vt_procfile_opens(void);
+
+/* Close every descriptor vt_procfile_read keeps (at exit, in tests). */
+void	vt_procfile_forget(void);
 
 /*
  * The sysfs-style listing: the names in <root>/<rel> that start with

@@ -7,6 +7,7 @@
 #include <linux/inet_diag.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "collect/tcp_diag.h"
 
@@ -19,6 +20,8 @@
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
+static int64_t	cpu_us(void);
+static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
 static void
@@ -56,5 +59,63 @@ vt_tcp_diag_count(struct vt_diag_reader *r, struct vt_tcp_states *out,
 	}
 	out->has_v6 = has_v6;
 	out->source = VT_TCP_SRC_NETLINK;
+	return VT_OK;
+}
+
+/* Every socket the count saw, both families, every state. */
+static uint64_t
+tcp_total(const struct vt_tcp_states *s)
+{
+	uint64_t	n = s->v4.other + s->v6.other;
+	int		i;
+
+	for (i = 0; i < VT_TCP_NSTATES; i++)
+		n += s->v4.state[i] + s->v6.state[i];
+	return n;
+}
+
+/* This thread's CPU time: what a count costs, whatever else runs. */
+static int64_t
+cpu_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
+    struct vt_tcp_pace *pace, int64_t now_ms, struct vt_tcp_states *out,
+    char *err, size_t errlen)
+{
+	int64_t		t0, every;
+	int		rc, real;
+
+	pace->calls++;
+	if (pace->have && pace->calls < pace->next) {
+		*out = pace->last;
+		return VT_OK;
+	}
+	real = root == NULL || root[0] == '\0' ||
+	    (root[0] == '/' && root[1] == '\0');
+	t0 = cpu_us();
+	rc = vt_tcp_states_read(root, r, out, err, errlen);
+	pace->cost_us = cpu_us() - t0;
+	if (rc == VT_ERR) {
+		pace->have = 0;
+		return VT_ERR;
+	}
+	out->counted_ms = now_ms;
+	pace->last = *out;
+	pace->have = 1;
+	every = real && tcp_total(out) > VT_TCP_PACE_FROM ?
+	    (pace->cost_us + VT_TCP_BUDGET_US - 1) / VT_TCP_BUDGET_US : 1;
+	if (every < 1)
+		every = 1;
+	if (every > VT_TCP_EVERY_MAX)
+		every = VT_TCP_EVERY_MAX;
+	pace->next = pace->calls + (uint64_t)every;
 	return VT_OK;
 }

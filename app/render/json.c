@@ -522,8 +522,14 @@ json_tcp(struct jw *w, const struct vt_host *h)
 			jw_u64(w, st, vt_tcp_state_names[s],
 			    vt_tcp_states_total(&h->tcp, (enum vt_tcp_state)s));
 		jw_set(w, o, "states", st);
-	} else
+		/* The count is paced on a busy host (tcp_diag.h). */
+		jw_i64(w, o, "states_age_ms", h->tcp.counted_ms > 0 &&
+		    h->ts_ms > h->tcp.counted_ms ?
+		    h->ts_ms - h->tcp.counted_ms : 0);
+	} else {
 		jw_null(w, o, "states");
+		jw_null(w, o, "states_age_ms");
+	}
 	if (ns) {
 		jw_u64(w, o, "listen_overflows_total",
 		    h->netstat.listen_overflows);

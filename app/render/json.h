@@ -31,7 +31,8 @@
  *       disk_read_bytes_per_second, disk_write_bytes_per_second (the
  *       disks above)}: what the page and the charts show beyond the
  *       members above, as the ring's series name them,
- *   tcp {states {established ... closing}, listen_overflows_total,
+ *   tcp {states {established ... closing}, states_age_ms (the count is
+ *       paced on a busy host: how old it is), listen_overflows_total,
  *       listen_drops_total, listen_overflows_per_second,
  *       listen_drops_per_second},
  *   pressure {cpu, memory, io: {some_avg10, some_avg60, some_avg300,

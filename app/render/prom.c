@@ -750,6 +750,11 @@ prom_tcp(struct vt_prom *w, const struct vt_host *h)
 		vt_prom_end_u64(w, vt_tcp_states_total(&h->tcp,
 		    (enum vt_tcp_state)s));
 	}
+	/* The count is paced on a busy host (tcp_diag.h). */
+	vt_prom_family(w, "vitals_tcp_states_age_seconds", "gauge",
+	    "Age of the TCP state counts in this sample.");
+	vt_prom_dbl(w, h->tcp.counted_ms > 0 && h->ts_ms > h->tcp.counted_ms ?
+	    (double)(h->ts_ms - h->tcp.counted_ms) / 1000.0 : 0.0);
 }
 
 static void

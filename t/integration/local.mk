@@ -172,3 +172,10 @@ VT_PARITY_TESTS = \
 	t/integration/grafana-panels.t
 TESTS += $(VT_PARITY_TESTS)
 EXTRA_DIST += $(VT_PARITY_TESTS)
+
+# The sampler at scale (issue 14): TCP states and listener queues with
+# 10 000 loopback connections, against ss; /proc files that go away while
+# the pool runs.
+VT_SCALE_TESTS = t/integration/scale-tcp.t t/integration/proc-vanish.t
+TESTS += $(VT_SCALE_TESTS)
+EXTRA_DIST += $(VT_SCALE_TESTS)

@@ -90,6 +90,19 @@ ok(($m2->{cpu}{total}{busy_percent} // 0) >= 100 / $ncpu * 0.8,
 # own in CLOSE_WAIT, so each check takes out those the kernel lists at the
 # same moment (/proc/net/tcp{,6}, state 08, any remote port but ours).
 sub close_wait { (metrics() // {})->{tcp}{states}{close_wait} // -1 }
+
+# Past 10 000 TCP sockets on the host (other work's, or a test's just
+# ended), the sampler counts states every 10th tick only (tcp_diag.h,
+# issue 14): a change then shows within 10 s more, as the README says.
+sub cw_wait {
+	my $n = 0;
+	if (open(my $fh, '<', '/proc/net/sockstat')) {
+		while (<$fh>) {
+			$n += $1 + $2 if /^TCP: inuse (\d+) .* tw (\d+)/;
+		}
+	}
+	return $n > 10_000 ? 4 + 10 : 4;
+}
 sub others_in_close_wait {
 	my ($port) = @_;
 	my $n = 0;
@@ -117,12 +130,12 @@ for (1 .. 5) {
 	close($a);	# the client side is now in CLOSE_WAIT
 }
 ok(wait_until(sub { ($cw = close_wait()) - ($others =
-    others_in_close_wait($port)) >= 5 }, timeout => 4),
+    others_in_close_wait($port)) >= 5 }, timeout => cw_wait()),
     "CLOSE_WAIT counts the 5 left in it ($cw in the sample, $others "
     . 'others in /proc/net/tcp)');
 close($_) for @clients;
 ok(wait_until(sub { ($cw = close_wait()) - ($others =
-    others_in_close_wait($port)) <= 0 }, timeout => 4),
+    others_in_close_wait($port)) <= 0 }, timeout => cw_wait()),
     "and drops them when they close ($cw in the sample, $others others)");
 
 # /metrics: Prometheus text format.

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../tap.h"
 #include "collect/procfile.h"
@@ -21,6 +24,8 @@ struct seen {
 };
 
 static struct vt_span	sp(const char *s);
+static long	self_stat_pid(void);
+static void	kept_reads(void);
 static int	count_lines(const char *buf, size_t len, void *arg, char *err,
 		    size_t errlen);
 
@@ -46,6 +51,90 @@ static struct vt_span
 sp(const char *s)
 {
 	return vt_pf_cstr(s);
+}
+
+/* The pid at the head of a /proc/<pid>/stat read through procfile. */
+static long
+self_stat_pid(void)
+{
+	char	buf[512];
+	size_t	len;
+
+	if (vt_procfile_read("/", "proc/self/stat", buf, sizeof(buf) - 1,
+	    &len, NULL, 0) == VT_ERR)
+		return -1;
+	buf[len] = '\0';
+	return atol(buf);
+}
+
+/*
+ * Files of procfs stay open and are read again from offset 0; regular
+ * files (fixtures) are opened at every read; a forked child does not read
+ * its parent's /proc/self.
+ */
+static void
+kept_reads(void)
+{
+	char		dir[] = "/tmp/proc_file-t.XXXXXX", path[4200];
+	char		a[128], b[128], err[VT_ERRLEN];
+	size_t		la, lb;
+	uint64_t	o0, o1;
+	FILE	       *f;
+	pid_t		pid;
+	int		st, rc;
+
+	o0 = vt_procfile_opens();
+	rc = vt_procfile_read("/", "proc/uptime", a, sizeof(a), &la, err,
+	    sizeof(err));
+	o1 = vt_procfile_opens();
+	ok(rc == VT_OK && la > 0 && o1 == o0 + 1,
+	    "kept: /proc/uptime, opened once");
+	usleep(30000);
+	rc = vt_procfile_read("/", "proc/uptime", b, sizeof(b), &lb, err,
+	    sizeof(err));
+	ok(rc == VT_OK && vt_procfile_opens() == o1,
+	    "kept: read again without an open");
+	ok(lb > 0 && (la != lb || memcmp(a, b, la) != 0),
+	    "kept: the second read is fresh (%.*s -> %.*s)", (int)la - 1, a,
+	    (int)lb - 1, b);
+
+	if (mkdtemp(dir) == NULL)
+		bail("mkdtemp: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/proc/loadavg", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		bail("%s: %s", path, strerror(errno));
+	fputs("0.01 0.02 0.03 1/2 3\n", f);
+	fclose(f);
+	o0 = vt_procfile_opens();
+	rc = vt_procfile_read(dir, "proc/loadavg", a, sizeof(a), &la, err,
+	    sizeof(err));
+	ok(rc == VT_OK && la == 21, "fixture: read");
+	unlink(path);
+	errno = 0;
+	rc = vt_procfile_read(dir, "proc/loadavg", a, sizeof(a), &la, err,
+	    sizeof(err));
+	ok(rc == VT_ERR && errno == ENOENT && vt_procfile_opens() == o0 + 1,
+	    "fixture: a file deleted between two reads is missing at the "
+	    "second (not kept)");
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	rmdir(path);
+	rmdir(dir);
+
+	ok(self_stat_pid() == (long)getpid(), "/proc/self/stat: our pid");
+	if ((pid = fork()) == 0)
+		_exit(self_stat_pid() == (long)getpid() ? 0 : 1);
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0,
+	    "after fork, the child's /proc/self/stat is the child's");
+
+	vt_procfile_forget();
+	o0 = vt_procfile_opens();
+	rc = vt_procfile_read("/", "proc/uptime", a, sizeof(a), &la, err,
+	    sizeof(err));
+	ok(rc == VT_OK && vt_procfile_opens() == o0 + 1,
+	    "forget: the next read opens again");
 }
 
 int
@@ -104,6 +193,8 @@ main(void)
 	rc = vt_procfile_read("/", "proc/self/stat", buf, sizeof(buf), &len,
 	    NULL, 0);
 	ok(rc == VT_PF_TRUNCATED, "no err buffer: still works");
+
+	kept_reads();
 
 	/* Streaming: whole lines through a small buffer. */
 	memset(&seen, 0, sizeof(seen));

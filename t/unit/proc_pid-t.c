@@ -124,6 +124,29 @@ main(void)
 	ok(vt_proc_pid_scan(root, &cur, 10, 0, err, sizeof(err)) == VT_OK &&
 	    cur.n == 0, "truncated stat: skipped");
 
+	/* The incremental scan: what it reuses of the previous table. */
+	snprintf(root, sizeof(root), "%s/proc/vm2", tap_fixture_root());
+	vt_proc_pid_scan(root, &prev, VT_PID_TABLE_MAX, 0, err, sizeof(err));
+	((struct vt_pid_sample *)find(&prev, 1164))->rss_bytes = 777;
+	((struct vt_pid_sample *)find(&prev, 9596))->ticks = 16;
+	((struct vt_pid_sample *)find(&prev, 9596))->rss_bytes = 777;
+	((struct vt_pid_sample *)find(&prev, 2))->starttime = 1;
+	is_int(vt_proc_pid_rescan(root, &prev, &cur, VT_PID_TABLE_MAX, 0, err,
+	    sizeof(err)), VT_OK, "rescan: scans");
+	ok(cur.n == 5 && cur.scans == 2, "rescan: 5 processes, scan 2");
+	is_int((long long)find(&cur, 1164)->rss_bytes, 777,
+	    "rescan: bash, same start time and no CPU since: rss carried");
+	is_int((long long)find(&cur, 9596)->rss_bytes, 25792LL * 4096,
+	    "rescan: mariadbd used CPU: statm read again");
+	is_int((long long)cur.nreused, 3,
+	    "rescan: 3 statm reads saved (bash and two kernel threads)");
+	prev.scans = VT_PID_RSS_REFRESH - 1;	/* 1164 % 12 == 0 */
+	vt_proc_pid_rescan(root, &prev, &cur, VT_PID_TABLE_MAX, 0, err,
+	    sizeof(err));
+	is_int((long long)find(&cur, 1164)->rss_bytes, 1121LL * 4096,
+	    "rescan: every %d scans an idle process is read anyway",
+	    VT_PID_RSS_REFRESH);
+
 	/* The parsers alone. */
 	is_int(stat_str("42 (a b) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
 	    "18 19 20 21\n", &s), VT_OK, "a minimal stat line");
@@ -216,6 +239,14 @@ main(void)
 	ok(p != NULL && p->rss_bytes > 0 && p->state == 'R',
 	    "live: finds itself, running, with memory");
 	diag("live scan: %zu processes in %llu us", cur.n,
+	    (unsigned long long)cur.scan_us);
+	memcpy(&prev, &cur, sizeof(prev));
+	is_int(vt_proc_pid_rescan("/", &prev, &cur, VT_PID_TABLE_MAX, 1000,
+	    err, sizeof(err)), VT_OK, "live: rescans /proc");
+	ok(cur.nreused > 0 && find(&cur, (int32_t)getpid()) != NULL,
+	    "live: the idle processes' statm not read again (%zu of %zu)",
+	    cur.nreused, cur.n);
+	diag("live rescan: %zu processes in %llu us", cur.n,
 	    (unsigned long long)cur.scan_us);
 
 	done_testing();
