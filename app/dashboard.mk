@@ -44,6 +44,11 @@ EXTRA_DIST += app/dashboard.mk package.json package-lock.json \
 TESTS += t/browser/verdict-db.t
 EXTRA_DIST += t/browser/verdict-db.t t/browser/verdict-db.js t/browser/driver.js
 
+# The page's transports (issue 13): live push, push refused, push off;
+# skips as dashboard.t does, and without nginx's Nchan module.
+TESTS += t/browser/live.t
+EXTRA_DIST += t/browser/live.t t/browser/live.js
+
 # The master's verdict in Chromium while every worker is stopped: nginx
 # serves the master's fallback files (issue 11); skips as dashboard.t does.
 TESTS += t/browser/pool-fallback.t
