@@ -608,6 +608,25 @@ prom_netdev(struct vt_prom *w, const struct vt_host *h)
 			vt_prom_end_u64(w, h->net.iface[i].v[f]);
 		}
 	}
+	/*
+	 * rx_nohandler is not in /proc/net/dev: node_exporter takes it from
+	 * rtnetlink, Vitals from sysfs on the process-scan ticks
+	 * (sys_class_net.h).  The devices are /proc/net/dev's, as above.
+	 */
+	if (!prom_have(h, VT_COL_NETCLASS))
+		return;
+	vt_prom_family(w, "node_network_receive_nohandler_total", "counter",
+	    "Network device statistic receive_nohandler.");
+	for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
+		const struct vt_netclass_iface	*nc;
+
+		nc = vt_netclass_find(&h->netclass, h->net.iface[i].name);
+		if (nc == NULL || !(nc->have & (1u << VT_NC_RX_NOHANDLER)))
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", nc->name);
+		vt_prom_end_u64(w, (uint64_t)nc->v[VT_NC_RX_NOHANDLER]);
+	}
 }
 
 static void
@@ -821,6 +840,8 @@ prom_netclass(struct vt_prom *w, const struct vt_host *h)
 		vt_prom_end_u64(w, 1);
 	}
 	for (a = 0; a < VT_NC_NATTR; a++) {
+		if (a == VT_NC_RX_NOHANDLER)	/* a netdev family */
+			continue;
 		snprintf(name, sizeof(name), "node_network_%s",
 		    vt_nc_attrs[a].metric);
 		snprintf(help, sizeof(help), "Network device property: %s",

@@ -51,8 +51,6 @@ my %EXCLUDED = (
 	    'not built: node_exporter reads udev\'s database for its labels',
 	'node_disk_device_mapper_info' => 'not built: from udev\'s database',
 	'node_disk_ata_*' => 'not built: from udev\'s database',
-	'node_network_receive_nohandler_total' =>
-	    'not built: rtnetlink\'s rx_nohandler; /proc/net/dev has none',
 	'node_cpu_frequency_*' => 'not built: cpufreq (no cpufreq in VMs)',
 	'node_cpu_scaling_*' => 'not built: cpufreq (no cpufreq in VMs)',
 	'node_cpu_core_throttles_total' =>
