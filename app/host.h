@@ -41,6 +41,7 @@
 #include "collect/sys_class_hwmon.h"
 #include "collect/sys_class_net.h"
 #include "collect/sys_class_thermal.h"
+#include "collect/sys_fs_selinux.h"
 #include "collect/time_info.h"
 #include "collect/timex.h"
 #include "collect/uname.h"
@@ -81,6 +82,7 @@ enum vt_collector {
 	VT_COL_UDP_QUEUES,	/* /proc/net/udp{,6}, slow cadence */
 	VT_COL_ARP,		/* /proc/net/arp, slow cadence */
 	VT_COL_CONNTRACK,	/* netfilter, when its files exist */
+	VT_COL_SELINUX,		/* /sys/fs/selinux, slow cadence */
 	VT_COL_N
 };
 
@@ -172,6 +174,7 @@ struct vt_host {
 	struct vt_proc_net_udp	udp;		/* slow */
 	struct vt_proc_net_arp	arp;		/* slow */
 	struct vt_conntrack	conntrack;
+	struct vt_selinux	selinux;	/* slow */
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

@@ -157,6 +157,7 @@ static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
 static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
 static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
+static void	prom_selinux(struct vt_prom *w, const struct vt_host *h);
 
 void
 vt_prom_fmt_dbl(double v, char *dst, size_t len)
@@ -1416,6 +1417,30 @@ prom_arp(struct vt_prom *w, const struct vt_host *h)
 }
 
 /*
+ * node_exporter's selinux collector: enabled, and the two modes (gauges:
+ * -1, 0 or 1) only when it is.
+ */
+static void
+prom_selinux(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_selinux	*se = &h->selinux;
+
+	if (!prom_have(h, VT_COL_SELINUX))
+		return;
+	vt_prom_family(w, "node_selinux_enabled", "gauge",
+	    "SELinux is enabled, 1 is true, 0 is false");
+	vt_prom_u64(w, se->enabled ? 1 : 0);
+	if (!se->enabled)
+		return;
+	vt_prom_family(w, "node_selinux_config_mode", "gauge",
+	    "Configured SELinux enforcement mode");
+	vt_prom_dbl(w, se->config_mode);
+	vt_prom_family(w, "node_selinux_current_mode", "gauge",
+	    "Current SELinux enforcement mode");
+	vt_prom_dbl(w, se->current_mode);
+}
+
+/*
  * node_exporter's conntrack collector: gauges, the counters too (as
  * node_exporter 1.5 types them).  Nothing without the module.
  */
@@ -1547,6 +1572,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_udp_queues(&w, h);
 	prom_arp(&w, h);
 	prom_conntrack(&w, h);
+	prom_selinux(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

@@ -45,8 +45,6 @@ my %EXCLUDED = (
 	    'never: units over D-Bus; Debian enables it, upstream does not',
 	'node_rapl_*' =>
 	    'never: energy_uj is root-only since CVE-2020-8694',
-	'node_selinux_*' =>
-	    'not built: /sys/fs/selinux state (0 on Debian\'s kernels)',
 	'node_disk_info' =>
 	    'not built: node_exporter reads udev\'s database for its labels',
 	'node_disk_device_mapper_info' => 'not built: from udev\'s database',
