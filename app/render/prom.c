@@ -128,6 +128,7 @@ static void	prom_loadavg(struct vt_prom *w, const struct vt_host *h);
 static void	prom_meminfo(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netdev(struct vt_prom *w, const struct vt_host *h);
 static void	prom_diskstats(struct vt_prom *w, const struct vt_host *h);
+static void	prom_disk_info(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filesystem(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netstat_one(struct vt_prom *w, const char *section,
 		    const char *field, uint64_t v);
@@ -660,6 +661,45 @@ prom_diskstats(struct vt_prom *w, const struct vt_host *h)
 			else
 				vt_prom_end_u64(w, v);
 		}
+	}
+	prom_disk_info(w, h);
+}
+
+/*
+ * node_exporter's node_disk_info: the diskstats devices, labelled from
+ * udev's database (udev_disk.h), the labels in the order node_exporter
+ * prints them.  A device that appeared since the last process-scan tick
+ * waits for the next one, rather than show empty labels for a second.
+ */
+static void
+prom_disk_info(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_udev_disk	*u;
+	char				 num[16];
+	size_t				 i;
+
+	if (!prom_have(h, VT_COL_UDEV))
+		return;
+	vt_prom_family(w, "node_disk_info", "gauge",
+	    "Info of /sys/block/<block_device>.");
+	for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
+		const struct vt_disk	*d = &h->disk.disk[i];
+
+		if ((d->flags & VT_DISK_IGNORED) || (u = vt_disk_info_find(
+		    &h->disk_info, d->major, d->minor)) == NULL)
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", d->name);
+		snprintf(num, sizeof(num), "%u", d->major);
+		vt_prom_label(w, "major", num);
+		snprintf(num, sizeof(num), "%u", d->minor);
+		vt_prom_label(w, "minor", num);
+		vt_prom_label(w, "model", u->model);
+		vt_prom_label(w, "path", u->path);
+		vt_prom_label(w, "revision", u->revision);
+		vt_prom_label(w, "serial", u->serial);
+		vt_prom_label(w, "wwn", u->wwn);
+		vt_prom_end_u64(w, 1);
 	}
 }
 

@@ -364,6 +364,12 @@ load(const struct rcase *c, struct vt_host *h)
 		    !vt_diskstats_is_partition(d->name))
 			d->flags |= VT_DISK_WHOLE;
 	}
+	/* udev's database, for the rows the flags above keep. */
+	snprintf(rel, sizeof(rel), "%s/proc/%s", tap_fixture_root(), c->tree);
+	if (vt_disk_info_read(rel, &h->disk, &h->disk_info, err,
+	    sizeof(err)) != VT_OK)
+		bail("%s: udev: %s", c->tree, err);
+	h->have |= VT_HAVE(VT_COL_UDEV);
 
 	/*
 	 * The listeners' queues and owners, made up (the files have neither
@@ -1009,6 +1015,11 @@ check_values(void)
 	ok(expo_has_line(out.data, "node_filesystem_size_bytes{device=\"/dev/vda\","
 	    "fstype=\"ext4\",mountpoint=\"/\"} 10737418240"),
 	    "filesystem labels: device, fstype, mountpoint");
+	ok(expo_has_line(out.data, "node_disk_info{device=\"vda\",major=\"254\","
+	    "minor=\"0\",model=\"\",path=\"\",revision=\"\",serial=\"\","
+	    "wwn=\"\"} 1"),
+	    "node_disk_info: vda 254:0, no udev database: empty labels, "
+	    "byte for byte node_exporter's on this VM");
 	ok(expo_has_line(out.data, "node_selinux_enabled 0") &&
 	    strstr(out.data, "node_selinux_current_mode") == NULL,
 	    "selinux: no /sys/fs/selinux, enabled 0 and no modes");
