@@ -12,6 +12,12 @@
 # thresholds they cannot reach (VitalsBrowser::quiet_checks), no database
 # is configured.  check_hold 1 s, check_clear 2 s.
 #
+# The page polls here (live => 0): the fallback is what a polling page
+# meets, on a site without live push or when push has fallen back.  A
+# page in push mode gets the master's samples from nginx's Nchan, which
+# the stopped workers do not serve, and shows the same verdict from them
+# (t/browser/live.t covers push mode).
+#
 # The browser part is t/browser/pool-fallback.js; this script stops and
 # resumes the workers when it asks.  Skips as dashboard.t does.
 use strict;
@@ -34,7 +40,7 @@ binmode($_, ':encoding(UTF-8)') for (Test::More->builder->output,
     Test::More->builder->failure_output, Test::More->builder->todo_output);
 $SIG{PIPE} = 'IGNORE';
 
-my $t = VitalsTest->new(workers => 2, app_args => [
+my $t = VitalsTest->new(workers => 2, live => 0, app_args => [
     '--check-hold', '1', '--check-clear', '2', VitalsBrowser::quiet_checks() ]);
 $t->start;
 ok(wait_until(sub { $t->get('/api/metrics')->{status} == 200 },
