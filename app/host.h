@@ -41,6 +41,8 @@
 #include "collect/sys_class_hwmon.h"
 #include "collect/sys_class_net.h"
 #include "collect/sys_class_thermal.h"
+#include "collect/sys_fs_selinux.h"
+#include "collect/udev_disk.h"
 #include "collect/time_info.h"
 #include "collect/timex.h"
 #include "collect/uname.h"
@@ -81,6 +83,8 @@ enum vt_collector {
 	VT_COL_UDP_QUEUES,	/* /proc/net/udp{,6}, slow cadence */
 	VT_COL_ARP,		/* /proc/net/arp, slow cadence */
 	VT_COL_CONNTRACK,	/* netfilter, when its files exist */
+	VT_COL_SELINUX,		/* /sys/fs/selinux, slow cadence */
+	VT_COL_UDEV,		/* /run/udev/data: node_disk_info, slow */
 	VT_COL_N
 };
 
@@ -172,6 +176,8 @@ struct vt_host {
 	struct vt_proc_net_udp	udp;		/* slow */
 	struct vt_proc_net_arp	arp;		/* slow */
 	struct vt_conntrack	conntrack;
+	struct vt_selinux	selinux;	/* slow */
+	struct vt_disk_info	disk_info;	/* slow; the disk rows */
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

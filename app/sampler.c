@@ -90,6 +90,8 @@ const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_UDP_QUEUES] = "udp_queues",
 	[VT_COL_ARP] = "arp",
 	[VT_COL_CONNTRACK] = "conntrack",
+	[VT_COL_SELINUX] = "selinux",
+	[VT_COL_UDEV] = "udev",
 };
 
 /* The netlink dumps of the listeners and of the CLOSE_WAIT sockets. */
@@ -232,7 +234,8 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	    VT_COL_UNAME, VT_COL_OS, VT_COL_TEXTFILE, VT_COL_TIME,
 	    VT_COL_HWMON, VT_COL_THERMAL,
 	    /* node_exporter's /proc/net collectors (issue 12, part A). */
-	    VT_COL_ENTROPY, VT_COL_UDP_QUEUES, VT_COL_ARP };
+	    VT_COL_ENTROPY, VT_COL_UDP_QUEUES, VT_COL_ARP, VT_COL_SELINUX,
+	    VT_COL_UDEV };
 	size_t				i;
 
 	h->netclass = p->netclass;
@@ -244,6 +247,8 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	h->entropy = p->entropy;
 	h->udp = p->udp;
 	h->arp = p->arp;
+	h->selinux = p->selinux;
+	h->disk_info = p->disk_info;
 	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
 		h->have |= p->have & VT_HAVE(slow[i]);
 		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
@@ -561,6 +566,12 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		    &h->udp, err, sizeof(err)));
 		COLLECT(VT_COL_ARP, vt_proc_net_arp_read(s->root, &h->arp, err,
 		    sizeof(err)));
+		COLLECT(VT_COL_SELINUX, vt_selinux_read(s->root, &h->selinux,
+		    err, sizeof(err)));
+		/* The devices of this tick's diskstats (udev_disk.h). */
+		if (h->have & VT_HAVE(VT_COL_DISKSTATS))
+			COLLECT(VT_COL_UDEV, vt_disk_info_read(s->root,
+			    &h->disk, &h->disk_info, err, sizeof(err)));
 	} else
 		sampler_slow_carry(h, p);
 	COLLECT(VT_COL_TIMEX, vt_timex_read(&h->timex, err, sizeof(err)));

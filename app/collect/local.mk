@@ -48,6 +48,11 @@ app_libvitals_a_SOURCES += \
 	app/collect/proc_net_arp.c app/collect/proc_net_arp.h \
 	app/collect/nf_conntrack.c app/collect/nf_conntrack.h
 
+# node_exporter's last default families on the CI host (issue 12).
+app_libvitals_a_SOURCES += \
+	app/collect/sys_fs_selinux.c app/collect/sys_fs_selinux.h \
+	app/collect/udev_disk.c app/collect/udev_disk.h
+
 VT_COLLECT_TESTS = \
 	t/unit/proc_file-t \
 	t/unit/proc_stat-t \
@@ -81,7 +86,9 @@ VT_COLLECT_TESTS += \
 	t/unit/proc_sys_kernel_random-t \
 	t/unit/proc_net_udp-t \
 	t/unit/proc_net_arp-t \
-	t/unit/nf_conntrack-t
+	t/unit/nf_conntrack-t \
+	t/unit/sys_fs_selinux-t \
+	t/unit/udev_disk-t
 
 check_PROGRAMS += $(VT_COLLECT_TESTS)
 TESTS += $(VT_COLLECT_TESTS)
@@ -106,6 +113,10 @@ t_unit_proc_fs_usage_t_SOURCES = t/unit/proc_fs_usage-t.c
 t_unit_proc_fs_usage_t_LDADD = $(VT_TEST_LIBS)
 t_unit_proc_net_tcp_t_SOURCES = t/unit/proc_net_tcp-t.c
 t_unit_proc_net_tcp_t_LDADD = $(VT_TEST_LIBS)
+t_unit_sys_fs_selinux_t_SOURCES = t/unit/sys_fs_selinux-t.c
+t_unit_sys_fs_selinux_t_LDADD = $(VT_TEST_LIBS)
+t_unit_udev_disk_t_SOURCES = t/unit/udev_disk-t.c
+t_unit_udev_disk_t_LDADD = $(VT_TEST_LIBS)
 t_unit_sys_class_net_t_SOURCES = t/unit/sys_class_net-t.c
 t_unit_sys_class_net_t_LDADD = $(VT_TEST_LIBS)
 t_unit_uname_t_SOURCES = t/unit/uname-t.c

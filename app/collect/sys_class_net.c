@@ -36,6 +36,8 @@ const struct vt_nc_attr_def vt_nc_attrs[VT_NC_NATTR] = {
 	[VT_NC_TX_QUEUE_LEN] = { "tx_queue_len", "transmit_queue_length",
 	    0, 0 },
 	[VT_NC_TYPE] = { "type", "protocol_type", 0, 0 },
+	[VT_NC_RX_NOHANDLER] = { "statistics/rx_nohandler",
+	    "receive_nohandler_total", 1, 0 },
 };
 
 static int	nc_name_cmp(const void *a, const void *b);
@@ -186,4 +188,17 @@ vt_netclass_read(const char *root, struct vt_netclass *out, char *err,
 			return VT_ERR;
 		}
 	return VT_OK;
+}
+
+const struct vt_netclass_iface *
+vt_netclass_find(const struct vt_netclass *nc, const char *name)
+{
+	struct vt_netclass_iface	key;
+	size_t				n;
+
+	if (strlen(name) >= sizeof(key.name))
+		return NULL;
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	n = nc->n < VT_MAX_IFACES ? nc->n : VT_MAX_IFACES;
+	return bsearch(&key, nc->i, n, sizeof(nc->i[0]), nc_name_cmp);
 }

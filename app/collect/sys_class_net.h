@@ -33,6 +33,15 @@ enum vt_nc_attr {
 	VT_NC_SPEED,		/* Mbit/s as the file says; -1: unknown */
 	VT_NC_TX_QUEUE_LEN,
 	VT_NC_TYPE,
+	/*
+	 * statistics/rx_nohandler: node_exporter's netdev collector reads
+	 * it from rtnetlink (node_network_receive_nohandler_total), so the
+	 * netdev families render it, not the netclass ones.  Here because
+	 * sysfs has the same counter and this reader is on /sys/class/net
+	 * already, on the process-scan ticks (a counter a few seconds old
+	 * is as good for rate()).
+	 */
+	VT_NC_RX_NOHANDLER,
 	VT_NC_NATTR
 };
 
@@ -84,5 +93,9 @@ int	vt_netclass_attr_parse(const char *file, const char *buf, size_t len,
  */
 int	vt_netclass_read(const char *root, struct vt_netclass *out, char *err,
 	    size_t errlen);
+
+/* The interface named name in nc (sorted by name), or NULL. */
+const struct vt_netclass_iface *vt_netclass_find(const struct vt_netclass *nc,
+	    const char *name);
 
 #endif /* VT_COLLECT_SYS_CLASS_NET_H */

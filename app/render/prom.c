@@ -128,6 +128,7 @@ static void	prom_loadavg(struct vt_prom *w, const struct vt_host *h);
 static void	prom_meminfo(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netdev(struct vt_prom *w, const struct vt_host *h);
 static void	prom_diskstats(struct vt_prom *w, const struct vt_host *h);
+static void	prom_disk_info(struct vt_prom *w, const struct vt_host *h);
 static void	prom_filesystem(struct vt_prom *w, const struct vt_host *h);
 static void	prom_netstat_one(struct vt_prom *w, const char *section,
 		    const char *field, uint64_t v);
@@ -157,6 +158,7 @@ static void	prom_entropy(struct vt_prom *w, const struct vt_host *h);
 static void	prom_udp_queues(struct vt_prom *w, const struct vt_host *h);
 static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
+static void	prom_selinux(struct vt_prom *w, const struct vt_host *h);
 
 void
 vt_prom_fmt_dbl(double v, char *dst, size_t len)
@@ -608,6 +610,25 @@ prom_netdev(struct vt_prom *w, const struct vt_host *h)
 			vt_prom_end_u64(w, h->net.iface[i].v[f]);
 		}
 	}
+	/*
+	 * rx_nohandler is not in /proc/net/dev: node_exporter takes it from
+	 * rtnetlink, Vitals from sysfs on the process-scan ticks
+	 * (sys_class_net.h).  The devices are /proc/net/dev's, as above.
+	 */
+	if (!prom_have(h, VT_COL_NETCLASS))
+		return;
+	vt_prom_family(w, "node_network_receive_nohandler_total", "counter",
+	    "Network device statistic receive_nohandler.");
+	for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
+		const struct vt_netclass_iface	*nc;
+
+		nc = vt_netclass_find(&h->netclass, h->net.iface[i].name);
+		if (nc == NULL || !(nc->have & (1u << VT_NC_RX_NOHANDLER)))
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", nc->name);
+		vt_prom_end_u64(w, (uint64_t)nc->v[VT_NC_RX_NOHANDLER]);
+	}
 }
 
 static void
@@ -640,6 +661,45 @@ prom_diskstats(struct vt_prom *w, const struct vt_host *h)
 			else
 				vt_prom_end_u64(w, v);
 		}
+	}
+	prom_disk_info(w, h);
+}
+
+/*
+ * node_exporter's node_disk_info: the diskstats devices, labelled from
+ * udev's database (udev_disk.h), the labels in the order node_exporter
+ * prints them.  A device that appeared since the last process-scan tick
+ * waits for the next one, rather than show empty labels for a second.
+ */
+static void
+prom_disk_info(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_udev_disk	*u;
+	char				 num[16];
+	size_t				 i;
+
+	if (!prom_have(h, VT_COL_UDEV))
+		return;
+	vt_prom_family(w, "node_disk_info", "gauge",
+	    "Info of /sys/block/<block_device>.");
+	for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
+		const struct vt_disk	*d = &h->disk.disk[i];
+
+		if ((d->flags & VT_DISK_IGNORED) || (u = vt_disk_info_find(
+		    &h->disk_info, d->major, d->minor)) == NULL)
+			continue;
+		vt_prom_begin(w);
+		vt_prom_label(w, "device", d->name);
+		snprintf(num, sizeof(num), "%u", d->major);
+		vt_prom_label(w, "major", num);
+		snprintf(num, sizeof(num), "%u", d->minor);
+		vt_prom_label(w, "minor", num);
+		vt_prom_label(w, "model", u->model);
+		vt_prom_label(w, "path", u->path);
+		vt_prom_label(w, "revision", u->revision);
+		vt_prom_label(w, "serial", u->serial);
+		vt_prom_label(w, "wwn", u->wwn);
+		vt_prom_end_u64(w, 1);
 	}
 }
 
@@ -821,6 +881,8 @@ prom_netclass(struct vt_prom *w, const struct vt_host *h)
 		vt_prom_end_u64(w, 1);
 	}
 	for (a = 0; a < VT_NC_NATTR; a++) {
+		if (a == VT_NC_RX_NOHANDLER)	/* a netdev family */
+			continue;
 		snprintf(name, sizeof(name), "node_network_%s",
 		    vt_nc_attrs[a].metric);
 		snprintf(help, sizeof(help), "Network device property: %s",
@@ -1395,6 +1457,30 @@ prom_arp(struct vt_prom *w, const struct vt_host *h)
 }
 
 /*
+ * node_exporter's selinux collector: enabled, and the two modes (gauges:
+ * -1, 0 or 1) only when it is.
+ */
+static void
+prom_selinux(struct vt_prom *w, const struct vt_host *h)
+{
+	const struct vt_selinux	*se = &h->selinux;
+
+	if (!prom_have(h, VT_COL_SELINUX))
+		return;
+	vt_prom_family(w, "node_selinux_enabled", "gauge",
+	    "SELinux is enabled, 1 is true, 0 is false");
+	vt_prom_u64(w, se->enabled ? 1 : 0);
+	if (!se->enabled)
+		return;
+	vt_prom_family(w, "node_selinux_config_mode", "gauge",
+	    "Configured SELinux enforcement mode");
+	vt_prom_dbl(w, se->config_mode);
+	vt_prom_family(w, "node_selinux_current_mode", "gauge",
+	    "Current SELinux enforcement mode");
+	vt_prom_dbl(w, se->current_mode);
+}
+
+/*
  * node_exporter's conntrack collector: gauges, the counters too (as
  * node_exporter 1.5 types them).  Nothing without the module.
  */
@@ -1526,6 +1612,7 @@ vt_render_prom(const struct vt_host *h, enum vt_prom_names names,
 	prom_udp_queues(&w, h);
 	prom_arp(&w, h);
 	prom_conntrack(&w, h);
+	prom_selinux(&w, h);
 	prom_listeners(&w, h);
 	prom_netclass(&w, h);
 	prom_os(&w, h);

@@ -17,7 +17,9 @@
  * device's; "hwmon/name" a name of /sys/class/hwmon/<chip>/, split and
  * mapped to its family as node_exporter does, and cleaned as a chip name.
  * "sys/one-number" any file of one number (vt_pf_one_u64(): the entropy
- * pool's and conntrack's sysctl files).
+ * pool's and conntrack's sysctl files).  "selinux/enforce" and
+ * "selinux/config" SELinux's /sys/fs/selinux/enforce and
+ * /etc/selinux/config; "udev/data" a file of /run/udev/data/.
  *
  * "sock_diag" is not a file: the rest is a netlink reply of a sock_diag
  * dump (sequence number 1), the bytes the listeners collector receives,
@@ -60,6 +62,8 @@
 #include "collect/proc_uptime.h"
 #include "collect/proc_vmstat.h"
 #include "collect/sys_class_net.h"
+#include "collect/sys_fs_selinux.h"
+#include "collect/udev_disk.h"
 #include "collect/uname.h"
 #include "render/utf8.h"
 #include "fuzz.h"
@@ -532,6 +536,47 @@ f_conntrack(const char *b, size_t n, char *err, size_t errlen)
 	return VT_OK;
 }
 
+/* SELinux's two files: a mode is one of go-selinux's three numbers. */
+static int
+f_selinux_enforce(const char *b, size_t n, char *err, size_t errlen)
+{
+	int	mode = 99;
+
+	if (vt_selinux_enforce_parse(b, n, &mode, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(mode == VT_SELINUX_ENFORCING ||
+	    mode == VT_SELINUX_PERMISSIVE);
+	return VT_OK;
+}
+
+static int
+f_selinux_config(const char *b, size_t n, char *err, size_t errlen)
+{
+	int	mode = 99;
+
+	if (vt_selinux_config_parse(b, n, &mode, err, errlen) != VT_OK)
+		return VT_ERR;
+	FUZZ_CHECK(mode >= VT_SELINUX_DISABLED && mode <= VT_SELINUX_ENFORCING);
+	return VT_OK;
+}
+
+/* A udev database file: every string terminated and cleaned. */
+static int
+f_udev(const char *b, size_t n, char *err, size_t errlen)
+{
+	struct vt_udev_disk	d;
+
+	memset(&d, 0, sizeof(d));
+	if (vt_udev_props_parse(b, n, &d, err, errlen) != VT_OK)
+		return VT_ERR;
+	text(d.path, sizeof(d.path));
+	text(d.wwn, sizeof(d.wwn));
+	text(d.model, sizeof(d.model));
+	text(d.serial, sizeof(d.serial));
+	text(d.revision, sizeof(d.revision));
+	return VT_OK;
+}
+
 /* A parsed list: bounded, terminated strings, sorted. */
 static void
 listeners_check(struct vt_listeners *l)
@@ -633,6 +678,9 @@ static const struct {
 	{ "net/udp6", f_udp },
 	{ "net/arp", f_arp },
 	{ "net/stat/nf_conntrack", f_conntrack },
+	{ "selinux/enforce", f_selinux_enforce },
+	{ "selinux/config", f_selinux_config },
+	{ "udev/data", f_udev },
 };
 
 int

@@ -317,6 +317,9 @@ load(const struct rcase *c, struct vt_host *h)
 		h->have |= VT_HAVE(VT_COL_ARP);
 	if (vt_conntrack_read(rel, &h->conntrack, err, sizeof(err)) == VT_OK)
 		h->have |= VT_HAVE(VT_COL_CONNTRACK);
+	if (vt_selinux_read(rel, &h->selinux, err, sizeof(err)) != VT_OK)
+		bail("%s: selinux: %s", c->tree, err);
+	h->have |= VT_HAVE(VT_COL_SELINUX);
 	if (vt_proc_self_read(rel, PAGESIZE, &h->self, err, sizeof(err)) ==
 	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_SELF);
@@ -361,6 +364,12 @@ load(const struct rcase *c, struct vt_host *h)
 		    !vt_diskstats_is_partition(d->name))
 			d->flags |= VT_DISK_WHOLE;
 	}
+	/* udev's database, for the rows the flags above keep. */
+	snprintf(rel, sizeof(rel), "%s/proc/%s", tap_fixture_root(), c->tree);
+	if (vt_disk_info_read(rel, &h->disk, &h->disk_info, err,
+	    sizeof(err)) != VT_OK)
+		bail("%s: udev: %s", c->tree, err);
+	h->have |= VT_HAVE(VT_COL_UDEV);
 
 	/*
 	 * The listeners' queues and owners, made up (the files have neither
@@ -1006,6 +1015,25 @@ check_values(void)
 	ok(expo_has_line(out.data, "node_filesystem_size_bytes{device=\"/dev/vda\","
 	    "fstype=\"ext4\",mountpoint=\"/\"} 10737418240"),
 	    "filesystem labels: device, fstype, mountpoint");
+	ok(expo_has_line(out.data, "node_disk_info{device=\"vda\",major=\"254\","
+	    "minor=\"0\",model=\"\",path=\"\",revision=\"\",serial=\"\","
+	    "wwn=\"\"} 1"),
+	    "node_disk_info: vda 254:0, no udev database: empty labels, "
+	    "byte for byte node_exporter's on this VM");
+	ok(expo_has_line(out.data, "node_selinux_enabled 0") &&
+	    strstr(out.data, "node_selinux_current_mode") == NULL,
+	    "selinux: no /sys/fs/selinux, enabled 0 and no modes");
+	cur->selinux.enabled = 1;
+	cur->selinux.config_mode = VT_SELINUX_ENFORCING;
+	cur->selinux.current_mode = VT_SELINUX_PERMISSIVE;
+	vt_buf_reset(&out);
+	if (vt_render_prom(cur, VT_PROM_NAMES_NODE, &out) == VT_ERR)
+		bail("vm2: prom failed");
+	ok(expo_has_line(out.data, "node_selinux_enabled 1") &&
+	    expo_has_line(out.data, "node_selinux_config_mode 1") &&
+	    expo_has_line(out.data, "node_selinux_current_mode 0"),
+	    "selinux: enforcing configured, permissive now (setenforce 0)");
+	memset(&cur->selinux, 0, sizeof(cur->selinux));
 
 	vt_buf_reset(&out);
 	if (vt_render_json(cur, &out) == VT_ERR ||

@@ -103,6 +103,8 @@ main(void)
 	f = find("ens1f0np0");
 	is_int((long long)f->v[VT_NC_SPEED], 25000, "ens1f0np0: 25 Gbit/s");
 	is_int((long long)f->v[VT_NC_MTU], 9000, "ens1f0np0: jumbo frames");
+	is_int((long long)f->v[VT_NC_RX_NOHANDLER], 1204,
+	    "ens1f0np0: rx_nohandler from statistics/");
 	is_str(f->ifalias, "uplink \"core-1\" \\ port 7",
 	    "ens1f0np0: alias with quotes and a backslash, as written");
 	f = find("eno2");
@@ -130,6 +132,8 @@ main(void)
 	is_int(parse_str("operstate", "up"), VT_ERR, "no newline: error");
 	is_int(vt_netclass_attr_parse("address", "a\0b\n", 4, &one, NULL, 0),
 	    VT_ERR, "a NUL byte: error");
+	is_int(parse_str("statistics/rx_nohandler", "18446744073709551615\n"),
+	    VT_ERR, "rx_nohandler past int64: error, not a negative count");
 	is_int(parse_str("phys_port_id", "1234\n"), VT_OK,
 	    "an unknown file: ignored");
 	is_int((long long)one.have, 0, "an unknown file: nothing set");
