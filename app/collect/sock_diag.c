@@ -6,6 +6,16 @@
  * close(2) each tick for each purpose (DESIGN.md); one socket serves the
  * TCP states, the listeners and the CLOSE_WAIT inodes, one dump after
  * another, told apart by their sequence numbers.
+ *
+ * One dump for both address families.  IPv4 and IPv6 TCP sockets live in
+ * one kernel hash table, and a dump of any state past LISTEN walks every
+ * bucket of it (262 144 on a 24 GiB host) whether or not it holds a
+ * socket: two dumps, one per family (SOCK_DIAG_BY_FAMILY), walked it
+ * twice.  The older request, TCPDIAG_GETSOCK (struct inet_diag_req), is
+ * answered by the same code with the family left unset (AF_UNSPEC:
+ * inet_diag_dump_compat in net/ipv4/inet_diag.c), so one walk reports
+ * both, for about half the CPU.  A kernel that refuses it (an error
+ * reply) is asked per family from then on.
  */
 #include "config.h"
 
@@ -24,9 +34,13 @@
 #include "collect/procfile.h"
 #include "collect/sock_diag.h"
 
+/* The deadline of the IPv6 probe when the socket is opened. */
+#define VT_DIAG_PROBE_MS	100
+
 static int	reader_open(struct vt_diag_reader *r, char *err,
 		    size_t errlen);
 static int	reader_fail(struct vt_diag_reader *r);
+static void	probe_fn(const struct inet_diag_msg *m, void *arg);
 static int	reader_dump(struct vt_diag_reader *r, int family,
 		    unsigned states, vt_diag_fn fn, void *arg,
 		    int64_t start_us, int timeout_ms, char *err,
@@ -57,12 +71,15 @@ vt_diag_parse(const void *buf, size_t len, unsigned seq, vt_diag_fn fn,
 				return vt_pf_err(err, errlen,
 				    "sock_diag: short error");
 			e = NLMSG_DATA(h);
-			if (e->error == -ENOENT)
+			if (e->error == -ENOENT || e->error == -EOPNOTSUPP ||
+			    e->error == -EINVAL)
 				return 1;
 			return vt_pf_err(err, errlen, "sock_diag: %s",
 			    strerror(-e->error));
 		}
-		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		/* A reply has the type of its request. */
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+		    h->nlmsg_type != TCPDIAG_GETSOCK)
 			continue;
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(d)))
 			return vt_pf_err(err, errlen,
@@ -108,7 +125,22 @@ reader_open(struct vt_diag_reader *r, char *err, size_t errlen)
 		return reader_fail(r);
 	}
 	r->opens++;
+	/*
+	 * Whether the kernel has IPv6 to dump, asked once per socket: a dump
+	 * of AF_INET6 in no state, which walks nothing.  The dumps of both
+	 * families at once cannot tell.
+	 */
+	r->has_v6 = reader_dump(r, AF_INET6, 0, probe_fn, NULL, vt_mono_us(),
+	    VT_DIAG_PROBE_MS, err, errlen) == VT_OK;
 	return VT_OK;
+}
+
+/* The vt_diag_fn of the IPv6 probe, which asks for no socket. */
+static void
+probe_fn(const struct inet_diag_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
 }
 
 /* Close after an error and start the back-off; returns VT_ERR. */
@@ -121,18 +153,26 @@ reader_fail(struct vt_diag_reader *r)
 }
 
 /*
- * Dump one address family in the states of the mask and hand each socket
- * to fn.  Returns VT_OK, VT_ERR, or 1 when the kernel has no such family.
+ * Dump one address family (AF_UNSPEC: both, through TCPDIAG_GETSOCK) in
+ * the states of the mask and hand each socket to fn.  Returns VT_OK,
+ * VT_ERR, or 1 when the kernel has no such family.
  */
 static int
 reader_dump(struct vt_diag_reader *r, int family, unsigned states,
     vt_diag_fn fn, void *arg, int64_t start_us, int timeout_ms, char *err,
     size_t errlen)
 {
-	struct {
-		struct nlmsghdr		nlh;
-		struct inet_diag_req_v2	r;
+	union {
+		struct {
+			struct nlmsghdr		nlh;
+			struct inet_diag_req_v2	r;
+		} v2;
+		struct {
+			struct nlmsghdr		nlh;
+			struct inet_diag_req	r;
+		} both;
 	} req;
+	size_t			reqlen;
 	union {
 		struct nlmsghdr	h;
 		char		b[VT_DIAG_BUFSZ];
@@ -146,16 +186,25 @@ reader_dump(struct vt_diag_reader *r, int family, unsigned states,
 	int			rc, done;
 
 	memset(&req, 0, sizeof(req));
-	req.nlh.nlmsg_len = sizeof(req);
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = ++r->seq;
-	req.r.sdiag_family = (__u8)family;
-	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_states = states;
+	if (family == AF_UNSPEC) {
+		reqlen = sizeof(req.both);
+		req.both.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+		req.both.r.idiag_family = AF_INET;	/* not read */
+		req.both.r.idiag_states = states;
+	} else {
+		reqlen = sizeof(req.v2);
+		req.v2.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req.v2.r.sdiag_family = (__u8)family;
+		req.v2.r.sdiag_protocol = IPPROTO_TCP;
+		req.v2.r.idiag_states = states;
+	}
+	/* The header is the same in both requests. */
+	req.v2.nlh.nlmsg_len = (__u32)reqlen;
+	req.v2.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.v2.nlh.nlmsg_seq = ++r->seq;
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
-	if (sendto(r->fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+	if (sendto(r->fd, &req, reqlen, 0, (struct sockaddr *)&sa,
 	    sizeof(sa)) == -1)
 		return vt_pf_err(err, errlen, "sock_diag send: %s",
 		    strerror(errno));
@@ -196,7 +245,7 @@ reader_dump(struct vt_diag_reader *r, int family, unsigned states,
 		rc = vt_diag_parse(u.b, (size_t)n, r->seq, fn, arg, &done,
 		    err, errlen);
 		if (rc != VT_OK)
-			return rc == 1 && family == AF_INET6 ? 1 : VT_ERR;
+			return rc == 1 && family != AF_INET ? 1 : VT_ERR;
 		if (done)
 			return VT_OK;
 	}
@@ -213,6 +262,20 @@ vt_diag_dump(struct vt_diag_reader *r, unsigned states, vt_diag_fn fn,
 		*has_v6 = 0;
 	if (reader_open(r, err, errlen) == VT_ERR)
 		return VT_ERR;
+	if (!r->per_family) {
+		rc = reader_dump(r, AF_UNSPEC, states, fn, arg, start,
+		    timeout_ms, err, errlen);
+		if (rc == VT_ERR)
+			return reader_fail(r);
+		if (rc == VT_OK) {
+			if (has_v6 != NULL)
+				*has_v6 = r->has_v6;
+			vt_backoff_reset(&r->bo);
+			return VT_OK;
+		}
+		/* Refused before any socket: per family from now on. */
+		r->per_family = 1;
+	}
 	if (reader_dump(r, AF_INET, states, fn, arg, start, timeout_ms, err,
 	    errlen) != VT_OK)
 		return reader_fail(r);

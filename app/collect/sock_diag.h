@@ -6,8 +6,10 @@
  * A reader is one netlink socket, opened on first use and kept for the
  * owner's life, closed after any error and opened again when its back-off
  * allows.  A dump asks for both address families in the states of a mask,
- * with no extensions, and hands each socket to a callback; the replies go
- * through a bounded stack buffer under one deadline.
+ * with no extensions, in one request (TCPDIAG_GETSOCK; per family where a
+ * kernel refuses it, see sock_diag.c), and hands each socket to a
+ * callback; the replies go through a bounded stack buffer under one
+ * deadline.
  */
 #ifndef VT_COLLECT_SOCK_DIAG_H
 #define VT_COLLECT_SOCK_DIAG_H
@@ -31,6 +33,8 @@ struct vt_diag_reader {
 	unsigned		seq;		/* of the last request */
 	struct vt_backoff	bo;		/* reopening after an error */
 	uint64_t		opens;		/* sockets opened so far */
+	int			has_v6;		/* the kernel dumps IPv6 */
+	int			per_family;	/* no TCPDIAG_GETSOCK here */
 };
 
 /*
@@ -45,9 +49,10 @@ typedef void	(*vt_diag_fn)(const struct inet_diag_msg *m, void *arg);
  * sock_diag dump with sequence number seq, calling fn for each socket.
  * Messages of other sequence numbers are skipped.  Sets *done when the
  * dump's NLMSG_DONE is in the buffer.  Returns VT_OK; 1 for an NLMSG_ERROR
- * of ENOENT (the kernel has no such address family); VT_ERR with a reason
- * in err for another error reply or a short or malformed message.  Pure:
- * no I/O, no state.
+ * that says the kernel lacks what was asked (ENOENT: no such address
+ * family; EOPNOTSUPP or EINVAL: no such request); VT_ERR with a reason in
+ * err for another error reply or a short or malformed message.  Pure: no
+ * I/O, no state.
  */
 int	vt_diag_parse(const void *buf, size_t len, unsigned seq, vt_diag_fn fn,
 	    void *arg, int *done, char *err, size_t errlen);
@@ -59,7 +64,7 @@ void	vt_diag_reader_init(struct vt_diag_reader *r);
 void	vt_diag_reader_close(struct vt_diag_reader *r);
 
 /*
- * Dump the TCP sockets of IPv4, then IPv6, in the kernel states of the
+ * Dump the TCP sockets of IPv4 and IPv6, in the kernel states of the
  * mask (1 << TCP_LISTEN, ...) over r's socket within timeout_ms, calling
  * fn(m, arg) for each.  *has_v6 (may be NULL) is set when the kernel has
  * IPv6 to dump.  Returns VT_OK, or VT_ERR with a reason in err; after an

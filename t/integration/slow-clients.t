@@ -24,7 +24,8 @@ my $SECONDS = 12;
 
 my $t = VitalsTest->new(workers => 2);
 $t->start;
-my $restarts0 = ($t->json($t->get('/status')) // {})->{counters}{restarts};
+my $counters0 = ($t->json($t->get('/status')) // {})->{counters} // {};
+my $restarts0 = $counters0->{restarts};
 
 # The slow readers: socat speaks TLS, its output goes to a pipe that
 # nobody reads, so nginx's send buffer fills and stays full.
@@ -76,7 +77,7 @@ is($refused, 0, 'all ' . ($SLOW_HTTP + $SLOW_TLS) . ' slow connections '
 my ($probes, $worst, $fails, $next_trickle) = (0, 0, 0, 0);
 my @failed;
 my $end = time + $SECONDS;
-my $max_busy = 0;
+my ($max_busy, $prev_busy, $busy_twice) = (0, 0, 0);
 while (time < $end) {
 	if (time >= $next_trickle) {
 		syswrite($_, 'a') for @slow;
@@ -97,14 +98,20 @@ while (time < $end) {
 	my $s = $t->json($t->get('/status')) // {};
 	my $busy = $s->{workers}{busy} // 0;
 	$max_busy = $busy if $busy > $max_busy;
+	# A worker besides the /status request's, in two polls 0.2 s and a
+	# probe apart: one held.  (One poll can see the worker of the probe
+	# just answered before it marks itself idle, on a loaded machine.)
+	$busy_twice++ if $busy > 1 && $prev_busy > 1;
+	$prev_busy = $busy;
 	sleep(0.2);
 }
 my $open = grep { defined syswrite($_, 'a') || $!{EAGAIN} } @slow;
 is($fails, 0, sprintf('%d probes of /health/live and /api/metrics during '
     . 'the attack: all 200 in under a second (slowest %.3f s)', $probes,
     $worst)) or diag(join("\n", @failed[0 .. ($#failed > 9 ? 9 : $#failed)]));
-cmp_ok($max_busy, '<=', 1, "pool workers not held: at most $max_busy "
-    . 'busy at a time (the /status request itself)');
+is($busy_twice, 0, 'pool workers not held: never a worker besides the '
+    . "/status request's busy in two polls in a row (at most $max_busy "
+    . 'busy in one)');
 
 my $held = 0;
 for my $rd (@readers) {
@@ -127,6 +134,9 @@ is($r->{status}, 200, sprintf('afterwards /api/metrics: 200 in %.3f s',
 my $s = $t->json($t->get('/status')) // {};
 is_deeply($s->{counters}{restarts}, $restarts0,
     'no worker restarted, by any cause');
+is($s->{counters}{slow_requests}, $counters0->{slow_requests},
+    'no request held a worker past the slow threshold ('
+    . "$s->{limits}{slow_threshold_s} s)");
 $t->nginx_log_ok;
 note(sprintf('figure: %d slowloris connections (%d still open at the end) '
     . 'and %d slow readers; %d probes, slowest %.3f s; busy workers at '

@@ -150,6 +150,24 @@ test_diag(void)
 	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
 	is_int(parse(&r, &l, &done), 1, "ENOENT: no such family (1)");
 	memset(&r, 0, sizeof(r));
+	e.error = -EOPNOTSUPP;
+	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
+	is_int(parse(&r, &l, &done), 1, "EOPNOTSUPP: no such request (1)");
+	memset(&r, 0, sizeof(r));
+	e.error = -EINVAL;
+	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
+	is_int(parse(&r, &l, &done), 1, "EINVAL: no such request (1)");
+
+	/* The reply to TCPDIAG_GETSOCK has its type, and is read alike. */
+	memset(&r, 0, sizeof(r));
+	memset(&l, 0, sizeof(l));
+	add_sock(&r, SEQ, AF_INET6, "::1", 9000, 2, 64, 1004);
+	((struct nlmsghdr *)(void *)r.u.b)->nlmsg_type = TCPDIAG_GETSOCK;
+	add_hdr(&r, SEQ, 99, "\0\0\0\0", 4);
+	is_int(parse(&r, &l, &done), VT_OK, "TCPDIAG_GETSOCK reply: parse");
+	is_int((long long)l.n, 1, "its socket taken, another type skipped");
+	is_int(l.n == 1 ? l.l[0].port : 0, 9000, "its port");
+	memset(&r, 0, sizeof(r));
 	e.error = -EPERM;
 	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
 	is_int(parse(&r, &l, &done), VT_ERR, "EPERM: error");
