@@ -48,15 +48,6 @@
 #include "sampler.h"
 #include "scoreboard.h"
 
-/*
- * zlib's level for /metrics.  Both documents are compressed every tick,
- * scraped or not, and perf showed libz at a quarter of an idle master's
- * CPU at level 6 (issue 14).  Level 1 takes the 40 KB text of the vm2
- * fixture to 7.1 KB instead of 6.3 KB, in 0.3-1.6 ms instead of 1.2-2.2 ms
- * here (loaded machine): 13 % more bytes per scrape, for a cost paid
- * every second.
- */
-#define SAMPLER_GZIP_LEVEL	1
 
 const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_STAT] = "stat",
@@ -143,7 +134,7 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->om, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->gz, 32 * 1024, VT_DOC_MAX) == VT_ERR ||
-	    vt_gzip_init(&s->gzip, SAMPLER_GZIP_LEVEL) == VT_ERR ||
+	    vt_gzip_init(&s->gzip, VT_GZIP_LEVEL) == VT_ERR ||
 	    vt_textfile_init(&s->tf, o->textfile_dir) == VT_ERR) {
 		vt_sampler_free(s);
 		return VT_ERR;
@@ -625,19 +616,26 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 
 /*
  * Publish one /metrics document (VT_EXPO_TEXT or VT_EXPO_OM) and its
- * gzipped twin.  An empty document (its rendering failed) or a failed
- * compression publishes an empty twin, which workers take as "send the
- * uncompressed one".
+ * gzipped twin.  The twin is compressed only while scrapers ask for it
+ * (a request within VT_GZIP_WANTED_MS, gzip.h): compressing both
+ * documents was a fifth of an idle master's CPU, every second, for
+ * scrapes that come once a minute or never.  An empty document (its
+ * rendering failed), a failed compression or nobody asking publishes an
+ * empty twin, which workers take as "compress it yourself".
  */
 static void
 sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
     const struct vt_buf *doc, int64_t ts_ms)
 {
+	int64_t	asked = __atomic_load_n(&shm->gz_asked_ms[e], __ATOMIC_RELAXED);
+	int	wanted = asked != 0 && vt_mono_ms() - asked <= VT_GZIP_WANTED_MS;
+
 	vt_buf_reset(&s->gz);
 	if (doc->len > 0) {
 		(void)vt_doc_publish(&shm->metrics_prom[e], doc->data,
 		    doc->len, ts_ms);
-		if (vt_gzip(&s->gzip, doc->data, doc->len, &s->gz) == VT_ERR) {
+		if (wanted && vt_gzip(&s->gzip, doc->data, doc->len,
+		    &s->gz) == VT_ERR) {
 			vt_log_warn("gzip_failed", "bytes=%zu", doc->len);
 			vt_buf_reset(&s->gz);
 		}

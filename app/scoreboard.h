@@ -44,7 +44,7 @@
 #include "vitals.h"
 
 #define VT_SHM_MAGIC	0x56544c53u	/* "VTLS" */
-#define VT_SHM_VERSION	12
+#define VT_SHM_VERSION	13
 #define VT_SHM_DESC_SINCE 6	/* the first with a struct vt_shm_desc */
 #define VT_SHM_PARTS_MAX 16
 #define VT_SHM_NAME_LEN	32
@@ -239,6 +239,12 @@ struct vt_shm {
 	int64_t			sample_mono_ms;	/* when it was published */
 	struct vt_doc		metrics_json;
 	struct vt_doc		metrics_prom[VT_EXPO_N];
+	/*
+	 * When a scrape last asked for the gzipped twin of metrics_prom[e]
+	 * (monotonic ms, written by the workers, at most once a second): the
+	 * master compresses it only while they ask (sampler.c).
+	 */
+	int64_t			gz_asked_ms[VT_EXPO_N];
 	struct vt_doc		checks_json;	/* GET /api/checks */
 	struct vt_recorder_state recorder;
 	struct vt_live_state	live;		/* the live-push publisher */

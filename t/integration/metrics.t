@@ -171,8 +171,11 @@ SKIP: {
 	    . 'node_exporter\'s own camelCase names') or diag(@lines);
 }
 
-# Negotiation: gzip when asked (compressed once a tick by the master, not
-# per request), OpenMetrics when the scraper names it, as Prometheus does.
+# Negotiation: gzip when asked, OpenMetrics when the scraper names it, as
+# Prometheus does.  The first gzip scrape is compressed by its worker (no
+# scrape had asked, so the master compressed nothing); from the next tick
+# on the master compresses once a tick while scrapes ask (app/gzip.h):
+# both are checked below.
 my $PROM_ACCEPT = 'application/openmetrics-text;version=1.0.0,'
     . 'application/openmetrics-text;version=0.0.1;q=0.75,'
     . 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -191,6 +194,13 @@ is_deeply(families($zplain // ''), families($p->{body}),
 cmp_ok(length($z->{body}), '<', length($p->{body}) / 3,
     'under a third of the size (' . length($z->{body}) . ' of '
     . length($p->{body}) . ' bytes)');
+
+# Two ticks later: the master's twin, the same document.
+sleep(2.2);
+my $z2 = $t->get('/metrics', headers => ['Accept-Encoding: gzip']);
+is($z2->{headers}{'content-encoding'}, 'gzip', 'gzip again, a tick later');
+is_deeply(families(gunzipped($z2->{body}) // ''), families($p->{body}),
+    '... the same families');
 
 my $o = $t->get('/metrics', headers => ["Accept: $PROM_ACCEPT",
     'Accept-Encoding: gzip']);
