@@ -39,3 +39,9 @@ vt_wall_ms(void)
 {
 	return clock_us(CLOCK_REALTIME) / 1000;
 }
+
+int64_t
+vt_thread_cpu_us(void)
+{
+	return clock_us(CLOCK_THREAD_CPUTIME_ID);
+}

@@ -90,6 +90,21 @@ const char *const vt_collector_names[VT_COL_N] = {
 
 #define SAMPLER_WALK_MAX	(VT_SAMPLER_CW_MAX + VT_MAX_LISTENERS)
 
+/*
+ * The cadence of the CLOSE_WAIT holders' walk.  It reads the descriptor
+ * table of every process (readlink of each /proc/<pid>/fd entry): 20 to
+ * 48 ms a walk at 5 000 to 50 000 connections on a 2-core VM (./stack
+ * bench --scale, issue 14), every fifth tick.  Who holds a pile of
+ * CLOSE_WAIT changes far more slowly than the pile: after a walk that
+ * took C us of CPU, the next is ceil(C / (budget x top_every)) scans
+ * later, at most SAMPLER_CW_EVERY_MAX scans (a minute at top_every 5).
+ * Between walks the holders are carried with the time they were found
+ * (close_wait_holders.ts_ms in /api/metrics); the CLOSE_WAIT count itself
+ * is the TCP collector's, not paced by this.
+ */
+#define SAMPLER_CW_BUDGET_US	500
+#define SAMPLER_CW_EVERY_MAX	12
+
 int
 vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 {
@@ -377,7 +392,7 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 	uint64_t			 cw_total = 0, lino[VT_MAX_LISTENERS];
 	size_t				 ncw = 0, nl = 0, n = 0, i, k, nkeep = 0;
 	size_t				 np;
-	int64_t				 t0 = vt_mono_us();
+	int64_t				 t0 = vt_mono_us(), c0, every;
 	int				 cw = 0, cw_ok = 0;
 
 	if (!scan) {
@@ -385,9 +400,15 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 		h->close_wait_holders = p->close_wait_holders;
 		return;
 	}
+	c0 = vt_thread_cpu_us();
 	if (vt_tcp_states_total(&h->tcp, VT_TCP_CLOSE_WAIT) > 0 &&
 	    strcmp(s->root, "/") == 0) {
 		cw = 1;
+		s->cw_scans++;
+	}
+	/* Due, or no pile known yet; else the holders are carried. */
+	if (cw && (s->cw_scans >= s->cw_next ||
+	    p->close_wait_holders.sockets == 0)) {
 		cw_ok = vt_sock_inodes_read(&s->lr, 1U << VT_TCP_CLOSE_WAIT,
 		    s->walk_inodes, VT_SAMPLER_CW_MAX, &ncw, &cw_total,
 		    SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)) == VT_OK;
@@ -466,6 +487,16 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 		h->close_wait_holders = p->close_wait_holders;
 	if (!cw || cw_ok)
 		h->close_wait_holders.ts_ms = h->ts_ms;
+	if (cw_ok) {
+		every = (vt_thread_cpu_us() - c0 + SAMPLER_CW_BUDGET_US *
+		    s->opt.top_every - 1) / (SAMPLER_CW_BUDGET_US *
+		    s->opt.top_every);
+		if (every < 1)
+			every = 1;
+		if (every > SAMPLER_CW_EVERY_MAX)
+			every = SAMPLER_CW_EVERY_MAX;
+		s->cw_next = s->cw_scans + (uint64_t)every;
+	}
 	h->st.col_duration_s[VT_COL_LISTENERS] +=
 	    (double)(vt_mono_us() - t0) / 1e6;
 }

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "clock.h"
 #include "collect/tcp_diag.h"
 
 /*
@@ -20,7 +21,6 @@
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
-static int64_t	cpu_us(void);
 static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
@@ -74,17 +74,6 @@ tcp_total(const struct vt_tcp_states *s)
 	return n;
 }
 
-/* This thread's CPU time: what a count costs, whatever else runs. */
-static int64_t
-cpu_us(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int
 vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
     struct vt_tcp_pace *pace, int64_t now_ms, struct vt_tcp_states *out,
@@ -100,9 +89,9 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	}
 	real = root == NULL || root[0] == '\0' ||
 	    (root[0] == '/' && root[1] == '\0');
-	t0 = cpu_us();
+	t0 = vt_thread_cpu_us();
 	rc = vt_tcp_states_read(root, r, out, err, errlen);
-	pace->cost_us = cpu_us() - t0;
+	pace->cost_us = vt_thread_cpu_us() - t0;
 	if (rc == VT_ERR) {
 		pace->have = 0;
 		return VT_ERR;
