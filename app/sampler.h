@@ -105,6 +105,7 @@ struct vt_sampler {
 	int32_t		       *cw_pids;
 	int32_t		       *walk_procs;	/* VT_PID_TABLE_MAX */
 	size_t			walk_cursor;	/* vt_sockowner_walk() */
+	uint64_t		pids_next;	/* the sample that scans */
 	uint64_t		cw_scans;	/* scans with CLOSE_WAIT */
 	uint64_t		cw_next;	/* the one that looks next */
 
