@@ -587,9 +587,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
 			    "exited" : "deadline", s->fs.starts);
 	}
-	/* Paced: the count's mean cost stays within a budget (tcp_diag.h). */
-	COLLECT(VT_COL_TCP, vt_tcp_states_paced(s->root, &s->lr, &s->tcp_pace,
-	    ts_ms, &h->tcp, err, sizeof(err)));
 	/* The same ticks as sampler_top()'s scans. */
 	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (scan) {
@@ -646,6 +643,16 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    err, sizeof(err)));
 	COLLECT(VT_COL_CONNTRACK, vt_conntrack_read(s->root, &h->conntrack,
 	    err, sizeof(err)));
+	/*
+	 * Paced: the count's mean cost stays within a budget, and a quiet
+	 * host is not counted again (tcp_diag.h): after snmp and sockstat,
+	 * which tell whether TCP did anything.
+	 */
+	vt_tcp_activity_of((h->have & VT_HAVE(VT_COL_SNMP)) ? &h->snmp : NULL,
+	    (h->have & VT_HAVE(VT_COL_SOCKSTAT)) ? &h->sockstat : NULL,
+	    &s->tcp_act);
+	COLLECT(VT_COL_TCP, vt_tcp_states_paced(s->root, &s->lr, &s->tcp_pace,
+	    &s->tcp_act, ts_ms, &h->tcp, err, sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
 	pscan = sampler_top(s, h, p, mono_us);

@@ -21,6 +21,8 @@
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
+static const struct vt_sockstat_proto *sockstat_proto(
+		    const struct vt_sockstat *s, const char *name);
 static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
@@ -74,16 +76,65 @@ tcp_total(const struct vt_tcp_states *s)
 	return n;
 }
 
+/* The line of protocol name in s, or NULL. */
+static const struct vt_sockstat_proto *
+sockstat_proto(const struct vt_sockstat *s, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->p[i].name, name) == 0)
+			return &s->p[i];
+	return NULL;
+}
+
+void
+vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
+    const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a)
+{
+	/* Those of node_exporter's subset, which proc_net_snmp.c keeps. */
+	static const char *const tcp[] = { "ActiveOpens", "PassiveOpens",
+	    "CurrEstab", "InSegs", "OutSegs", "RetransSegs", "InErrs",
+	    "OutRsts" };
+	static const enum vt_sockstat_field f4[] = { VT_SS_INUSE,
+	    VT_SS_ORPHAN, VT_SS_TW, VT_SS_ALLOC };
+	const struct vt_sockstat_proto	*p;
+	size_t				 i, n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (snmp == NULL || ss == NULL)
+		return;
+	for (i = 0; i < VT_ARRAY_LEN(tcp); i++)
+		if (vt_proc_net_snmp_get(snmp, "Tcp", tcp[i], &a->v[n++]) ==
+		    VT_ERR)
+			return;
+	if ((p = sockstat_proto(&ss->v4, "TCP")) == NULL)
+		return;
+	for (i = 0; i < VT_ARRAY_LEN(f4); i++) {
+		if (!(p->have & (1U << f4[i])))
+			return;
+		a->v[n++] = p->v[f4[i]];
+	}
+	if (ss->has_v6 && (p = sockstat_proto(&ss->v6, "TCP6")) != NULL)
+		a->v[n] = p->v[VT_SS_INUSE];
+	n++;
+	a->ok = n == VT_TCP_ACT_N;
+}
+
 int
 vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
-    struct vt_tcp_pace *pace, int64_t now_ms, struct vt_tcp_states *out,
-    char *err, size_t errlen)
+    struct vt_tcp_pace *pace, const struct vt_tcp_activity *act,
+    int64_t now_ms, struct vt_tcp_states *out, char *err, size_t errlen)
 {
 	int64_t		t0, every;
-	int		rc, real;
+	int		rc, real, quiet;
 
 	pace->calls++;
-	if (pace->have && pace->calls < pace->next) {
+	/* Nothing shows that TCP did anything since the last count. */
+	quiet = act != NULL && act->ok && pace->act.ok &&
+	    memcmp(act->v, pace->act.v, sizeof(act->v)) == 0 &&
+	    pace->calls - pace->counted < VT_TCP_EVERY_MAX;
+	if (pace->have && (pace->calls < pace->next || quiet)) {
 		*out = pace->last;
 		return VT_OK;
 	}
@@ -99,6 +150,11 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	out->counted_ms = now_ms;
 	pace->last = *out;
 	pace->have = 1;
+	pace->counted = pace->calls;
+	if (act != NULL)
+		pace->act = *act;
+	else
+		memset(&pace->act, 0, sizeof(pace->act));
 	every = real && tcp_total(out) > VT_TCP_PACE_FROM ?
 	    (pace->cost_us + VT_TCP_BUDGET_US - 1) / VT_TCP_BUDGET_US : 1;
 	if (every < 1)

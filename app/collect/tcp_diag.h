@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "vitals.h"
+#include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
 #include "collect/proc_net_tcp.h"
 #include "collect/sock_diag.h"
 
@@ -39,27 +41,63 @@ int	vt_tcp_diag_count(struct vt_diag_reader *r, struct vt_tcp_states *out,
  * time they were taken (counted_ms), so a reader knows how fresh they are
  * (tcp.states_age_ms, vitals_tcp_states_age_seconds).  Fixture roots
  * (/proc/net/tcp) are counted every tick.
+ *
+ * And whatever the number of sockets, a count is skipped while nothing
+ * TCP did since the last one shows (struct vt_tcp_activity below): on a
+ * quiet host the dump's walk of the hash, about 1.3 ms of CPU with a few
+ * sockets on this kind of VM, was most of an idle tick.  At most
+ * VT_TCP_EVERY_MAX ticks apart even so.
  */
 #define VT_TCP_PACE_FROM	10000
 #define VT_TCP_BUDGET_US	500
 #define VT_TCP_EVERY_MAX	10
 
+/*
+ * What shows that TCP did something: the kernel's TCP counters of
+ * /proc/net/snmp (segments in and out, opens, resets, retransmits, the
+ * connections established) and the TCP lines of /proc/net/sockstat{,6}
+ * (sockets in use, orphans, TIME_WAIT, allocated), both read every tick
+ * by their own collectors.  A socket changes state on a segment sent or
+ * received, or on a timer that frees it or makes it TIME_WAIT (in use,
+ * orphans, tw), or when it starts listening (in use).  A few changes
+ * show in none of these until the next segment anywhere on the host (a
+ * FIN queued behind unsent data by shutdown(), a request socket dropped
+ * after its last SYN-ACK): VT_TCP_EVERY_MAX bounds how long they wait.
+ */
+#define VT_TCP_ACT_N	13
+
+struct vt_tcp_activity {
+	uint64_t		v[VT_TCP_ACT_N];
+	int			ok;		/* every figure was read */
+};
+
+/*
+ * Fill *a from this tick's snmp and sockstat (either NULL: a->ok 0, and
+ * the count is not skipped).
+ */
+void	vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
+	    const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a);
+
 struct vt_tcp_pace {
 	uint64_t		calls;		/* ticks seen */
 	uint64_t		next;		/* the tick that counts next */
+	uint64_t		counted;	/* the tick that counted last */
 	int64_t			cost_us;	/* CPU of the last count */
 	int			have;		/* last holds a count */
 	struct vt_tcp_states	last;
+	struct vt_tcp_activity	act;		/* as the last count began */
 };
 
 /*
  * One tick of the paced count into *out: a new count (vt_tcp_states_read,
- * proc_net_tcp.h) when it is due, stamped now_ms, or else the last one
- * with its own stamp.  Returns VT_OK, or VT_ERR with a reason in err when
- * a due count failed (it is tried again at the next tick).
+ * proc_net_tcp.h) when it is due and act (may be NULL) differs from the
+ * last count's, stamped now_ms, or else the last one with its own stamp.
+ * Returns VT_OK, or VT_ERR with a reason in err when a due count failed
+ * (it is tried again at the next tick).
  */
 int	vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
-	    struct vt_tcp_pace *pace, int64_t now_ms,
-	    struct vt_tcp_states *out, char *err, size_t errlen);
+	    struct vt_tcp_pace *pace, const struct vt_tcp_activity *act,
+	    int64_t now_ms, struct vt_tcp_states *out, char *err,
+	    size_t errlen);
 
 #endif /* VT_COLLECT_TCP_DIAG_H */

@@ -53,6 +53,67 @@ read_tree(const char *tree, char *err, size_t errlen)
 	return vt_tcp_states_read(root, NULL, &ts, err, errlen);
 }
 
+/*
+ * What shows TCP activity (tcp_diag.h), from vm2's snmp and sockstat; and
+ * the paced count over vm2's files: a quiet tick carries the last count,
+ * anything that moved counts again, and a quiet host is counted at least
+ * every VT_TCP_EVERY_MAX ticks.
+ */
+static void
+test_paced(void)
+{
+	static struct vt_proc_net_snmp		snmp;
+	static struct vt_proc_net_sockstat	ss;
+	struct vt_tcp_pace			pace;
+	struct vt_tcp_activity			a, b;
+	struct vt_tcp_states			st;
+	char					root[4096], err[VT_ERRLEN];
+	int					i, at = 0;
+
+	snprintf(root, sizeof(root), "%s/proc/vm2", tap_fixture_root());
+	if (vt_proc_net_snmp_read(root, &snmp, err, sizeof(err)) == VT_ERR ||
+	    vt_proc_net_sockstat_read(root, 4096, &ss, err, sizeof(err)) ==
+	    VT_ERR)
+		bail("vm2's snmp or sockstat: %s", err);
+	vt_tcp_activity_of(&snmp, &ss, &a);
+	ok(a.ok, "activity: every figure read from vm2");
+	ok(a.v[3] == 97586663 && a.v[4] == 96744343,
+	    "activity: InSegs and OutSegs as the file says");
+	ok(a.v[10] == 2017 && a.v[8] == 5, "activity: tw 2017, inuse 5");
+	vt_tcp_activity_of(NULL, &ss, &b);
+	ok(!b.ok, "activity: no snmp, not ok");
+
+	memset(&pace, 0, sizeof(pace));
+	is_int(vt_tcp_states_paced(root, NULL, &pace, &a, 1000, &st, err,
+	    sizeof(err)), VT_OK, "paced: the first tick counts");
+	is_int(st.counted_ms, 1000, "... stamped now");
+	(void)vt_tcp_states_paced(root, NULL, &pace, &a, 2000, &st, err,
+	    sizeof(err));
+	is_int(st.counted_ms, 1000, "paced: quiet, the last count carried");
+	is_int((long long)st.v4.state[VT_TCP_TIME_WAIT], 4,
+	    "... with its counts");
+	b = a;
+	b.v[3]++;
+	(void)vt_tcp_states_paced(root, NULL, &pace, &b, 3000, &st, err,
+	    sizeof(err));
+	is_int(st.counted_ms, 3000, "paced: a segment in, counted again");
+	for (i = 1; i <= VT_TCP_EVERY_MAX && at == 0; i++) {
+		(void)vt_tcp_states_paced(root, NULL, &pace, &b,
+		    3000 + i * 1000, &st, err, sizeof(err));
+		if (st.counted_ms == 3000 + i * 1000)
+			at = i;
+	}
+	is_int(at, VT_TCP_EVERY_MAX, "paced: quiet, counted again after "
+	    "VT_TCP_EVERY_MAX ticks");
+	(void)vt_tcp_states_paced(root, NULL, &pace, NULL, 50000, &st, err,
+	    sizeof(err));
+	is_int(st.counted_ms, 50000, "paced: no activity known, counted");
+	b.ok = 0;
+	(void)vt_tcp_states_paced(root, NULL, &pace, &b, 51000, &st, err,
+	    sizeof(err));
+	is_int(st.counted_ms, 51000, "paced: activity not all read, counted");
+}
+
 static int
 cut_parse(const char *buf, size_t len)
 {
@@ -220,6 +281,7 @@ main(void)
 	int			l4, l6, c4[NV4], c6[NV6], i, isolated, have6, r;
 
 	vt_diag_reader_init(&reader);
+	test_paced();
 
 	/* Fixtures: the files. */
 	is_int(read_tree("vm2", err, sizeof(err)), VT_OK, "vm2: reads");
