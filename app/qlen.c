@@ -21,7 +21,7 @@
 #include "vitals.h"
 
 static int	qlen_open(struct vt_qlen *q);
-static int	qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued,
+static int	qlen_unix(struct vt_qlen *q, uint32_t *queued,
 		    uint32_t *backlog);
 static int	qlen_tcp(int fd, uint32_t *queued, uint32_t *backlog);
 
@@ -30,6 +30,7 @@ vt_qlen_init(struct vt_qlen *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->nl = -1;
+	q->fd = -1;
 }
 
 void
@@ -61,7 +62,7 @@ qlen_open(struct vt_qlen *q)
 }
 
 static int
-qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
+qlen_unix(struct vt_qlen *q, uint32_t *queued, uint32_t *backlog)
 {
 	struct {
 		struct nlmsghdr		nlh;
@@ -72,13 +73,10 @@ qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 		struct nlmsghdr	nlh;
 		char		buf[4096];
 	} resp;
-	struct stat		st;
 	struct nlmsghdr	       *h;
 	ssize_t			n;
 	int			rc = VT_ERR;
 
-	if (fstat(fd, &st) == -1)
-		return VT_ERR;
 	if (qlen_open(q) == VT_ERR)
 		return VT_ERR;
 	memset(&req, 0, sizeof(req));
@@ -88,7 +86,7 @@ qlen_unix(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 	req.nlh.nlmsg_seq = ++q->seq;
 	req.udr.sdiag_family = AF_UNIX;
 	req.udr.udiag_states = ~0u;
-	req.udr.udiag_ino = (uint32_t)st.st_ino;
+	req.udr.udiag_ino = (uint32_t)q->ino;
 	req.udr.udiag_show = UDIAG_SHOW_RQLEN;
 	req.udr.udiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	req.udr.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
@@ -153,13 +151,27 @@ vt_qlen_read(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof(ss);
+	struct stat		st;
+	int			rc;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		return VT_ERR;
-	if (ss.ss_family == AF_UNIX)
-		return qlen_unix(q, fd, queued, backlog);
-	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
-		return qlen_tcp(fd, queued, backlog);
-	errno = EAFNOSUPPORT;
-	return VT_ERR;
+	if (q->fd != fd) {
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+		    fstat(fd, &st) == -1)
+			return VT_ERR;
+		q->fd = fd;
+		q->family = ss.ss_family;
+		q->ino = (uint64_t)st.st_ino;
+	}
+	if (q->family == AF_UNIX)
+		rc = qlen_unix(q, queued, backlog);
+	else if (q->family == AF_INET || q->family == AF_INET6)
+		rc = qlen_tcp(fd, queued, backlog);
+	else {
+		errno = EAFNOSUPPORT;
+		rc = VT_ERR;
+	}
+	/* The fd may name another socket now: learn it again. */
+	if (rc == VT_ERR)
+		q->fd = -1;
+	return rc;
 }
