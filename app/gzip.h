@@ -27,15 +27,6 @@ struct vt_gzip {
  */
 #define VT_GZIP_LEVEL	1
 
-/*
- * How long a request for a gzipped /metrics keeps the master compressing
- * it every tick: longer than any scrape interval (Prometheus's default is
- * 1 min; 5 min is a slow one).  Past it, with nobody asking, the master
- * compresses nothing, and the next scrape that asks is compressed by its
- * worker (handlers/metrics.c).
- */
-#define VT_GZIP_WANTED_MS	(10 * 60 * 1000)
-
 /* level: zlib's 1 (fastest) to 9 (smallest).  Returns VT_OK or VT_ERR. */
 int	vt_gzip_init(struct vt_gzip *g, int level);
 void	vt_gzip_free(struct vt_gzip *g);

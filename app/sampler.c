@@ -680,28 +680,33 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	return h;
 }
 
+/* Whether a scrape asked for metrics_prom[e] lately (VT_EXPO_ASKED_MS). */
+static int
+sampler_asked(const struct vt_shm *shm, enum vt_expo e)
+{
+	int64_t	asked = __atomic_load_n(&shm->expo_asked_ms[e],
+		    __ATOMIC_RELAXED);
+
+	return asked != 0 && vt_mono_ms() - asked <= VT_EXPO_ASKED_MS;
+}
+
 /*
  * Publish one /metrics document (VT_EXPO_TEXT or VT_EXPO_OM) and its
- * gzipped twin.  The twin is compressed only while scrapers ask for it
- * (a request within VT_GZIP_WANTED_MS, gzip.h): compressing both
- * documents was a fifth of an idle master's CPU, every second, for
- * scrapes that come once a minute or never.  An empty document (its
- * rendering failed), a failed compression or nobody asking publishes an
- * empty twin, which workers take as "compress it yourself".
+ * gzipped twin, compressed only while scrapes ask for it (scoreboard.h).
+ * An empty document (its rendering failed), a failed compression or
+ * nobody asking publishes an empty twin, which workers take as "compress
+ * it yourself".
  */
 static void
 sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
     const struct vt_buf *doc, int64_t ts_ms)
 {
-	int64_t	asked = __atomic_load_n(&shm->gz_asked_ms[e], __ATOMIC_RELAXED);
-	int	wanted = asked != 0 && vt_mono_ms() - asked <= VT_GZIP_WANTED_MS;
-
 	vt_buf_reset(&s->gz);
 	if (doc->len > 0) {
 		(void)vt_doc_publish(&shm->metrics_prom[e], doc->data,
 		    doc->len, ts_ms);
-		if (wanted && vt_gzip(&s->gzip, doc->data, doc->len,
-		    &s->gz) == VT_ERR) {
+		if (sampler_asked(shm, e + 1) && vt_gzip(&s->gzip, doc->data,
+		    doc->len, &s->gz) == VT_ERR) {
 			vt_log_warn("gzip_failed", "bytes=%zu", doc->len);
 			vt_buf_reset(&s->gz);
 		}
@@ -870,8 +875,13 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 			    "document=prom part=textfile bytes=%zu",
 			    s->prom.len);
 		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
+		/* OpenMetrics while asked for; else none, not a stale one. */
 		vt_buf_reset(&s->om);
-		if (vt_render_openmetrics(s->prom.data, s->prom.len,
+		if (!sampler_asked(shm, VT_EXPO_OM) &&
+		    !sampler_asked(shm, VT_EXPO_OM_GZ))
+			(void)vt_doc_publish(&shm->metrics_prom[VT_EXPO_OM],
+			    s->om.data, 0, h->ts_ms);
+		else if (vt_render_openmetrics(s->prom.data, s->prom.len,
 		    &s->om) == VT_ERR)
 			vt_log_warn("render_failed",
 			    "document=openmetrics bytes=%zu", s->om.len);

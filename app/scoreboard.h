@@ -54,8 +54,17 @@
 
 /*
  * /metrics as the master publishes it each tick: both formats, each as
- * text and gzipped, so a worker only picks one and copies it.
+ * text and gzipped, so a worker only picks one and copies it.  The text
+ * format always; the three others while scrapes ask for them (a request
+ * for one within VT_EXPO_ASKED_MS, vt_shm's expo_asked_ms): rendering
+ * OpenMetrics and compressing both every second was a quarter of an idle
+ * master's CPU (issue 14), for scrapes that come once a minute or never.
+ * A scrape of one the master did not publish is converted or compressed
+ * by its worker from the text (handlers/metrics.c), and the master
+ * publishes it from the next tick on.
  */
+#define VT_EXPO_ASKED_MS	(10 * 60 * 1000)	/* > any scrape interval */
+
 enum vt_expo {
 	VT_EXPO_TEXT = 0,	/* Prometheus text format 0.0.4 */
 	VT_EXPO_TEXT_GZ,
@@ -240,11 +249,10 @@ struct vt_shm {
 	struct vt_doc		metrics_json;
 	struct vt_doc		metrics_prom[VT_EXPO_N];
 	/*
-	 * When a scrape last asked for the gzipped twin of metrics_prom[e]
-	 * (monotonic ms, written by the workers, at most once a second): the
-	 * master compresses it only while they ask (sampler.c).
+	 * When a scrape last asked for metrics_prom[e] (monotonic ms, written
+	 * by the workers at most once a second): see VT_EXPO_ASKED_MS.
 	 */
-	int64_t			gz_asked_ms[VT_EXPO_N];
+	int64_t			expo_asked_ms[VT_EXPO_N];
 	struct vt_doc		checks_json;	/* GET /api/checks */
 	struct vt_recorder_state recorder;
 	struct vt_live_state	live;		/* the live-push publisher */

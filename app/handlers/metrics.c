@@ -14,6 +14,7 @@
 #include "handlers/handlers.h"
 #include "negotiate.h"
 #include "poolview.h"
+#include "render/openmetrics.h"
 #include "scoreboard.h"
 
 int
@@ -61,44 +62,48 @@ metrics_copy(struct vt_shm *shm, enum vt_expo e, struct vt_buf *body)
 }
 
 /*
- * Say that a scrape asked for the gzipped twin of document e, so that the
- * master compresses it on its next ticks (sampler.c).  Written at most
- * once a second: scrapes of many workers do not share a cache line for
- * nothing.
+ * Say that a scrape asked for document e, so that the master publishes
+ * it on its next ticks (scoreboard.h).  Written at most once a second:
+ * the scrapes of many workers do not share a cache line for nothing.
  */
 static void
-metrics_gz_asked(struct vt_shm *shm, enum vt_expo e)
+metrics_asked(struct vt_shm *shm, enum vt_expo e)
 {
 	int64_t	now = vt_mono_ms();
 
-	if (now - __atomic_load_n(&shm->gz_asked_ms[e], __ATOMIC_RELAXED) >=
+	if (now - __atomic_load_n(&shm->expo_asked_ms[e], __ATOMIC_RELAXED) >=
 	    1000)
-		__atomic_store_n(&shm->gz_asked_ms[e], now, __ATOMIC_RELAXED);
+		__atomic_store_n(&shm->expo_asked_ms[e], now,
+		    __ATOMIC_RELAXED);
 }
 
 /*
- * Compress body in place, in this worker: the master published no twin
- * (nobody had asked for a while, or its compression failed).  The
- * deflate state (260 KiB) and the output live for the call only; this
- * is the first scrape after a quiet spell, not every one.  Returns VT_OK,
- * or VT_ERR with body unchanged.
+ * Turn body, in this worker, into what the master did not publish (nobody
+ * had asked for it for a while, or the master's attempt failed): gz, the
+ * gzip of it (the deflate state, 260 KiB, lives for the call only); or
+ * else the OpenMetrics form of the text format.  This is the first
+ * scrape after a quiet spell, not every one.  Returns VT_OK, or VT_ERR
+ * with body unchanged.
  */
 static int
-metrics_gzip(struct vt_buf *body)
+metrics_convert(struct vt_buf *body, int gz)
 {
 	struct vt_gzip	g;
 	struct vt_buf	out;
 	int		rc = VT_ERR;
 
-	if (vt_buf_init(&out, body->len / 4 + 1024, VT_DOC_MAX) == VT_ERR)
+	if (vt_buf_init(&out, gz ? body->len / 4 + 1024 : body->len + 1024,
+	    VT_DOC_MAX) == VT_ERR)
 		return VT_ERR;
-	if (vt_gzip_init(&g, VT_GZIP_LEVEL) == VT_OK) {
-		if (vt_gzip(&g, body->data, body->len, &out) == VT_OK) {
-			vt_buf_reset(body);
-			rc = vt_buf_add(body, out.data, out.len) == 0 ?
-			    VT_OK : VT_ERR;
-		}
+	if (!gz)
+		rc = vt_render_openmetrics(body->data, body->len, &out);
+	else if (vt_gzip_init(&g, VT_GZIP_LEVEL) == VT_OK) {
+		rc = vt_gzip(&g, body->data, body->len, &out);
 		vt_gzip_free(&g);
+	}
+	if (rc == VT_OK) {
+		vt_buf_reset(body);
+		rc = vt_buf_add(body, out.data, out.len) == 0 ? VT_OK : VT_ERR;
 	}
 	vt_buf_free(&out);
 	return rc;
@@ -117,28 +122,32 @@ vt_handle_metrics(const struct vt_request *req, struct vt_reply *r)
 	int		gz;
 
 	/*
-	 * The host's and the pool's families, rendered on the master's tick
-	 * in both formats, each also gzipped while scrapers ask for it: the
-	 * scraper's Accept picks the format, its Accept-Encoding the
-	 * compression (Prometheus asks for both), and the worker only copies
-	 * (or compresses, the first time after a quiet spell).
+	 * The host's and the pool's families, rendered on the master's tick:
+	 * the scraper's Accept picks the format, its Accept-Encoding the
+	 * compression (Prometheus asks for OpenMetrics and gzip), and the
+	 * worker copies what the master published.  The master publishes the
+	 * forms scrapes ask for (scoreboard.h); the first scrape of another
+	 * is converted here, from the nearest form published.
 	 */
 	e = vt_prefers_openmetrics(req->accept) ? VT_EXPO_OM : VT_EXPO_TEXT;
 	gz = vt_accepts_gzip(req->accept_encoding);
-	if (gz)
-		metrics_gz_asked(shm, e);
-	if (!gz || metrics_copy(shm, e + 1, r->body) == VT_ERR) {
-		if (metrics_copy(shm, e, r->body) == VT_OK)
-			gz = gz && metrics_gzip(r->body) == VT_OK;
-		else {
-			/* Before the first tick: the pool's families, text. */
+	metrics_asked(shm, (enum vt_expo)(e + gz));
+	if (metrics_copy(shm, (enum vt_expo)(e + gz), r->body) == VT_OK)
+		goto send;
+	if (gz && metrics_copy(shm, e, r->body) == VT_OK)
+		gz = metrics_convert(r->body, 1) == VT_OK;
+	else if (metrics_copy(shm, VT_EXPO_TEXT, r->body) == VT_OK) {
+		if (e == VT_EXPO_OM && metrics_convert(r->body, 0) == VT_ERR)
 			e = VT_EXPO_TEXT;
-			gz = 0;
-			if (vt_pool_prom(shm, r->body) == VT_ERR)
-				return vt_reply_error(r, 500,
-				    "response too large");
-		}
+		gz = gz && metrics_convert(r->body, 1) == VT_OK;
+	} else {
+		/* Before the first tick: the pool's families alone, as text. */
+		e = VT_EXPO_TEXT;
+		gz = 0;
+		if (vt_pool_prom(shm, r->body) == VT_ERR)
+			return vt_reply_error(r, 500, "response too large");
 	}
+send:
 	r->status = 200;
 	r->content_type = types[e];
 	r->cache_control = "no-store";

@@ -172,10 +172,10 @@ SKIP: {
 }
 
 # Negotiation: gzip when asked, OpenMetrics when the scraper names it, as
-# Prometheus does.  The first gzip scrape is compressed by its worker (no
-# scrape had asked, so the master compressed nothing); from the next tick
-# on the master compresses once a tick while scrapes ask (app/gzip.h):
-# both are checked below.
+# Prometheus does.  The first scrape of a form (gzip, OpenMetrics) is
+# converted by its worker from the text (no scrape had asked, so the
+# master published none); from the next tick on the master publishes it
+# once a tick while scrapes ask (app/scoreboard.h): both are checked.
 my $PROM_ACCEPT = 'application/openmetrics-text;version=1.0.0,'
     . 'application/openmetrics-text;version=0.0.1;q=0.75,'
     . 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -216,6 +216,13 @@ unlike($om, qr/^# TYPE \S+ untyped$/m, 'no "untyped" (OpenMetrics says unknown)'
 unlike($om, qr/^$/m, 'no blank line');
 is_deeply(families($om), families($p->{body}),
     'the same families as the text format');
+sleep(2.2);
+my $o2 = $t->get('/metrics', headers => ["Accept: $PROM_ACCEPT",
+    'Accept-Encoding: gzip']);
+my $om2 = gunzipped($o2->{body}) // '';
+ok(($o2->{headers}{'content-type'} // '') =~ m{^application/openmetrics-text}
+    && $om2 =~ /\n# EOF\n\z/, 'OpenMetrics and gzip again, a tick later');
+is_deeply(families($om2), families($p->{body}), '... the same families');
 my $q = $t->get('/metrics', headers => ['Accept: */*']);
 like($q->{headers}{'content-type'} // '', qr{^text/plain; version=0\.0\.4},
     'a wildcard Accept gets the text format');
