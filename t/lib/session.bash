@@ -21,6 +21,7 @@
 #                                 what runs
 #   without_services CMD...       apt-get without starting the packages'
 #                                 services
+#   install_pkgs PKG...           the benches' optional packages
 
 : "${PROG:=${0##*/}}"
 : "${STOP_DEADLINE:=${VT_STOP_DEADLINE:-20}}"
@@ -171,6 +172,31 @@ stop_session() {
 		sleep 0.05
 	done
 	rm -f "$pidfile"
+}
+
+# install_pkgs PKG...: apt-get install, without starting the packages'
+# services (the same policy-rc.d guard as `stack deps`), its output in
+# $LOG/bench-apt.log; false on failure (for the benches' tools).
+install_pkgs() {
+	(($(id -u) == 0)) || return 1
+	command -v apt-get >/dev/null 2>&1 || return 1
+	local rc=0
+	say "installing: $*"
+	without_services apt_install "$@" >"$LOG/bench-apt.log" 2>&1 || rc=$?
+	((rc == 0)) || warn "apt-get install $* failed (see $LOG/bench-apt.log)"
+	return "$rc"
+}
+
+# apt_install PKG...: apt-get install, with an update first only when the
+# package lists are too old to have PKG.
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "$@" ||
+		{
+			DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+					--no-install-recommends "$@"
+		}
 }
 
 # without_services CMD...: run CMD (apt-get install ...) while a
