@@ -128,3 +128,14 @@ fail:
 	memset(out, 0, sizeof(*out));
 	return VT_ERR;
 }
+
+const struct vt_sockstat_proto *
+vt_sockstat_find(const struct vt_sockstat *s, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->p[i].name, name) == 0)
+			return &s->p[i];
+	return NULL;
+}

@@ -71,4 +71,8 @@ int	vt_proc_net_sockstat_parse(const char *buf, size_t len,
 int	vt_proc_net_sockstat_read(const char *root, uint64_t pagesize,
 	    struct vt_proc_net_sockstat *out, char *err, size_t errlen);
 
+/* The line of protocol name ("TCP", "TCP6") in s, or NULL. */
+const struct vt_sockstat_proto *vt_sockstat_find(const struct vt_sockstat *s,
+	    const char *name);
+
 #endif /* VT_COLLECT_PROC_NET_SOCKSTAT_H */

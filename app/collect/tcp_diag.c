@@ -21,8 +21,6 @@
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
-static const struct vt_sockstat_proto *sockstat_proto(
-		    const struct vt_sockstat *s, const char *name);
 static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
@@ -76,18 +74,6 @@ tcp_total(const struct vt_tcp_states *s)
 	return n;
 }
 
-/* The line of protocol name in s, or NULL. */
-static const struct vt_sockstat_proto *
-sockstat_proto(const struct vt_sockstat *s, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->p[i].name, name) == 0)
-			return &s->p[i];
-	return NULL;
-}
-
 void
 vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
     const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a)
@@ -108,14 +94,14 @@ vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
 		if (vt_proc_net_snmp_get(snmp, "Tcp", tcp[i], &a->v[n++]) ==
 		    VT_ERR)
 			return;
-	if ((p = sockstat_proto(&ss->v4, "TCP")) == NULL)
+	if ((p = vt_sockstat_find(&ss->v4, "TCP")) == NULL)
 		return;
 	for (i = 0; i < VT_ARRAY_LEN(f4); i++) {
 		if (!(p->have & (1U << f4[i])))
 			return;
 		a->v[n++] = p->v[f4[i]];
 	}
-	if (ss->has_v6 && (p = sockstat_proto(&ss->v6, "TCP6")) != NULL)
+	if (ss->has_v6 && (p = vt_sockstat_find(&ss->v6, "TCP6")) != NULL)
 		a->v[n] = p->v[VT_SS_INUSE];
 	n++;
 	a->ok = n == VT_TCP_ACT_N;

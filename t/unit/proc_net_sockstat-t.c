@@ -17,8 +17,6 @@ static struct vt_sockstat		one;
 static int	read_tree(const char *tree);
 static int	parse_str(const char *s);
 static int	cut_parse(const char *buf, size_t len);
-static const struct vt_sockstat_proto *proto(const struct vt_sockstat *s,
-		    const char *name);
 static long long value(const struct vt_sockstat *s, const char *name,
 		    enum vt_sockstat_field f);
 
@@ -47,22 +45,11 @@ cut_parse(const char *buf, size_t len)
 	return vt_proc_net_sockstat_parse(buf, len, PAGESIZE, &one, NULL, 0);
 }
 
-static const struct vt_sockstat_proto *
-proto(const struct vt_sockstat *s, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->p[i].name, name) == 0)
-			return &s->p[i];
-	return NULL;
-}
-
 /* The value, or -1 when the protocol or the field is absent. */
 static long long
 value(const struct vt_sockstat *s, const char *name, enum vt_sockstat_field f)
 {
-	const struct vt_sockstat_proto	*p = proto(s, name);
+	const struct vt_sockstat_proto	*p = vt_sockstat_find(s, name);
 
 	if (p == NULL || !(p->have & (1u << f)))
 		return -1;
@@ -77,7 +64,7 @@ main(void)
 	is_int((long long)ss.v4.n, 5, "vm2: 5 protocols");
 	is_int(value(&ss.v4, "TCP", VT_SS_TW), 2017, "vm2: TCP tw");
 	is_int(value(&ss.v4, "TCP", VT_SS_MEM), 51, "vm2: TCP mem (pages)");
-	is_int((long long)proto(&ss.v4, "TCP")->mem_bytes, 51 * PAGESIZE,
+	is_int((long long)vt_sockstat_find(&ss.v4, "TCP")->mem_bytes, 51 * PAGESIZE,
 	    "vm2: TCP mem_bytes");
 	is_int(value(&ss.v4, "UDP", VT_SS_ORPHAN), -1, "vm2: UDP no orphan");
 	is_int(value(&ss.v4, "FRAG", VT_SS_MEMORY), 0, "vm2: FRAG memory");
