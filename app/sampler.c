@@ -93,8 +93,8 @@ const char *const vt_collector_names[VT_COL_N] = {
 /*
  * The cadence of the CLOSE_WAIT holders' walk.  It reads the descriptor
  * table of every process (readlink of each /proc/<pid>/fd entry): 20 to
- * 48 ms a walk at 5 000 to 50 000 connections on a 2-core VM (./stack
- * bench --scale, issue 14), every fifth tick.  Who holds a pile of
+ * 81 ms a walk at 5 000 to 50 000 connections on a 2-core VM (./stack
+ * bench --scale, issue 14), every fifth tick before it was paced.  Who holds a pile of
  * CLOSE_WAIT changes far more slowly than the pile: after a walk that
  * took C us of CPU, the next is ceil(C / (budget x top_every)) scans
  * later, at most SAMPLER_CW_EVERY_MAX scans (a minute at top_every 5).

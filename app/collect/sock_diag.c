@@ -74,8 +74,12 @@ vt_diag_parse(const void *buf, size_t len, unsigned seq, vt_diag_fn fn,
 			if (e->error == -ENOENT || e->error == -EOPNOTSUPP ||
 			    e->error == -EINVAL)
 				return 1;
-			return vt_pf_err(err, errlen, "sock_diag: %s",
-			    strerror(-e->error));
+			/* The kernel's are -errno; anything else is a number. */
+			if (e->error < 0 && e->error > -4096)
+				return vt_pf_err(err, errlen, "sock_diag: %s",
+				    strerror(-e->error));
+			return vt_pf_err(err, errlen, "sock_diag: error %d",
+			    e->error);
 		}
 		/* A reply has the type of its request. */
 		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY &&

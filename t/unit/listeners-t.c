@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -171,6 +172,15 @@ test_diag(void)
 	e.error = -EPERM;
 	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
 	is_int(parse(&r, &l, &done), VT_ERR, "EPERM: error");
+	/* A code no kernel sends (the fuzzer's): an error, not a negation. */
+	memset(&r, 0, sizeof(r));
+	e.error = INT_MIN;
+	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
+	is_int(parse(&r, &l, &done), VT_ERR, "INT_MIN: error");
+	memset(&r, 0, sizeof(r));
+	e.error = 5;
+	add_hdr(&r, SEQ, NLMSG_ERROR, &e, sizeof(e));
+	is_int(parse(&r, &l, &done), VT_ERR, "a positive code: error");
 	memset(&r, 0, sizeof(r));
 	add_hdr(&r, SEQ, NLMSG_ERROR, &e, 4);
 	is_int(parse(&r, &l, &done), VT_ERR, "a short error: error");

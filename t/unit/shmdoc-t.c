@@ -41,6 +41,10 @@ struct race {
 	uint64_t	failed_dirty[READERS];	/* -1 but out changed */
 	uint64_t	torn[READERS];
 	uint64_t	backwards[READERS];
+	/* The first step back each reader saw: what, from, to (a diag). */
+	char		back_what[READERS][12];
+	int64_t		back_from[READERS];
+	int64_t		back_to[READERS];
 };
 
 static char	big[VT_DOC_MAX + 1];
@@ -199,8 +203,12 @@ reader(struct race *x, int r)
 		gen = __atomic_load_n(&x->doc.generation, __ATOMIC_ACQUIRE);
 		if (gen == 0)
 			continue;
-		if (gen < last_gen)
-			x->backwards[r]++;
+		if (gen < last_gen && x->backwards[r]++ == 0) {
+			snprintf(x->back_what[r], sizeof(x->back_what[r]),
+			    "generation");
+			x->back_from[r] = last_gen;
+			x->back_to[r] = gen;
+		}
 		last_gen = gen;
 		vt_buf_reset(&out);
 		x->reads[r]++;
@@ -212,9 +220,14 @@ reader(struct race *x, int r)
 		}
 		if ((k = doc_k(out.data, out.len, stamp)) < 0)
 			x->torn[r]++;
-		else if (k < last)
-			x->backwards[r]++;
-		else
+		else if (k < last) {
+			if (x->backwards[r]++ == 0) {
+				snprintf(x->back_what[r],
+				    sizeof(x->back_what[r]), "document");
+				x->back_from[r] = last;
+				x->back_to[r] = k;
+			}
+		} else
 			last = k;
 	}
 	_exit(0);
@@ -267,6 +280,12 @@ test_race(void)
 	is_int((long long)torn, 0, "race: every copy is one whole document");
 	is_int((long long)back, 0, "race: no copy or generation older than "
 	    "one before it");
+	for (i = 0; i < READERS; i++)
+		if (x->backwards[i] > 0)
+			diag("reader %d: %llu steps back, the first of its %s "
+			    "from %lld to %lld", i,
+			    (unsigned long long)x->backwards[i], x->back_what[i],
+			    (long long)x->back_from[i], (long long)x->back_to[i]);
 	is_int((long long)dirty, 0, "race: a copy that gave up leaves the "
 	    "buffer as it was");
 	munmap(x, sizeof(*x));
