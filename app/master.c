@@ -729,6 +729,8 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 			master_gauge_queue(&m);
 			master_gauge_backoff(&m);
 			master_sample(&m);
+			if (m.sched.on)
+				vt_sampler_forms(&m.sched.sampler, m.shm);
 			vt_notify_poll(&m.notify, &m.kids, vt_mono_ms());
 		}
 		pfd[0].fd = m.sfd;

@@ -690,29 +690,55 @@ sampler_asked(const struct vt_shm *shm, enum vt_expo e)
 	return asked != 0 && vt_mono_ms() - asked <= VT_EXPO_ASKED_MS;
 }
 
+#define SAMPLER_FORM(e)	(1u << (e))
+
 /*
- * Publish one /metrics document (VT_EXPO_TEXT or VT_EXPO_OM) and its
- * gzipped twin, compressed only while scrapes ask for it (scoreboard.h).
- * An empty document (its rendering failed), a failed compression or
- * nobody asking publishes an empty twin, which workers take as "compress
- * it yourself".
+ * The gzipped twin of form e (VT_EXPO_TEXT or VT_EXPO_OM) of this sample,
+ * from doc, when a scrape asks for it and it was not tried for this
+ * sample yet.
  */
 static void
-sampler_publish(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
-    const struct vt_buf *doc, int64_t ts_ms)
+sampler_gz(struct vt_sampler *s, struct vt_shm *shm, enum vt_expo e,
+    const struct vt_buf *doc)
 {
+	enum vt_expo	z = (enum vt_expo)(e + 1);
+
+	if ((s->forms_tried & SAMPLER_FORM(z)) || !sampler_asked(shm, z))
+		return;
+	s->forms_tried |= SAMPLER_FORM(z);
 	vt_buf_reset(&s->gz);
-	if (doc->len > 0) {
-		(void)vt_doc_publish(&shm->metrics_prom[e], doc->data,
-		    doc->len, ts_ms);
-		if (sampler_asked(shm, e + 1) && vt_gzip(&s->gzip, doc->data,
-		    doc->len, &s->gz) == VT_ERR) {
-			vt_log_warn("gzip_failed", "bytes=%zu", doc->len);
-			vt_buf_reset(&s->gz);
+	if (vt_gzip(&s->gzip, doc->data, doc->len, &s->gz) == VT_ERR) {
+		vt_log_warn("gzip_failed", "bytes=%zu", doc->len);
+		return;
+	}
+	(void)vt_doc_publish(&shm->metrics_prom[z], s->gz.data, s->gz.len,
+	    s->text_ts_ms);
+	s->forms |= SAMPLER_FORM(z);
+}
+
+void
+vt_sampler_forms(struct vt_sampler *s, struct vt_shm *shm)
+{
+	if (!(s->forms & SAMPLER_FORM(VT_EXPO_TEXT)))
+		return;
+	if (!(s->forms_tried & SAMPLER_FORM(VT_EXPO_OM)) &&
+	    (sampler_asked(shm, VT_EXPO_OM) ||
+	    sampler_asked(shm, VT_EXPO_OM_GZ))) {
+		s->forms_tried |= SAMPLER_FORM(VT_EXPO_OM);
+		vt_buf_reset(&s->om);
+		if (vt_render_openmetrics(s->prom.data, s->prom.len,
+		    &s->om) == VT_ERR)
+			vt_log_warn("render_failed",
+			    "document=openmetrics bytes=%zu", s->om.len);
+		else {
+			(void)vt_doc_publish(&shm->metrics_prom[VT_EXPO_OM],
+			    s->om.data, s->om.len, s->text_ts_ms);
+			s->forms |= SAMPLER_FORM(VT_EXPO_OM);
 		}
 	}
-	(void)vt_doc_publish(&shm->metrics_prom[e + 1], s->gz.data, s->gz.len,
-	    ts_ms);
+	sampler_gz(s, shm, VT_EXPO_TEXT, &s->prom);
+	if (s->forms & SAMPLER_FORM(VT_EXPO_OM))
+		sampler_gz(s, shm, VT_EXPO_OM, &s->om);
 }
 
 /* One log line per transition, and the notify command's queue. */
@@ -832,9 +858,12 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 {
 	const struct vt_host   *h;
 	struct vt_prom		w;
-	int			json_ok = 0;
+	int			json_ok = 0, e;
 
 	h = vt_sampler_collect(s, vt_wall_ms(), vt_mono_us());
+	s->forms = 0;
+	s->forms_tried = 0;
+	s->text_ts_ms = h->ts_ms;
 	vt_buf_reset(&s->json);
 	vt_buf_reset(&s->prom);
 	/*
@@ -874,21 +903,18 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 			vt_log_warn("render_failed",
 			    "document=prom part=textfile bytes=%zu",
 			    s->prom.len);
-		sampler_publish(s, shm, VT_EXPO_TEXT, &s->prom, h->ts_ms);
-		/* OpenMetrics while asked for; else none, not a stale one. */
-		vt_buf_reset(&s->om);
-		if (!sampler_asked(shm, VT_EXPO_OM) &&
-		    !sampler_asked(shm, VT_EXPO_OM_GZ))
-			(void)vt_doc_publish(&shm->metrics_prom[VT_EXPO_OM],
-			    s->om.data, 0, h->ts_ms);
-		else if (vt_render_openmetrics(s->prom.data, s->prom.len,
-		    &s->om) == VT_ERR)
-			vt_log_warn("render_failed",
-			    "document=openmetrics bytes=%zu", s->om.len);
-		sampler_publish(s, shm, VT_EXPO_OM, &s->om, h->ts_ms);
+		(void)vt_doc_publish(&shm->metrics_prom[VT_EXPO_TEXT],
+		    s->prom.data, s->prom.len, h->ts_ms);
+		s->forms |= SAMPLER_FORM(VT_EXPO_TEXT);
+		vt_sampler_forms(s, shm);
 	} else
 		vt_log_warn("render_failed", "document=prom bytes=%zu",
 		    s->prom.len);
+	/* The other forms not published for this sample: none, not stale. */
+	for (e = VT_EXPO_TEXT_GZ; e < VT_EXPO_N; e++)
+		if (!(s->forms & SAMPLER_FORM(e)))
+			(void)vt_doc_publish(&shm->metrics_prom[e], s->gz.data,
+			    0, h->ts_ms);
 	if (s->opt.fallback != NULL) {
 		if (!json_ok)
 			vt_buf_reset(&s->json);

@@ -82,6 +82,10 @@ struct vt_sampler {
 	struct vt_buf		om;		/* OpenMetrics of prom */
 	struct vt_buf		gz;		/* either, gzipped */
 	struct vt_gzip		gzip;
+	/* This sample's forms of /metrics (scoreboard.h's vt_expo bits). */
+	unsigned		forms;		/* published */
+	unsigned		forms_tried;	/* rendered, or failed */
+	int64_t			text_ts_ms;	/* the sample's stamp */
 	struct vt_poolview	pool;		/* the tick's view of the pool */
 	struct vt_checks       *checks;		/* the engine's state */
 	struct vt_checks_input *checks_in;
@@ -130,5 +134,15 @@ const struct vt_host *vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms,
  * render and publish to the scoreboard's documents and ring.
  */
 void	vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm);
+
+/*
+ * The forms of /metrics besides the text (OpenMetrics, gzip) that scrapes
+ * ask for (scoreboard.h), rendered from the last sample's text when not
+ * yet published for it.  vt_sampler_tick() calls it; the master calls it
+ * between ticks too (10 times a second), so that a form first asked for
+ * is published within a tenth of a second, not at the next sample:
+ * workers convert it themselves only until then.
+ */
+void	vt_sampler_forms(struct vt_sampler *s, struct vt_shm *shm);
 
 #endif /* VT_SAMPLER_H */

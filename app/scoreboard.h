@@ -61,7 +61,8 @@
  * master's CPU (issue 14), for scrapes that come once a minute or never.
  * A scrape of one the master did not publish is converted or compressed
  * by its worker from the text (handlers/metrics.c), and the master
- * publishes it from the next tick on.
+ * publishes it within a tenth of a second (vt_sampler_forms, sampler.h),
+ * so that a burst of such scrapes does not convert for a whole second.
  */
 #define VT_EXPO_ASKED_MS	(10 * 60 * 1000)	/* > any scrape interval */
 
