@@ -141,7 +141,7 @@ void	vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm);
  * yet published for it.  vt_sampler_tick() calls it; the master calls it
  * between ticks too (10 times a second), so that a form first asked for
  * is published within a tenth of a second, not at the next sample:
- * workers convert it themselves only until then.
+ * scrapes get the nearest published form only until then.
  */
 void	vt_sampler_forms(struct vt_sampler *s, struct vt_shm *shm);
 

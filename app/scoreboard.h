@@ -59,10 +59,10 @@
  * for one within VT_EXPO_ASKED_MS, vt_shm's expo_asked_ms): rendering
  * OpenMetrics and compressing both every second was a quarter of an idle
  * master's CPU (issue 14), for scrapes that come once a minute or never.
- * A scrape of one the master did not publish is converted or compressed
- * by its worker from the text (handlers/metrics.c), and the master
- * publishes it within a tenth of a second (vt_sampler_forms, sampler.h),
- * so that a burst of such scrapes does not convert for a whole second.
+ * The master publishes a form within a tenth of a second of its first ask
+ * (vt_sampler_forms, sampler.h); until then a scrape of it gets the
+ * nearest form published: uncompressed, OpenMetrics converted from the
+ * text by its worker (handlers/metrics.c).
  */
 #define VT_EXPO_ASKED_MS	(10 * 60 * 1000)	/* > any scrape interval */
 
