@@ -45,3 +45,16 @@ vt_thread_cpu_us(void)
 {
 	return clock_us(CLOCK_THREAD_CPUTIME_ID);
 }
+
+int64_t
+vt_pace_rounds(int64_t cost_us, int64_t budget_us, int64_t least,
+    int64_t most)
+{
+	int64_t	n = budget_us > 0 ? (cost_us + budget_us - 1) / budget_us : most;
+
+	if (n < least)
+		n = least;
+	if (n > most)
+		n = most;
+	return n;
+}

@@ -19,7 +19,7 @@ struct vt_gzip {
 };
 
 /*
- * zlib's level for /metrics, in the master and in a worker alike.  perf
+ * zlib's level for /metrics, compressed by the master.  perf
  * showed libz at a quarter of an idle master's CPU at level 6 (issue 14).
  * Level 1 takes the 40 KB text of the vm2 fixture to 7.1 KB instead of
  * 6.3 KB, in 0.3-1.6 ms instead of 1.2-2.2 ms here (loaded machine): 13 %

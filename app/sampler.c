@@ -48,7 +48,6 @@
 #include "sampler.h"
 #include "scoreboard.h"
 
-
 const char *const vt_collector_names[VT_COL_N] = {
 	[VT_COL_STAT] = "stat",
 	[VT_COL_MEMINFO] = "meminfo",
@@ -94,10 +93,11 @@ const char *const vt_collector_names[VT_COL_N] = {
  * The cadence of the CLOSE_WAIT holders' walk.  It reads the descriptor
  * table of every process (readlink of each /proc/<pid>/fd entry): 20 to
  * 81 ms a walk at 5 000 to 50 000 connections on a 2-core VM (./stack
- * bench --scale, issue 14), every fifth tick before it was paced.  Who holds a pile of
- * CLOSE_WAIT changes far more slowly than the pile: after a walk that
- * took C us of CPU, the next is ceil(C / (budget x top_every)) scans
- * later, at most SAMPLER_CW_EVERY_MAX scans (a minute at top_every 5).
+ * bench --scale, issue 14), every fifth tick before it was paced.  Who
+ * holds a pile of CLOSE_WAIT changes far more slowly than the pile: after
+ * a walk that took C us of CPU, the next is ceil(C / (budget x
+ * top_every)) scans later, at most SAMPLER_CW_EVERY_MAX scans (a minute
+ * at top_every 5).
  * Between walks the holders are carried with the time they were found
  * (close_wait_holders.ts_ms in /api/metrics); the CLOSE_WAIT count itself
  * is the TCP collector's, not paced by this.
@@ -287,7 +287,7 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 	struct vt_pid_table    *cur = s->pids[s->pcur ^ 1];
 	struct vt_pid_table    *prev = s->pids[s->pcur];
 	char			err[VT_ERRLEN];
-	int64_t			t0 = vt_mono_us(), c0, every;
+	int64_t			t0 = vt_mono_us(), c0;
 	int			rc;
 
 	if (s->have_pids && s->samples < s->pids_next) {
@@ -304,13 +304,9 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 	c0 = vt_thread_cpu_us();
 	rc = vt_proc_pid_rescan(s->root, s->have_pids ? prev : NULL, cur,
 	    VT_PID_TABLE_MAX, s->opt.top_budget_ms, err, sizeof(err));
-	every = (vt_thread_cpu_us() - c0 + SAMPLER_SCAN_BUDGET_US - 1) /
-	    SAMPLER_SCAN_BUDGET_US;
-	if (every < s->opt.top_every)
-		every = s->opt.top_every;
-	if (every > SAMPLER_SCAN_EVERY_MAX)
-		every = SAMPLER_SCAN_EVERY_MAX;
-	s->pids_next = s->samples + (uint64_t)every;
+	s->pids_next = s->samples + (uint64_t)vt_pace_rounds(
+	    vt_thread_cpu_us() - c0, SAMPLER_SCAN_BUDGET_US, s->opt.top_every,
+	    SAMPLER_SCAN_EVERY_MAX);
 	sampler_result(s, h, VT_COL_PROCESSES, rc, err, t0);
 	if (rc == VT_ERR)
 		return 1;
@@ -419,7 +415,7 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 	uint64_t			 cw_total = 0, lino[VT_MAX_LISTENERS];
 	size_t				 ncw = 0, nl = 0, n = 0, i, k, nkeep = 0;
 	size_t				 np;
-	int64_t				 t0 = vt_mono_us(), c0, every;
+	int64_t				 t0 = vt_mono_us(), c0;
 	int				 cw = 0, cw_ok = 0;
 
 	if (!scan) {
@@ -514,16 +510,10 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 		h->close_wait_holders = p->close_wait_holders;
 	if (!cw || cw_ok)
 		h->close_wait_holders.ts_ms = h->ts_ms;
-	if (cw_ok) {
-		every = (vt_thread_cpu_us() - c0 + SAMPLER_CW_BUDGET_US *
-		    s->opt.top_every - 1) / (SAMPLER_CW_BUDGET_US *
-		    s->opt.top_every);
-		if (every < 1)
-			every = 1;
-		if (every > SAMPLER_CW_EVERY_MAX)
-			every = SAMPLER_CW_EVERY_MAX;
-		s->cw_next = s->cw_scans + (uint64_t)every;
-	}
+	if (cw_ok)
+		s->cw_next = s->cw_scans + (uint64_t)vt_pace_rounds(
+		    vt_thread_cpu_us() - c0, (int64_t)SAMPLER_CW_BUDGET_US *
+		    s->opt.top_every, 1, SAMPLER_CW_EVERY_MAX);
 	h->st.col_duration_s[VT_COL_LISTENERS] +=
 	    (double)(vt_mono_us() - t0) / 1e6;
 }

@@ -142,11 +142,8 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	else
 		memset(&pace->act, 0, sizeof(pace->act));
 	every = real && tcp_total(out) > VT_TCP_PACE_FROM ?
-	    (pace->cost_us + VT_TCP_BUDGET_US - 1) / VT_TCP_BUDGET_US : 1;
-	if (every < 1)
-		every = 1;
-	if (every > VT_TCP_EVERY_MAX)
-		every = VT_TCP_EVERY_MAX;
+	    vt_pace_rounds(pace->cost_us, VT_TCP_BUDGET_US, 1,
+	    VT_TCP_EVERY_MAX) : 1;
 	pace->next = pace->calls + (uint64_t)every;
 	return VT_OK;
 }

@@ -26,13 +26,12 @@ use VitalsTest;
 VitalsTest::require_stack('spawn-fcgi');
 $SIG{PIPE} = 'IGNORE';
 
-# The stack lives under a long folder, as a checkout at /check/work/main
-# does: the fallback files' paths are then past the 64 bytes of an exact
-# key of nginx's map (such a checkout failed `nginx -t` on them), while
-# the Unix sockets' paths stay under their 108.
+# The stack lives under a long folder, as the CI's checkout does: the
+# fallback files' paths are then past the 64 bytes of an exact key of
+# nginx's map (the CI's checkout failed `nginx -t` on them), while the
+# Unix sockets' paths stay under their 108.
 {
-	my $base = File::Temp::tempdir('vt-long-XXXXXX', TMPDIR => 1,
-	    CLEANUP => 1);
+	my $base = File::Temp::tempdir(TMPDIR => 1, CLEANUP => 1);
 	my $long = "$base/" . ('d' x 30);
 	mkdir($long) or die "mkdir $long: $!";
 	$ENV{TMPDIR} = $long;
