@@ -11,6 +11,7 @@
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,6 +80,7 @@ qlen_unix(struct vt_qlen *q, uint32_t *queued, uint32_t *backlog)
 
 	if (qlen_open(q) == VT_ERR)
 		return VT_ERR;
+	q->asks++;
 	memset(&req, 0, sizeof(req));
 	req.nlh.nlmsg_len = sizeof(req);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -119,6 +121,8 @@ qlen_unix(struct vt_qlen *q, uint32_t *queued, uint32_t *backlog)
 				memcpy(&rq, RTA_DATA(a), sizeof(rq));
 				*queued = rq.udiag_rqueue;
 				*backlog = rq.udiag_wqueue;
+				q->backlog = rq.udiag_wqueue;
+				q->quiet = 0;
 				rc = VT_OK;
 			}
 		}
@@ -130,6 +134,25 @@ done:
 	if (rc == VT_ERR)
 		vt_qlen_close(q);
 	return rc;
+}
+
+/*
+ * A Unix listener's queue without asking the kernel, when poll says it is
+ * empty (see qlen.h): 1 when answered, 0 when netlink must be asked (a
+ * connection waits, the backlog is not known or due again, poll failed).
+ */
+static int
+qlen_quiet(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+
+	if (q->backlog == 0 || q->quiet >= VT_QLEN_REFRESH ||
+	    poll(&pfd, 1, 0) != 0)
+		return 0;
+	q->quiet++;
+	*queued = 0;
+	*backlog = q->backlog;
+	return 1;
 }
 
 static int
@@ -161,7 +184,10 @@ vt_qlen_read(struct vt_qlen *q, int fd, uint32_t *queued, uint32_t *backlog)
 		q->fd = fd;
 		q->family = ss.ss_family;
 		q->ino = (uint64_t)st.st_ino;
+		q->backlog = 0;
 	}
+	if (q->family == AF_UNIX && qlen_quiet(q, fd, queued, backlog))
+		return VT_OK;
 	if (q->family == AF_UNIX)
 		rc = qlen_unix(q, queued, backlog);
 	else if (q->family == AF_INET || q->family == AF_INET6)

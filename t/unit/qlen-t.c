@@ -113,6 +113,31 @@ main(void)
 	is_int(vt_qlen_read(&q, l1, &queued, &backlog), 0, "... then it reads");
 	is_int(queued, 0, "... the new socket's queue: 0");
 
+	/* A quiet queue: poll answers, netlink is asked once in a while. */
+	{
+		uint64_t	asks = q.asks;
+		int		c2;
+
+		for (i = 0, fails = 0; i < 50; i++)
+			if (vt_qlen_read(&q, l1, &queued, &backlog) != 0 ||
+			    queued != 0 || backlog != BACKLOG)
+				fails++;
+		is_int(fails, 0, "unix, empty: 50 reads, each 0 of %d",
+		    BACKLOG);
+		ok(q.asks - asks <= 1, "... asking the kernel at most once "
+		    "(%llu)", (unsigned long long)(q.asks - asks));
+		for (i = 0; i < VT_QLEN_REFRESH; i++)
+			(void)vt_qlen_read(&q, l1, &queued, &backlog);
+		ok(q.asks - asks >= 1, "... and again after %d quiet reads",
+		    VT_QLEN_REFRESH);
+		if (unix_clients(b, &c2, 1) == -1)
+			bail("client of b: %s", strerror(errno));
+		is_int(vt_qlen_read(&q, l1, &queued, &backlog), 0,
+		    "unix: a connection comes");
+		is_int(queued, 1, "... the next read counts it");
+		close(c2);
+	}
+
 	/* TCP on loopback: TCP_INFO. */
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
