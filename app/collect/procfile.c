@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,19 +26,24 @@
 #include "collect/procfile.h"
 
 /*
- * Kept descriptors: the files a sampler reads every tick are a few dozen;
- * past this many, further files are read the old way (open, read,
- * close).  A slot remembers the process that opened it: after a fork, the
- * child's /proc/self is another file, so a slot of another pid is
+ * Kept descriptors: the files a sampler reads every tick are about a
+ * hundred on a small host (/sys/class/net alone is some twenty files an
+ * interface); past this many, further files are read the old way (open,
+ * read, close).  At 64, as before, the interfaces' files took every slot
+ * and some twenty files of /proc were opened and closed every tick.  A
+ * slot is found by its path's hash first, so the lookup stays a scan of
+ * integers.  A slot remembers the process that opened it: after a fork,
+ * the child's /proc/self is another file, so a slot of another pid is
  * reopened rather than used (the child closes the parent's descriptor,
  * which it inherited).
  */
-#define PF_KEEP_MAX	64
+#define PF_KEEP_MAX	256
 
 struct pf_kept {
-	char	path[VT_PATH_LEN * 2];
-	int	fd;		/* -1: a free slot */
-	pid_t	owner;
+	char		path[VT_PATH_LEN * 2];
+	uint32_t	hash;		/* of path */
+	int		fd;		/* -1: a free slot */
+	pid_t		owner;
 };
 
 static struct pf_kept	pf_kept[PF_KEEP_MAX];
@@ -46,7 +52,9 @@ static uint64_t		pf_opens;
 
 static int	pf_blank(char c);
 static int	pf_keepable(const char *path, int fd);
-static struct pf_kept *pf_slot(const char *path, pid_t self);
+static uint32_t	pf_hash(const char *path);
+static pid_t	pf_self(void);
+static struct pf_kept *pf_slot(const char *path, uint32_t hash, pid_t self);
 static int	pf_read_fd(int fd, int positional, char *buf, size_t cap,
 		    size_t *got, int *more);
 
@@ -111,9 +119,47 @@ pf_keepable(const char *path, int fd)
 	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
 
+/* FNV-1a: a slot's key, compared before its path. */
+static uint32_t
+pf_hash(const char *path)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *path != '\0'; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	return h;
+}
+
+/*
+ * This process's pid, asked of the kernel once per process, not once a
+ * read (a hundred getpid calls a tick in the master): the fork handler
+ * makes a child ask again.
+ */
+static pid_t	pf_pid;
+
+static void
+pf_forked(void)
+{
+	pf_pid = 0;
+}
+
+static pid_t
+pf_self(void)
+{
+	static int	registered;
+
+	if (!registered) {
+		(void)pthread_atfork(NULL, NULL, pf_forked);
+		registered = 1;
+	}
+	if (pf_pid == 0)
+		pf_pid = getpid();
+	return pf_pid;
+}
+
 /* The slot of path (kept by this process or not), or NULL. */
 static struct pf_kept *
-pf_slot(const char *path, pid_t self)
+pf_slot(const char *path, uint32_t hash, pid_t self)
 {
 	int	i;
 
@@ -123,7 +169,8 @@ pf_slot(const char *path, pid_t self)
 		pf_kept_init = 1;
 	}
 	for (i = 0; i < PF_KEEP_MAX; i++) {
-		if (pf_kept[i].fd == -1 || strcmp(pf_kept[i].path, path) != 0)
+		if (pf_kept[i].fd == -1 || pf_kept[i].hash != hash ||
+		    strcmp(pf_kept[i].path, path) != 0)
 			continue;
 		if (pf_kept[i].owner == self)
 			return &pf_kept[i];
@@ -180,7 +227,8 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 	char		 path[VT_PATH_LEN * 2];
 	struct pf_kept	*k;
 	size_t		 got;
-	pid_t		 self = getpid();
+	pid_t		 self = pf_self();
+	uint32_t	 hash;
 	int		 fd, saved, more, i;
 
 	*len = 0;
@@ -188,7 +236,8 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 		errno = ENAMETOOLONG;
 		return vt_pf_err(err, errlen, "%s: path too long", rel);
 	}
-	if ((k = pf_slot(path, self)) != NULL) {
+	hash = pf_hash(path);
+	if ((k = pf_slot(path, hash, self)) != NULL) {
 		if (pf_read_fd(k->fd, 1, buf, cap, &got, &more) == VT_OK)
 			goto done;
 		/* A file that went away (an interface removed): forget the
@@ -217,6 +266,7 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 	}
 	if (k != NULL) {
 		memcpy(k->path, path, sizeof(k->path));
+		k->hash = hash;
 		k->fd = fd;
 		k->owner = self;
 	} else {

@@ -40,7 +40,7 @@ int	vt_procfile_path(const char *root, const char *rel, char *dst,
  * a message in err.  The caller owns buf.
  *
  * A file of procfs or sysfs (not under proc/<pid>/) stays open after its
- * first read, in a table of this process (64 files at most), and is read
+ * first read, in a table of this process (256 files at most), and is read
  * again with pread at offset 0: the kernel generates it afresh at each
  * read from offset 0, so the sampler does not open and close a few dozen
  * files a second.  A kept file whose read fails is closed and opened

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,57 @@ kept_reads(void)
 	    "forget: the next read opens again");
 }
 
+/*
+ * A host's sampler keeps well over 64 files (some twenty an interface in
+ * /sys/class/net): 200 files of /proc/sys read twice, the second round
+ * without an open.
+ */
+#define MANY	200
+
+static void
+kept_many(void)
+{
+	static char	names[MANY][300];
+	const char     *dirs[] = { "proc/sys/net/ipv4", "proc/sys/kernel",
+			    "proc/sys/vm" };
+	char		path[256], buf[4096], err[VT_ERRLEN];
+	struct dirent  *de;
+	size_t		len, d;
+	uint64_t	o0;
+	DIR	       *dp;
+	int		n = 0, i, fails = 0;
+
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && n < MANY; d++) {
+		snprintf(path, sizeof(path), "/%s", dirs[d]);
+		if ((dp = opendir(path)) == NULL)
+			continue;
+		while (n < MANY && (de = readdir(dp)) != NULL) {
+			if (de->d_type != DT_REG)
+				continue;
+			snprintf(names[n], sizeof(names[n]), "%s/%s", dirs[d],
+			    de->d_name);
+			/* Write-only or refused files are not read twice. */
+			if (vt_procfile_read("/", names[n], buf, sizeof(buf),
+			    &len, err, sizeof(err)) != VT_ERR)
+				n++;
+		}
+		closedir(dp);
+	}
+	if (n < 100) {
+		skip(2, "only %d readable files under /proc/sys", n);
+		return;
+	}
+	o0 = vt_procfile_opens();
+	for (i = 0; i < n; i++)
+		if (vt_procfile_read("/", names[i], buf, sizeof(buf), &len, err,
+		    sizeof(err)) == VT_ERR)
+			fails++;
+	is_int(fails, 0, "kept: %d files of /proc/sys read again", n);
+	is_int((long long)(vt_procfile_opens() - o0), 0,
+	    "kept: ... without opening one of them");
+	vt_procfile_forget();
+}
+
 int
 main(void)
 {
@@ -195,6 +247,7 @@ main(void)
 	ok(rc == VT_PF_TRUNCATED, "no err buffer: still works");
 
 	kept_reads();
+	kept_many();
 
 	/* Streaming: whole lines through a small buffer. */
 	memset(&seen, 0, sizeof(seen));
