@@ -4,9 +4,10 @@
  *
  * Cost, measured once here (2 vCPUs under the load of other work, the
  * master's log line event=fallback_written): the page, 18 KB, took
- * 0.34 ms to parse and render; it is rendered every VT_FALLBACK_PAGE_MS
- * and on every transition, not on every tick.  The two JSON files are
- * the tick's published bytes, written as they are.
+ * 0.34 ms to parse and render; it is rendered at most every
+ * VT_FALLBACK_PAGE_MS and on every transition, not on every tick.  The
+ * two JSON files are the tick's published bytes, written as they are,
+ * every tick only while someone may need them (fallback.h).
  */
 #include "config.h"
 
@@ -42,6 +43,8 @@ vt_fallback_set(struct vt_fallback *f, const char *dir)
 
 	f->dir[0] = '\0';
 	f->page_at = 0;
+	f->json_at = 0;
+	f->read_at = 0;
 	f->failing = 0;
 	if (dir == NULL || dir[0] == '\0')
 		return VT_OK;
@@ -160,14 +163,44 @@ fallback_page(struct vt_fallback *f, const struct vt_buf *metrics)
 	return rc;
 }
 
+/*
+ * Whether nginx served one of the files since it was written: its atime
+ * past its mtime (fallback.h).  A file missing or not stat'able: no.
+ */
+static int
+fallback_served(const struct vt_fallback *f)
+{
+	char		path[VT_PATH_LEN + 32];
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < VT_ARRAY_LEN(fallback_files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->dir,
+		    fallback_files[i]);
+		if (stat(path, &st) == 0 &&
+		    (st.st_atim.tv_sec > st.st_mtim.tv_sec ||
+		    (st.st_atim.tv_sec == st.st_mtim.tv_sec &&
+		    st.st_atim.tv_nsec > st.st_mtim.tv_nsec)))
+			return 1;
+	}
+	return 0;
+}
+
 void
 vt_fallback_tick(struct vt_fallback *f, const struct vt_buf *metrics,
-    const struct vt_buf *checks, int transition, int64_t now)
+    const struct vt_buf *checks, int transition, int needed, int64_t now)
 {
-	int64_t	t0;
+	int64_t	t0, page_every;
 	int	rc;
 
 	if (f->dir[0] == '\0')
+		return;
+	if (!needed && fallback_served(f))
+		f->read_at = now;
+	if (f->read_at != 0 && now - f->read_at < VT_FALLBACK_READ_HOLD_MS)
+		needed = 1;
+	if (!transition && !needed && f->json_at != 0 &&
+	    now - f->json_at < VT_FALLBACK_CALM_MS)
 		return;
 	if (metrics->len > 0)
 		fallback_result(f, fallback_files[0], fallback_put(f,
@@ -175,8 +208,9 @@ vt_fallback_tick(struct vt_fallback *f, const struct vt_buf *metrics,
 	if (checks->len > 0)
 		fallback_result(f, fallback_files[1], fallback_put(f,
 		    fallback_files[1], checks->data, checks->len));
-	if (!transition && f->page_at != 0 &&
-	    now - f->page_at < VT_FALLBACK_PAGE_MS)
+	f->json_at = now;
+	page_every = needed ? VT_FALLBACK_PAGE_MS : VT_FALLBACK_CALM_MS;
+	if (!transition && f->page_at != 0 && now - f->page_at < page_every)
 		return;
 	t0 = vt_mono_us();
 	if (fallback_page(f, metrics) == VT_ERR) {

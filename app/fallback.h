@@ -6,10 +6,24 @@
  * pool that cannot serve (every worker stopped or hung, a crash loop in
  * back-off) cannot say so itself: the operator would see a 502, a 504 or
  * a spinner.  The master keeps sampling and judging meanwhile, so it also
- * writes what it published into a directory (fallback_dir): metrics.json
- * and checks.json on every tick, page.html (the page of GET /, by the
- * same renderer) every VT_FALLBACK_PAGE_MS and on every check
- * transition.  nginx answers those three paths from these files when the
+ * writes what it published into a directory (fallback_dir): metrics.json,
+ * checks.json and page.html (the page of GET /, by the same renderer).
+ * How often depends on whether anyone may need them:
+ *  - the pool looks strained (vt_poolview_strained: connections waiting,
+ *    no idle worker, a crash loop) or the verdict is not OK, or nginx
+ *    served a file in the last VT_FALLBACK_READ_HOLD_MS: the JSON files
+ *    every tick, the page every VT_FALLBACK_PAGE_MS;
+ *  - otherwise, all three every VT_FALLBACK_CALM_MS;
+ *  - and all three on every check transition.
+ * A served file is seen from its atime (stat, not a read): nginx's read
+ * of a file written since sets atime past mtime under relatime, Linux's
+ * default.  On a noatime mount reads are not seen and a fault the master
+ * cannot see (nginx unable to reach the socket, say) is answered from
+ * files at most VT_FALLBACK_CALM_MS old.  Writing three files every tick
+ * while nobody needed them was a fifth of the idle master's CPU on ext4
+ * (the rename alone about 90 us a file).
+ *
+  * transition.  nginx answers those three paths from these files when the
  * pool does not answer in time, keeping the 5xx status, with
  * X-Vitals-Source: master-fallback and Cache-Control: no-store
  * (conf/nginx/vitals-routes.conf); the open page reads them the same way
@@ -35,11 +49,17 @@
 
 /* The page is rendered this often at most, and on every transition. */
 #define VT_FALLBACK_PAGE_MS	2000
+/* Every file is written this often at least. */
+#define VT_FALLBACK_CALM_MS	5000
+/* A file seen served keeps the JSON files written every tick this long. */
+#define VT_FALLBACK_READ_HOLD_MS 10000
 
 struct vt_fallback {
 	char		dir[VT_PATH_LEN];	/* "": off */
 	struct vt_buf	page;
 	int64_t		page_at;	/* monotonic ms of the last page */
+	int64_t		json_at;	/* ... of the last JSON files */
+	int64_t		read_at;	/* ... a served file was last seen */
 	int64_t		page_us;	/* its render's cost */
 	uint64_t	writes;
 	uint64_t	errors;
@@ -57,12 +77,14 @@ int	vt_fallback_init(struct vt_fallback *f, const char *dir);
 int	vt_fallback_set(struct vt_fallback *f, const char *dir);
 
 /*
- * One tick's files: metrics (the /api/metrics document), checks (the
- * /api/checks one), and the page when VT_FALLBACK_PAGE_MS have passed
- * since the last or transition is not 0.  now is monotonic ms.
+ * One tick's files, those due (see above): metrics (the /api/metrics
+ * document), checks (the /api/checks one) and the page.  transition is
+ * not 0 when a check changed state, needed when the pool looks strained
+ * or the verdict is not OK.  now is monotonic ms.
  */
 void	vt_fallback_tick(struct vt_fallback *f, const struct vt_buf *metrics,
-	    const struct vt_buf *checks, int transition, int64_t now);
+	    const struct vt_buf *checks, int transition, int needed,
+	    int64_t now);
 
 /*
  * Remove the files (a master that stops without a successor): a stale

@@ -155,6 +155,13 @@ pool_u64(uint64_t v)
 }
 
 int
+vt_poolview_strained(const struct vt_poolview *v)
+{
+	return v->listen_queue > 0 || v->queue_stall_ms > 0 ||
+	    v->backoff_ms > 0 || v->idle == 0;
+}
+
+int
 vt_poolview_json(const struct vt_poolview *v, struct vt_buf *out)
 {
 	struct json_object     *o = json_object_new_object();

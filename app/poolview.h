@@ -101,6 +101,14 @@ void	vt_poolview_fill(struct vt_poolview *v, const struct vt_shm *shm,
 	    size_t nslots);
 
 /*
+ * Whether the pool looks strained in v: connections waiting in its
+ * socket, no worker idle (none running, or every one busy), or a crash
+ * loop's back-off.  The master's fallback is kept fresh while it is
+ * (fallback.h).
+ */
+int	vt_poolview_strained(const struct vt_poolview *v);
+
+/*
  * Append the "pool" member's value of /api/metrics to out:
  * {"workers":…,"idle":…,"busy":…,"accepted":…,"restarts":…,
  * "watchdog_kills":…,"slow_requests":…,"listen_queue":…,

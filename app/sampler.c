@@ -909,7 +909,9 @@ vt_sampler_tick(struct vt_sampler *s, struct vt_shm *shm)
 		if (!json_ok)
 			vt_buf_reset(&s->json);
 		vt_fallback_tick(s->opt.fallback, &s->json, &s->checks_doc,
-		    s->checks->changed != 0, vt_mono_ms());
+		    s->checks->changed != 0, vt_poolview_strained(&s->pool) ||
+		    s->checks->verdict == VT_CHECK_WARNING ||
+		    s->checks->verdict == VT_CHECK_CRITICAL, vt_mono_ms());
 	}
 	vt_ring_push(&shm->ring, &h->point);
 	__atomic_store_n(&shm->sample_ts_ms, h->ts_ms, __ATOMIC_RELEASE);
