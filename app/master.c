@@ -40,6 +40,14 @@
 
 #define MASTER_TICK_MS		100
 
+/*
+ * After the pool was last seen doing something, or a connection woke
+ * the master, it stays at MASTER_TICK_MS this long before it may sleep
+ * until the next sample (master_quiet()): under steady traffic it keeps
+ * its 10 Hz instead of waking once a connection.
+ */
+#define MASTER_ACTIVE_HOLD_MS	300
+
 int
 vt_master_workers_for(const struct vt_conf *c)
 {
@@ -508,6 +516,42 @@ master_maintain(struct master *m)
 }
 
 /*
+ * 1 when nothing but the next sample needs the master before it is due:
+ * every worker wanted is running and idle, healthy, not being stopped;
+ * no connection waits; nothing is starting, stopping, reloading or
+ * upgrading; the recorder runs (or there is none) and no notify command
+ * is running.  Anything else (a request in flight, for the watchdog; a
+ * queue, for the stall gauge; a back-off to wait out) keeps the 10 Hz.
+ * Conservative by design: what it does not know of is not quiet.
+ */
+static int
+master_quiet(struct master *m)
+{
+	int	i, idle = 0;
+
+	if (m->stopping || m->reload.rolling || m->up.takeover_from > 0 ||
+	    !m->sched.on || m->qlen_failing || m->notify.pid > 0 ||
+	    vt_load(&m->shm->c.listen_queue) > 0 ||
+	    vt_child_at(&m->kids, VT_CHILD_UPGRADE, 0)->pid > 0 ||
+	    (m->conf.db_config[0] != '\0' &&
+	    vt_child_at(&m->kids, VT_CHILD_RECORDER, 0)->pid <= 0))
+		return 0;
+	for (i = 0; i < VT_MAX_SLOTS; i++) {
+		struct vt_child	*w = vt_child_at(&m->kids, VT_CHILD_WORKER, i);
+		struct vt_slot	 s;
+
+		if (w->pid <= 0)
+			continue;
+		if (w->stopping || w->kill_at > 0 || w->watchdog ||
+		    vt_slot_read(&m->shm->slots[i], &s) == VT_ERR ||
+		    s.state != VT_SLOT_IDLE || s.unhealthy_since_ms > 0)
+			return 0;
+		idle++;
+	}
+	return idle == m->target;
+}
+
+/*
  * Live push: hand the sample just published to nginx (publish.c), once;
  * a tick whose rendering failed left the previous document, which is not
  * published again.  The exchange goes on in the loop, never blocking.
@@ -708,8 +752,9 @@ int
 vt_master_run(struct vt_conf *conf, int argc, char **argv)
 {
 	static struct master	m;	/* large: keep it off the stack */
-	struct pollfd		pfd[2];
-	int			rc, wait, npfd;
+	struct pollfd		pfd[3];
+	int64_t			active_until = 0, now;
+	int			rc, wait, npfd, quiet = 0;
 
 	if ((rc = master_init(&m, conf, argc, argv)) != 0)
 		return rc;
@@ -733,23 +778,41 @@ vt_master_run(struct vt_conf *conf, int argc, char **argv)
 				vt_sampler_forms(&m.sched.sampler, m.shm);
 			vt_notify_poll(&m.notify, &m.kids, vt_mono_ms());
 		}
+		/*
+		 * The pace (MASTER_ACTIVE_HOLD_MS, master_quiet()): quiet,
+		 * the master sleeps until the next sample or a connection;
+		 * else it wakes at MASTER_TICK_MS.  Signals (a worker's
+		 * death) wake it either way.
+		 */
+		now = vt_mono_ms();
+		if (!master_quiet(&m))
+			active_until = now + MASTER_ACTIVE_HOLD_MS;
+		quiet = now >= active_until;
 		pfd[0].fd = m.sfd;
 		pfd[0].events = POLLIN;
-		wait = MASTER_TICK_MS;
-		if (m.sched.on && !m.stopping && m.sched.next - vt_mono_ms() <
-		    wait)
-			wait = (int)(m.sched.next - vt_mono_ms());
+		wait = quiet ? (int)(m.conf.sample_interval * 1000) :
+		    MASTER_TICK_MS;
+		if (m.sched.on && !m.stopping && m.sched.next - now < wait)
+			wait = (int)(m.sched.next - now);
 		if (wait < 0)
 			wait = 0;
 		/* The publication in flight, if any, under its deadline. */
 		npfd = 1;
-		if ((pfd[1].fd = vt_publish_poll_fd(&m.live, &pfd[1].events,
-		    vt_mono_ms(), &wait)) >= 0)
-			npfd = 2;
+		if ((pfd[npfd].fd = vt_publish_poll_fd(&m.live,
+		    &pfd[npfd].events, now, &wait)) >= 0)
+			npfd++;
+		/* A listening socket polls readable while a connection waits. */
+		if (quiet) {
+			pfd[npfd].fd = m.l.fd;
+			pfd[npfd].events = POLLIN;
+			pfd[npfd++].revents = 0;
+		}
 		if (poll(pfd, (nfds_t)npfd, wait) == -1 && errno != EINTR) {
 			vt_log_sys(VT_LOG_ERR, "poll_failed", NULL);
 			break;
 		}
+		if (quiet && (pfd[npfd - 1].revents & POLLIN))
+			active_until = vt_mono_ms() + MASTER_ACTIVE_HOLD_MS;
 		vt_publish_step(&m.live, vt_mono_ms());
 	}
 	if (!m.up.handed_over && m.listen_path[0] != '\0')
