@@ -21,7 +21,6 @@
 #define DIAG_STATES	(((1U << 13) - 1) & ~1U)
 
 static void	count_fn(const struct inet_diag_msg *m, void *arg);
-static uint64_t	tcp_total(const struct vt_tcp_states *s);
 
 /* The vt_diag_fn of the dump: arg is the struct vt_tcp_states. */
 static void
@@ -60,18 +59,6 @@ vt_tcp_diag_count(struct vt_diag_reader *r, struct vt_tcp_states *out,
 	out->has_v6 = has_v6;
 	out->source = VT_TCP_SRC_NETLINK;
 	return VT_OK;
-}
-
-/* Every socket the count saw, both families, every state. */
-static uint64_t
-tcp_total(const struct vt_tcp_states *s)
-{
-	uint64_t	n = s->v4.other + s->v6.other;
-	int		i;
-
-	for (i = 0; i < VT_TCP_NSTATES; i++)
-		n += s->v4.state[i] + s->v6.state[i];
-	return n;
 }
 
 void
@@ -141,8 +128,7 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 		pace->act = *act;
 	else
 		memset(&pace->act, 0, sizeof(pace->act));
-	every = real && tcp_total(out) > VT_TCP_PACE_FROM ?
-	    vt_pace_rounds(pace->cost_us, VT_TCP_BUDGET_US, 1,
+	every = real ? vt_pace_rounds(pace->cost_us, VT_TCP_BUDGET_US, 1,
 	    VT_TCP_EVERY_MAX) : 1;
 	pace->next = pace->calls + (uint64_t)every;
 	return VT_OK;
