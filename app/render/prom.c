@@ -160,12 +160,50 @@ static void	prom_arp(struct vt_prom *w, const struct vt_host *h);
 static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
 static void	prom_selinux(struct vt_prom *w, const struct vt_host *h);
 
+/*
+ * The decimal digits of v into dst (at least 21 bytes), without a NUL;
+ * their count.  snprintf's "%" PRIu64 was a fifth of the text format's
+ * rendering, which runs every tick (issue 14).
+ */
+static size_t
+prom_u64_digits(uint64_t v, char *dst)
+{
+	char	tmp[20];
+	size_t	n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/*
+ * The shortest of "%.15g" .. "%.17g" that reads back as v.  A whole
+ * number under 10^15 (most values: counters, bytes, states) prints as
+ * its digits under "%.15g" and reads back exactly, so it is written as
+ * those digits without snprintf and strtod; -0 takes the long way for
+ * its sign.
+ */
 void
 vt_prom_fmt_dbl(double v, char *dst, size_t len)
 {
 	char	*p;
 	int	 prec;
+	size_t	 n;
 
+	if (len >= 24 && v > -1e15 && v < 1e15 && v == (double)(int64_t)v &&
+	    !(v == 0 && signbit(v))) {
+		p = dst;
+		if (v < 0)
+			*p++ = '-';
+		n = prom_u64_digits((uint64_t)(v < 0 ? -(int64_t)v :
+		    (int64_t)v), p);
+		p[n] = '\0';
+		return;
+	}
 	if (isnan(v)) {
 		snprintf(dst, len, "NaN");
 		return;
@@ -212,8 +250,18 @@ vt_prom_escape(struct vt_buf *b, const char *s, int quote)
 	const char	*p, *run;
 	int		 rc = VT_OK;
 
-	vt_utf8_clean(s, clean, sizeof(clean));
-	for (p = run = clean; *p != '\0'; p++) {
+	/*
+	 * ASCII short enough not to be cut is its own clean form: the copy
+	 * through vt_utf8_clean() is for the rest (most labels and texts
+	 * are ASCII, and this runs for each of them every tick).
+	 */
+	for (p = s; *p != '\0' && !(*p & 0x80); p++)
+		;
+	if (*p != '\0' || (size_t)(p - s) >= sizeof(clean) - 1) {
+		vt_utf8_clean(s, clean, sizeof(clean));
+		s = clean;
+	}
+	for (p = run = s; *p != '\0'; p++) {
 		if (*p != '\\' && *p != '\n' && !(quote && *p == '"'))
 			continue;
 		if (vt_buf_add(b, run, (size_t)(p - run)) == VT_ERR ||
@@ -320,24 +368,28 @@ vt_prom_label_dbl(struct vt_prom *w, const char *k, double v)
 void
 vt_prom_end_u64(struct vt_prom *w, uint64_t v)
 {
-	char	txt[32];
-	int	n;
+	char	txt[32], *p = txt;
 
-	n = snprintf(txt, sizeof(txt), "%s %" PRIu64 "\n",
-	    w->nlabels > 0 ? "}" : "", v);
-	prom_add(w, txt, (size_t)n);
+	if (w->nlabels > 0)
+		*p++ = '}';
+	*p++ = ' ';
+	p += prom_u64_digits(v, p);
+	*p++ = '\n';
+	prom_add(w, txt, (size_t)(p - txt));
 }
 
 void
 vt_prom_end_dbl(struct vt_prom *w, double v)
 {
-	char	num[40], txt[48];
-	int	n;
+	char	txt[48], *p = txt;
 
-	vt_prom_fmt_dbl(v, num, sizeof(num));
-	n = snprintf(txt, sizeof(txt), "%s %s\n", w->nlabels > 0 ? "}" : "",
-	    num);
-	prom_add(w, txt, (size_t)n);
+	if (w->nlabels > 0)
+		*p++ = '}';
+	*p++ = ' ';
+	vt_prom_fmt_dbl(v, p, sizeof(txt) - 3);
+	p += strlen(p);
+	*p++ = '\n';
+	prom_add(w, txt, (size_t)(p - txt));
 }
 
 void

@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,7 @@ static void	 check_first(void);
 static void	 check_escaping(void);
 static void	 check_failed_collectors(void);
 static void	 check_overflow(void);
+static void	 check_numbers(void);
 
 /* The whole file <fixtures>/proc/<tree>/<rel>, or NULL when missing. */
 static char *
@@ -1238,6 +1240,48 @@ check_overflow(void)
 	vt_buf_free(&small);
 }
 
+/*
+ * The text format's numbers: vt_prom_fmt_dbl() writes whole numbers
+ * without snprintf; each value is also what its definition gives, the
+ * shortest of "%.15g" .. "%.17g" that reads back as it.
+ */
+static void
+check_numbers(void)
+{
+	static const double	v[] = { 0, 1, -1, 7, 10, 42, 1e3, 65536,
+	    4294967295.0, 1e14, 999999999999999.0, -999999999999999.0,
+	    1e15, -1e15, 9007199254740992.0, 1e300, 0.5, -0.25, 0.1,
+	    1.0 / 3, 123456.789, 1e-7, 2.5e-320 };
+	char			 got[64], want[64];
+	size_t			 i;
+	int			 prec, same = 1;
+
+	for (i = 0; i < VT_ARRAY_LEN(v); i++) {
+		for (prec = 15; prec <= 17; prec++) {
+			snprintf(want, sizeof(want), "%.*g", prec, v[i]);
+			if (strtod(want, NULL) == v[i])
+				break;
+		}
+		vt_prom_fmt_dbl(v[i], got, sizeof(got));
+		if (strcmp(got, want) != 0) {
+			diag("%.17g: \"%s\", want \"%s\"", v[i], got, want);
+			same = 0;
+		}
+	}
+	ok(same, "numbers: %zu values as \"%%.15g\" .. \"%%.17g\" give them",
+	    VT_ARRAY_LEN(v));
+	vt_prom_fmt_dbl(-0.0, got, sizeof(got));
+	is_str(got, "-0", "numbers: -0 keeps its sign");
+	vt_prom_fmt_dbl(NAN, got, sizeof(got));
+	is_str(got, "NaN", "numbers: NaN");
+	vt_prom_fmt_dbl(-INFINITY, got, sizeof(got));
+	is_str(got, "-Inf", "numbers: -Inf");
+	vt_prom_fmt_dbl(123456789012345.0, got, sizeof(got));
+	is_str(got, "123456789012345", "numbers: 15 digits, whole");
+	vt_prom_fmt_dbl(1e15, got, sizeof(got));
+	is_str(got, "1e+15", "numbers: 10^15 as %%g writes it");
+}
+
 int
 main(void)
 {
@@ -1260,6 +1304,7 @@ main(void)
 	check_escaping();
 	check_failed_collectors();
 	check_overflow();
+	check_numbers();
 	if (skipped > 0)
 		diag("promtool not found: install Debian's prometheus package "
 		    "to run those checks");
