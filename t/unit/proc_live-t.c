@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "collect/proc_net_tcp.h"
 #include "collect/proc_pid.h"
 #include "collect/proc_pressure.h"
+#include "collect/proc_self.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_uptime.h"
 
@@ -110,6 +112,30 @@ main(void)
 	    (unsigned long long)(vt_tcp_states_total(&tcp, VT_TCP_LISTEN) +
 	    vt_tcp_states_total(&tcp, VT_TCP_ESTABLISHED) +
 	    vt_tcp_states_total(&tcp, VT_TCP_TIME_WAIT)));
+
+	/*
+	 * The open descriptors: the listing's own one aside, the same (read
+	 * once before, so the files the reader keeps open are open).
+	 */
+	{
+		struct vt_proc_self	 ps;
+		struct dirent		*de;
+		DIR			*d;
+		long long		 listed = -1;
+
+		(void)vt_proc_self_read("/", sysconf(_SC_PAGESIZE), &ps, err,
+		    sizeof(err));
+		if ((d = opendir("/proc/self/fd")) != NULL) {
+			for (listed = 0; (de = readdir(d)) != NULL; )
+				listed += de->d_name[0] != '.';
+			closedir(d);
+		}
+		is_int(vt_proc_self_read("/", sysconf(_SC_PAGESIZE), &ps, err,
+		    sizeof(err)), VT_OK, "self: read");
+		is_int((long long)ps.open_fds, listed - 1,
+		    "self: %lld open descriptors, as /proc/self/fd lists "
+		    "(less the listing's own)", listed - 1);
+	}
 
 	/* The cost of the readers, each alone and all together. */
 	for (k = 0; k < 10; k++)
