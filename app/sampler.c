@@ -155,9 +155,11 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	s->walk_pids = calloc(SAMPLER_WALK_MAX, sizeof(s->walk_pids[0]));
 	s->cw_pids = calloc(VT_SAMPLER_CW_MAX, sizeof(s->cw_pids[0]));
 	s->walk_procs = calloc(VT_PID_TABLE_MAX, sizeof(s->walk_procs[0]));
-	if (s->h[0] == NULL || s->h[1] == NULL || s->pids[0] == NULL ||
-	    s->pids[1] == NULL || s->checks == NULL || s->checks_in == NULL ||
-	    s->walk_inodes == NULL || s->walk_pids == NULL ||
+	if ((s->mounts = malloc(sizeof(*s->mounts))) != NULL)
+		vt_mounts_watch_init(s->mounts);
+	if (s->mounts == NULL || s->h[0] == NULL || s->h[1] == NULL ||
+	    s->pids[0] == NULL || s->pids[1] == NULL || s->checks == NULL ||
+	    s->checks_in == NULL || s->walk_inodes == NULL || s->walk_pids == NULL ||
 	    s->cw_pids == NULL || s->walk_procs == NULL ||
 	    vt_buf_init(&s->checks_doc, 8 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -187,6 +189,9 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->walk_pids);
 	free(s->cw_pids);
 	free(s->walk_procs);
+	if (s->mounts != NULL)
+		vt_mounts_watch_close(s->mounts);
+	free(s->mounts);
 	/* A zeroed sampler (never initialised, or freed) has fd 0: not ours. */
 	if (s->lr.opens > 0)
 		vt_diag_reader_close(&s->lr);
@@ -561,8 +566,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    sizeof(err)));
 	COLLECT(VT_COL_DISKSTATS, vt_proc_diskstats_read(s->root, &h->disk,
 	    err, sizeof(err)));
-	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_read(s->root, &s->filter,
-	    &h->mounts, err, sizeof(err)));
+	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_watched(s->mounts, s->root,
+	    &s->filter, &h->mounts, err, sizeof(err)));
 	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS))) {
 		deaths = s->fs.deaths;
 		timeouts = s->fs.timeouts;

@@ -76,6 +76,7 @@ struct vt_sampler {
 	int64_t			pids_mono_us;
 	struct vt_fs_helper	fs;
 	struct vt_mounts_filter	filter;
+	struct vt_mounts_watch *mounts;	/* read again when changed */
 	uint64_t		failing;	/* collectors failing now */
 	struct vt_buf		json;
 	struct vt_buf		prom;

@@ -7,7 +7,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect/procfile.h"
 #include "collect/proc_mounts.h"
@@ -239,4 +242,56 @@ vt_proc_mounts_read(const char *root, const struct vt_mounts_filter *filter,
 	if (ms.lineno == 0)
 		return vt_pf_err(err, errlen, "proc/self/mounts: empty");
 	return VT_OK;
+}
+
+void
+vt_mounts_watch_init(struct vt_mounts_watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}
+
+void
+vt_mounts_watch_close(struct vt_mounts_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	w->have = 0;
+}
+
+int
+vt_proc_mounts_watched(struct vt_mounts_watch *w, const char *root,
+    const struct vt_mounts_filter *filter, struct vt_proc_mounts *out,
+    char *err, size_t errlen)
+{
+	struct pollfd	pfd;
+	int		rc;
+
+	if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0)
+		return vt_proc_mounts_read(root, filter, out, err, errlen);
+	/* Opened first: a change from here on shows at the next poll. */
+	if (w->fd < 0) {
+		w->have = 0;
+		w->fd = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC |
+		    O_NOCTTY);
+	}
+	if (w->fd >= 0 && w->have) {
+		pfd.fd = w->fd;
+		pfd.events = POLLPRI;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) == 0) {
+			memcpy(out->m, w->last.m, w->last.n * sizeof(out->m[0]));
+			out->n = w->last.n;
+			out->nexcluded = w->last.nexcluded;
+			out->ndropped = w->last.ndropped;
+			return VT_OK;
+		}
+	}
+	w->reads++;
+	rc = vt_proc_mounts_read(root, filter, out, err, errlen);
+	w->have = rc == VT_OK && w->fd >= 0;
+	if (w->have)
+		w->last = *out;
+	return rc;
 }

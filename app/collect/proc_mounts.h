@@ -88,4 +88,31 @@ int	vt_proc_mounts_read(const char *root,
 	    const struct vt_mounts_filter *filter, struct vt_proc_mounts *out,
 	    char *err, size_t errlen);
 
+/*
+ * The mount table parsed again only when it changed.  The sampler read
+ * and parsed /proc/self/mounts every tick (about 85 us of CPU on a VM
+ * with 30 mounts), for a table that changes on a mount or an unmount.
+ * The watch keeps the file open and polls it for POLLPRI, which the
+ * kernel raises on any change to the namespace's table since the last
+ * poll (proc(5)); without one, the last parse is handed out again.  A
+ * fixture root is read every time.
+ */
+struct vt_mounts_watch {
+	int			fd;	/* <root>/proc/self/mounts; -1: none */
+	int			have;	/* last holds this table */
+	unsigned long		reads;	/* parses of the file, for tests */
+	struct vt_proc_mounts	last;
+};
+
+void	vt_mounts_watch_init(struct vt_mounts_watch *w);
+void	vt_mounts_watch_close(struct vt_mounts_watch *w);
+
+/*
+ * vt_proc_mounts_read(), or the table w last read if the kernel says it
+ * has not changed since (root "/" only).  Returns VT_OK or VT_ERR.
+ */
+int	vt_proc_mounts_watched(struct vt_mounts_watch *w, const char *root,
+	    const struct vt_mounts_filter *filter, struct vt_proc_mounts *out,
+	    char *err, size_t errlen);
+
 #endif /* VT_COLLECT_PROC_MOUNTS_H */

@@ -1,13 +1,18 @@
 /*
  * proc_mounts-t.c: the /proc/self/mounts parser: the default and a
  * caller's exclusion lists, octal escapes, read-only, a mount point
- * mounted over.
+ * mounted over; the watch that parses the real table again only when a
+ * mount or an unmount changed it.
  */
 #include "config.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../tap.h"
 #include "collect/proc_mounts.h"
@@ -19,6 +24,8 @@ static int	read_tree(const char *tree, const struct vt_mounts_filter *f,
 static int	parse_str(const char *s, const struct vt_mounts_filter *f);
 static const struct vt_mount *mount_at(const char *mp);
 static int	cuts(const char *rel);
+static void	check_watch(void);
+static int	watch_child(void);
 
 static int
 read_tree(const char *tree, const struct vt_mounts_filter *f, char *err,
@@ -62,6 +69,88 @@ static int
 cuts(const char *rel)
 {
 	return (int)tap_fixture_cuts(rel, cut_parse);
+}
+
+/*
+ * In a private mount namespace (a child process, root only): a tmpfs
+ * mounted and unmounted under the watch.  The exit status has a bit for
+ * each step that went wrong; 64: no namespace here.
+ */
+static int
+watch_child(void)
+{
+	static const char *const	 none[] = { NULL };
+	struct vt_mounts_filter		 f = { none, none };
+	struct vt_mounts_watch		 w;
+	static struct vt_proc_mounts	 a;
+	const char			*tmp = getenv("TMPDIR");
+	char				 dir[512], err[VT_ERRLEN];
+	size_t				 i;
+	int				 bad = 0, seen = 0;
+
+	snprintf(dir, sizeof(dir), "%s/vt-mounts-XXXXXX",
+	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    mkdtemp(dir) == NULL)
+		return 64;
+	vt_mounts_watch_init(&w);
+	if (vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err)) != VT_OK ||
+	    w.reads != 1)
+		bad |= 1;
+	/* Nothing changed: the same table, not parsed again. */
+	if (vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err)) != VT_OK ||
+	    w.reads != 1 || a.n != w.last.n)
+		bad |= 2;
+	if (mount("vt-test", dir, "tmpfs", 0, "size=64k") == -1) {
+		rmdir(dir);
+		return 64;
+	}
+	if (vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err)) != VT_OK ||
+	    w.reads != 2)
+		bad |= 4;
+	for (i = 0; i < a.n; i++)
+		seen += strcmp(a.m[i].mountpoint, dir) == 0;
+	if (seen != 1)
+		bad |= 8;
+	(void)vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err));
+	if (w.reads != 2)
+		bad |= 16;
+	umount(dir);
+	rmdir(dir);
+	(void)vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err));
+	for (i = 0, seen = 0; i < a.n; i++)
+		seen += strcmp(a.m[i].mountpoint, dir) == 0;
+	if (w.reads != 3 || seen != 0)
+		bad |= 32;
+	vt_mounts_watch_close(&w);
+	return bad;
+}
+
+static void
+check_watch(void)
+{
+	pid_t	pid;
+	int	st = 0;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(watch_child());
+	if (pid == -1 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
+		ok(0, "watch: the child ran");
+		return;
+	}
+	if (WEXITSTATUS(st) == 64) {
+		skip(5, "no private mount namespace here (not root?)");
+		return;
+	}
+	ok(!(WEXITSTATUS(st) & 1), "watch: the first read parses the table");
+	ok(!(WEXITSTATUS(st) & 2), "watch: unchanged, the same table, no parse");
+	ok(!(WEXITSTATUS(st) & (4 | 8)),
+	    "watch: a mount, parsed again, the new mount point listed");
+	ok(!(WEXITSTATUS(st) & 16), "watch: then unchanged again, no parse");
+	ok(!(WEXITSTATUS(st) & 32),
+	    "watch: an unmount, parsed again, the mount point gone");
 }
 
 int
@@ -183,6 +272,7 @@ main(void)
 	is_int(cuts("proc/server64/proc/self/mounts"), 0,
 	    "server64: every mid-line cut fails cleanly");
 
+	check_watch();
 	done_testing();
 	return tap_exit_status();
 }
