@@ -33,7 +33,8 @@ VT_POOL_TESTS = \
 	t/integration/pool-crashloop.t \
 	t/integration/pool-activate-restart.t \
 	t/integration/pool-status.t \
-	t/integration/pool-close.t
+	t/integration/pool-close.t \
+	t/integration/master-pace.t
 
 TESTS += $(VT_POOL_TESTS)
 EXTRA_DIST += $(VT_POOL_TESTS)
