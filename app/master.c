@@ -43,10 +43,12 @@
 /*
  * After the pool was last seen doing something, or a connection woke
  * the master, it stays at MASTER_TICK_MS this long before it may sleep
- * until the next sample (master_quiet()): under steady traffic it keeps
- * its 10 Hz instead of waking once a connection.
+ * until the next sample (master_quiet()): one more look a tick later,
+ * which finds a request that came with the wake in flight or done.  A
+ * longer hold cost an idle master scraped once a second three wakes a
+ * scrape; under steady traffic the pool is seldom quiet anyway.
  */
-#define MASTER_ACTIVE_HOLD_MS	300
+#define MASTER_ACTIVE_HOLD_MS	MASTER_TICK_MS
 
 int
 vt_master_workers_for(const struct vt_conf *c)
