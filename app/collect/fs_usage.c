@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,6 +134,8 @@ fs_child(vt_statvfs_fn fn, int fd, pid_t parent)
 	int			 fl;
 
 	vt_child_start(&cs, NULL);
+	/* Named, so that ps and top (and the bench) tell it from a worker. */
+	(void)prctl(PR_SET_NAME, VT_FS_HELPER_NAME);
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
 		_exit(1);

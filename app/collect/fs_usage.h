@@ -53,6 +53,9 @@ typedef int	(*vt_statvfs_fn)(const char *path, struct statvfs *st);
 
 #define VT_FS_MAX_PENDING	8
 
+/* The helper's process name (comm), as ps and top show it. */
+#define VT_FS_HELPER_NAME	"vitals-statvfs"
+
 /* State kept by the caller between passes; set up by vt_fs_helper_init. */
 struct vt_fs_helper {
 	vt_statvfs_fn	statvfs_fn;	/* statvfs(3) unless a test sets it */

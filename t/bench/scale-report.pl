@@ -190,8 +190,10 @@ push @md, "TCP sockets: /proc/net/sockstat's inuse + tw (IPv4 in use, and "
     . "the columns show what was there.\n";
 push @md, "The master's CPU is read from /proc/PID/schedstat (ns); "
     . "/proc/PID/stat (utime + stime, 1/$hz s) gives the second column, "
-    . "coarser. The master runs the sampler, the 10 Hz listen-queue gauge and "
-    . "the checks; node_exporter's figure includes serving its scrapes.\n";
+    . "coarser; both with the master's statvfs helper (a child process "
+    . "that makes the sampler's statvfs calls). The master runs the "
+    . "sampler, the listen-queue gauge and the checks; node_exporter's "
+    . "figure includes serving its scrapes.\n";
 push @md, "## The targets (issue 14)\n";
 push @md, '| target | measured | |', '| --- | --- | --- |';
 push @md, "| $_->[0] | $_->[1] | **$_->[2]** |" for @checks;
