@@ -35,6 +35,8 @@ vt_tcp_states_total(const struct vt_tcp_states *s, enum vt_tcp_state state)
 {
 	if ((int)state <= 0 || state >= VT_TCP_NSTATES)
 		return 0;
+	if (state == VT_TCP_ESTABLISHED && s->est_derived)
+		return s->established;
 	return s->v4.state[state] + s->v6.state[state];
 }
 

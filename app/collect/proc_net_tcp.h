@@ -54,9 +54,15 @@ struct vt_tcp_states {
 	int			has_v6;		/* IPv6 was there to count */
 	int64_t			counted_ms;	/* wall clock of the count;
 						 * 0: not paced (tcp_diag.h) */
+	int			est_derived;	/* ESTABLISHED from the
+						 * kernel's CurrEstab, both
+						 * families in established
+						 * (tcp_diag.h), not in v4
+						 * and v6 */
+	uint64_t		established;
 };
 
-/* v4 + v6 for one state. */
+/* v4 + v6 for one state (ESTABLISHED: established when derived). */
 uint64_t vt_tcp_states_total(const struct vt_tcp_states *s,
 	    enum vt_tcp_state state);
 
