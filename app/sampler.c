@@ -159,8 +159,9 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 		vt_mounts_watch_init(s->mounts);
 	if (s->mounts == NULL || s->h[0] == NULL || s->h[1] == NULL ||
 	    s->pids[0] == NULL || s->pids[1] == NULL || s->checks == NULL ||
-	    s->checks_in == NULL || s->walk_inodes == NULL || s->walk_pids == NULL ||
-	    s->cw_pids == NULL || s->walk_procs == NULL ||
+	    s->checks_in == NULL || s->walk_inodes == NULL ||
+	    s->walk_pids == NULL || s->cw_pids == NULL ||
+	    s->walk_procs == NULL ||
 	    vt_buf_init(&s->checks_doc, 8 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->json, 64 * 1024, VT_DOC_MAX) == VT_ERR ||
 	    vt_buf_init(&s->prom, 128 * 1024, VT_DOC_MAX) == VT_ERR ||
@@ -430,7 +431,7 @@ sampler_owners(struct vt_sampler *s, struct vt_host *h,
 	}
 	c0 = vt_thread_cpu_us();
 	if (vt_tcp_states_total(&h->tcp, VT_TCP_CLOSE_WAIT) > 0 &&
-	    strcmp(s->root, "/") == 0) {
+	    vt_procfile_root_is_real(s->root)) {
 		cw = 1;
 		s->cw_scans++;
 	}

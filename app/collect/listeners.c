@@ -232,7 +232,7 @@ vt_listeners_read(struct vt_diag_reader *r, const char *root,
 	int		rc;
 
 	memset(out, 0, sizeof(*out));
-	if (root == NULL || root[0] == '\0' || strcmp(root, "/") == 0) {
+	if (vt_procfile_root_is_real(root)) {
 		rc = vt_diag_dump(r, 1U << LISTEN_STATE,
 		    vt_listeners_diag_fn, out, timeout_ms, NULL, err, errlen);
 	} else {

@@ -268,7 +268,7 @@ vt_proc_mounts_watched(struct vt_mounts_watch *w, const char *root,
 	struct pollfd	pfd;
 	int		rc;
 
-	if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0)
+	if (!vt_procfile_root_is_real(root))
 		return vt_proc_mounts_read(root, filter, out, err, errlen);
 	/* Opened first: a change from here on shows at the next poll. */
 	if (w->fd < 0) {

@@ -133,8 +133,7 @@ int
 vt_tcp_states_read(const char *root, struct vt_diag_reader *r,
     struct vt_tcp_states *out, char *err, size_t errlen)
 {
-	if (root == NULL || root[0] == '\0' ||
-	    (root[0] == '/' && root[1] == '\0')) {
+	if (vt_procfile_root_is_real(root)) {
 		if (vt_tcp_diag_count(r, out, VT_TCP_DIAG_TIMEOUT_MS, err,
 		    errlen) == VT_OK)
 			return VT_OK;

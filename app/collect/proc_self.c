@@ -90,8 +90,8 @@ self_fds(const char *root, uint64_t *out)
 	if (vt_procfile_path(root, "proc/self/fd", path, sizeof(path)) ==
 	    VT_ERR)
 		return VT_ERR;
-	if ((root == NULL || root[0] == '\0' || strcmp(root, "/") == 0) &&
-	    stat(path, &sb) == 0 && sb.st_size > 0) {
+	if (vt_procfile_root_is_real(root) && stat(path, &sb) == 0 &&
+	    sb.st_size > 0) {
 		*out = (uint64_t)sb.st_size;
 		return VT_OK;
 	}

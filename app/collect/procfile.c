@@ -78,6 +78,13 @@ vt_pf_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 int
+vt_procfile_root_is_real(const char *root)
+{
+	return root == NULL || root[0] == '\0' ||
+	    (root[0] == '/' && root[1] == '\0');
+}
+
+int
 vt_procfile_path(const char *root, const char *rel, char *dst, size_t dstlen)
 {
 	size_t	rlen;

@@ -33,6 +33,13 @@ int	vt_procfile_path(const char *root, const char *rel, char *dst,
 	    size_t dstlen);
 
 /*
+ * 1 when root is this host's own "/" (NULL and "" mean it too): where the
+ * kernel's other interfaces (netlink, poll on /proc files, stat sizes of
+ * /proc folders) stand for the files; 0 for a fixture tree.
+ */
+int	vt_procfile_root_is_real(const char *root);
+
+/*
  * Read <root>/<rel> into buf (at most cap bytes; buf is not
  * NUL-terminated) and store the byte count in *len.  Returns VT_OK when
  * the whole file was read, VT_PF_TRUNCATED when it holds more than cap

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "collect/procfile.h"
 #include "collect/tcp_diag.h"
 
 /*
@@ -91,7 +92,10 @@ void
 vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
     const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a)
 {
-	/* Those of node_exporter's subset, which proc_net_snmp.c keeps. */
+	/*
+	 * Those of node_exporter's subset, which proc_net_snmp.c keeps;
+	 * CurrEstab at VT_TCP_ACT_CURR_ESTAB.
+	 */
 	static const char *const tcp[] = { "ActiveOpens", "PassiveOpens",
 	    "CurrEstab", "InSegs", "OutSegs", "RetransSegs", "InErrs",
 	    "OutRsts" };
@@ -107,7 +111,6 @@ vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
 		if (vt_proc_net_snmp_get(snmp, "Tcp", tcp[i], &a->v[n++]) ==
 		    VT_ERR)
 			return;
-	(void)vt_proc_net_snmp_get(snmp, "Tcp", "CurrEstab", &a->curr_estab);
 	if ((p = vt_sockstat_find(&ss->v4, "TCP")) == NULL)
 		return;
 	for (i = 0; i < VT_ARRAY_LEN(f4); i++) {
@@ -138,12 +141,12 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 		*out = pace->last;
 		return VT_OK;
 	}
-	real = root == NULL || root[0] == '\0' ||
-	    (root[0] == '/' && root[1] == '\0');
+	real = vt_procfile_root_is_real(root);
 	t0 = vt_thread_cpu_us();
 	rc = VT_ERR;
 	if (real && act != NULL && act->ok)
-		rc = vt_tcp_diag_count_lean(r, act->curr_estab, out,
+		rc = vt_tcp_diag_count_lean(r,
+		    act->v[VT_TCP_ACT_CURR_ESTAB], out,
 		    VT_TCP_DIAG_TIMEOUT_MS, err, errlen);
 	if (rc == VT_ERR)
 		rc = vt_tcp_states_read(root, r, out, err, errlen);

@@ -87,11 +87,11 @@ int	vt_tcp_diag_count_lean(struct vt_diag_reader *r, uint64_t curr_estab,
  * after its last SYN-ACK): VT_TCP_EVERY_MAX bounds how long they wait.
  */
 #define VT_TCP_ACT_N	13
+#define VT_TCP_ACT_CURR_ESTAB	2	/* v[] of snmp's CurrEstab */
 
 struct vt_tcp_activity {
 	uint64_t		v[VT_TCP_ACT_N];
 	int			ok;		/* every figure was read */
-	uint64_t		curr_estab;	/* snmp's CurrEstab, when ok */
 };
 
 /*

@@ -88,6 +88,7 @@ watch_child(void)
 	size_t				 i;
 	int				 bad = 0, seen = 0;
 
+	/* mkdtemp's template: its six X are replaced by the call. */
 	snprintf(dir, sizeof(dir), "%s/vt-mounts-XXXXXX",
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
 	if (unshare(CLONE_NEWNS) == -1 ||
