@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +37,32 @@ vt_fallback_init(struct vt_fallback *f, const char *dir)
 	return vt_fallback_set(f, dir);
 }
 
+static void
+fallback_unwatch(struct vt_fallback *f)
+{
+	if (f->watching)
+		(void)close(f->watch);
+	f->watching = 0;
+}
+
+/* Watch dir for reads (fallback.h); without the watch, reads go unseen. */
+static void
+fallback_watch(struct vt_fallback *f)
+{
+	fallback_unwatch(f);
+	if ((f->watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		vt_log_sys(VT_LOG_WARN, "fallback_unwatched", "dir=%s",
+		    f->dir);
+		return;
+	}
+	f->watching = 1;
+	if (inotify_add_watch(f->watch, f->dir, IN_ACCESS) == -1) {
+		vt_log_sys(VT_LOG_WARN, "fallback_unwatched", "dir=%s",
+		    f->dir);
+		fallback_unwatch(f);
+	}
+}
+
 int
 vt_fallback_set(struct vt_fallback *f, const char *dir)
 {
@@ -46,6 +73,7 @@ vt_fallback_set(struct vt_fallback *f, const char *dir)
 	f->json_at = 0;
 	f->read_at = 0;
 	f->failing = 0;
+	fallback_unwatch(f);
 	if (dir == NULL || dir[0] == '\0')
 		return VT_OK;
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
@@ -64,6 +92,7 @@ vt_fallback_set(struct vt_fallback *f, const char *dir)
 		return VT_ERR;
 	}
 	snprintf(f->dir, sizeof(f->dir), "%s", dir);
+	fallback_watch(f);
 	return VT_OK;
 }
 
@@ -164,26 +193,23 @@ fallback_page(struct vt_fallback *f, const struct vt_buf *metrics)
 }
 
 /*
- * Whether nginx served one of the files since it was written: its atime
- * past its mtime (fallback.h).  A file missing or not stat'able: no.
+ * Whether nginx read one of the files since the last tick: the watch's
+ * events, drained (fallback.h).  Without the watch: no.
  */
 static int
 fallback_served(const struct vt_fallback *f)
 {
-	char		path[VT_PATH_LEN + 32];
-	struct stat	st;
-	size_t		i;
+	char	ev[4096] __attribute__((aligned(__alignof__(
+		    struct inotify_event))));
+	ssize_t	n;
+	int	seen = 0;
 
-	for (i = 0; i < VT_ARRAY_LEN(fallback_files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", f->dir,
-		    fallback_files[i]);
-		if (stat(path, &st) == 0 &&
-		    (st.st_atim.tv_sec > st.st_mtim.tv_sec ||
-		    (st.st_atim.tv_sec == st.st_mtim.tv_sec &&
-		    st.st_atim.tv_nsec > st.st_mtim.tv_nsec)))
-			return 1;
-	}
-	return 0;
+	if (!f->watching)
+		return 0;
+	/* A bounded drain: a full queue is one overflow event. */
+	while (seen < 64 && (n = read(f->watch, ev, sizeof(ev))) > 0)
+		seen++;
+	return seen > 0;
 }
 
 void
@@ -249,6 +275,7 @@ vt_fallback_remove(struct vt_fallback *f)
 void
 vt_fallback_free(struct vt_fallback *f)
 {
+	fallback_unwatch(f);
 	vt_buf_free(&f->page);
 	memset(f, 0, sizeof(*f));
 }

@@ -15,13 +15,16 @@
  *    every tick, the page every VT_FALLBACK_PAGE_MS;
  *  - otherwise, all three every VT_FALLBACK_CALM_MS;
  *  - and all three on every check transition.
- * A served file is seen from its atime (stat, not a read): nginx's read
- * of a file written since sets atime past mtime under relatime, Linux's
- * default.  On a noatime mount reads are not seen and a fault the master
- * cannot see (nginx unable to reach the socket, say) is answered from
- * files at most VT_FALLBACK_CALM_MS old.  Writing three files every tick
- * while nobody needed them was a fifth of the idle master's CPU on ext4
- * (the rename alone about 90 us a file).
+ * A served file is seen from an inotify watch of the directory (IN_ACCESS:
+ * nginx's read(2) or sendfile(2) of any file in it), drained once a tick
+ * with one read(2) that finds nothing while nobody reads; whatever the
+ * mount's atime option.  (It was the files' atime, three stat(2)s a tick,
+ * blind on a noatime mount.)  Without the watch (inotify's per-user
+ * limit, logged) reads are not seen, and a fault the master cannot see
+ * (nginx unable to reach the socket, say) is answered from files at most
+ * VT_FALLBACK_CALM_MS old.  Writing three files every tick while nobody
+ * needed them was a fifth of the idle master's CPU on ext4 (the rename
+ * alone about 90 us a file).
  *
   * transition.  nginx answers those three paths from these files when the
  * pool does not answer in time, keeping the 5xx status, with
@@ -64,6 +67,8 @@ struct vt_fallback {
 	uint64_t	writes;
 	uint64_t	errors;
 	int		failing;	/* the last write failed */
+	int		watch;		/* inotify fd on dir, when watching */
+	int		watching;
 };
 
 /*

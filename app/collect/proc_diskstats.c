@@ -175,14 +175,14 @@ vt_proc_diskstats_parse(const char *buf, size_t len,
 }
 
 int
-vt_proc_diskstats_read(const char *root, struct vt_proc_diskstats *out,
-    char *err, size_t errlen)
+vt_proc_diskstats_read(const char *root, const struct vt_proc_diskstats *prev,
+    struct vt_proc_diskstats *out, char *err, size_t errlen)
 {
 	char		buf[VT_PROC_DISKSTATS_BUFSZ];
 	char		rel[VT_PATH_LEN], path[VT_PATH_LEN * 2], *c;
 	struct stat	st;
 	size_t		len, i;
-	int		have_sysfs;
+	int		have_sysfs = -1;
 
 	if (vt_procfile_read(root, "proc/diskstats", buf, sizeof(buf), &len,
 	    err, errlen) != VT_OK) {
@@ -191,12 +191,21 @@ vt_proc_diskstats_read(const char *root, struct vt_proc_diskstats *out,
 	}
 	if (vt_proc_diskstats_parse(buf, len, out, err, errlen) == VT_ERR)
 		return VT_ERR;
-	have_sysfs = vt_procfile_path(root, "sys/block", path,
-	    sizeof(path)) == VT_OK && stat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode);
 	for (i = 0; i < out->n; i++) {
 		if (vt_diskstats_ignored(out->disk[i].name))
 			out->disk[i].flags |= VT_DISK_IGNORED;
+		if (prev != NULL && i < prev->n &&
+		    prev->disk[i].major == out->disk[i].major &&
+		    prev->disk[i].minor == out->disk[i].minor &&
+		    strcmp(prev->disk[i].name, out->disk[i].name) == 0) {
+			out->disk[i].flags |= prev->disk[i].flags &
+			    VT_DISK_WHOLE;
+			continue;
+		}
+		if (have_sysfs == -1)
+			have_sysfs = vt_procfile_path(root, "sys/block", path,
+			    sizeof(path)) == VT_OK && stat(path, &st) == 0 &&
+			    S_ISDIR(st.st_mode);
 		if (!have_sysfs) {
 			if (!vt_diskstats_is_partition(out->disk[i].name))
 				out->disk[i].flags |= VT_DISK_WHOLE;

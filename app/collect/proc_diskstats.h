@@ -91,10 +91,16 @@ int	vt_diskstats_is_partition(const char *name);
  * when <root>/sys/block does not exist.  Rows are never removed: a
  * consumer that wants node_exporter's view keeps rows without
  * VT_DISK_IGNORED, one that wants whole disks only also requires
- * VT_DISK_WHOLE.  Returns VT_OK or VT_ERR.
+ * VT_DISK_WHOLE.  prev, when not NULL, is the last read's table: a row
+ * with the same name and device numbers at the same place keeps its
+ * VT_DISK_WHOLE without a stat(2) (a device is a disk or a partition for
+ * its life), so a host whose devices did not change costs no sysfs
+ * lookup (ten stat()s a tick on a host with loop devices, issue 14).
+ * Returns VT_OK or VT_ERR.
  */
 #define VT_PROC_DISKSTATS_BUFSZ	(64 * 1024)
-int	vt_proc_diskstats_read(const char *root, struct vt_proc_diskstats *out,
+int	vt_proc_diskstats_read(const char *root,
+	    const struct vt_proc_diskstats *prev, struct vt_proc_diskstats *out,
 	    char *err, size_t errlen);
 
 /* The default selection: whole disks that node_exporter would not ignore. */

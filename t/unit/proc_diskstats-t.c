@@ -26,7 +26,7 @@ read_tree(const char *tree, char *err, size_t errlen)
 	char	root[4096];
 
 	snprintf(root, sizeof(root), "%s/proc/%s", tap_fixture_root(), tree);
-	return vt_proc_diskstats_read(root, &ds, err, errlen);
+	return vt_proc_diskstats_read(root, NULL, &ds, err, errlen);
 }
 
 static int
@@ -138,6 +138,46 @@ main(void)
 	ok(d != NULL && (d->flags & VT_DISK_WHOLE) &&
 	    (d->flags & VT_DISK_IGNORED), "vm2: loop3 whole but ignored");
 	is_int((long long)selected(), 1, "vm2: only vda selected");
+
+	/*
+	 * The last read's table: a row the same as last time keeps its
+	 * VT_DISK_WHOLE without a lookup (here the carried flag is made
+	 * wrong on purpose, so only a carry can give it), a row that
+	 * changed is looked up again.
+	 */
+	{
+		static struct vt_proc_diskstats	prev;
+		char				root[4096];
+
+		prev = ds;
+		for (i = 0; i < prev.n; i++) {
+			if (strcmp(prev.disk[i].name, "vda") == 0)
+				prev.disk[i].flags &= ~VT_DISK_WHOLE;
+			if (strcmp(prev.disk[i].name, "loop3") == 0) {
+				prev.disk[i].flags &= ~VT_DISK_WHOLE;
+				prev.disk[i].minor = 99;
+			}
+		}
+		snprintf(root, sizeof(root), "%s/proc/vm2",
+		    tap_fixture_root());
+		is_int(vt_proc_diskstats_read(root, &prev, &ds, err,
+		    sizeof(err)), VT_OK, "vm2 again, with the last table");
+		ok(disk("vda") != NULL && !(disk("vda")->flags & VT_DISK_WHOLE),
+		    "vm2: an unchanged row keeps the last table's flag");
+		ok(disk("loop3") != NULL &&
+		    (disk("loop3")->flags & VT_DISK_WHOLE) &&
+		    (disk("loop3")->flags & VT_DISK_IGNORED),
+		    "vm2: a row whose device changed is looked up again");
+		snprintf(root, sizeof(root), "%s/proc/legacy",
+		    tap_fixture_root());
+		prev = ds;
+		is_int(vt_proc_diskstats_read(root, &prev, &ds, err,
+		    sizeof(err)), VT_OK, "legacy, with vm2's table");
+		ok(disk("sda") != NULL && (disk("sda")->flags & VT_DISK_WHOLE) &&
+		    disk("sda1") != NULL &&
+		    !(disk("sda1")->flags & VT_DISK_WHOLE),
+		    "legacy: other devices: judged afresh");
+	}
 
 	/* server64: constructed, with sys/block for whole disks only. */
 	is_int(read_tree("server64", err, sizeof(err)), VT_OK,

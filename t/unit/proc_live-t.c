@@ -65,7 +65,7 @@ pass(char *err, size_t errlen)
 	bad += vt_proc_loadavg_read("/", &la, err, errlen) != VT_OK;
 	bad += vt_proc_uptime_read("/", &up, err, errlen) != VT_OK;
 	bad += vt_proc_net_dev_read("/", &nd, err, errlen) != VT_OK;
-	bad += vt_proc_diskstats_read("/", &ds, err, errlen) != VT_OK;
+	bad += vt_proc_diskstats_read("/", NULL, &ds, err, errlen) != VT_OK;
 	bad += vt_proc_mounts_read("/", NULL, &mt, err, errlen) != VT_OK;
 	bad += vt_tcp_states_read("/", NULL, &tcp, err, errlen) != VT_OK;
 	bad += vt_proc_net_netstat_read("/", &ns, err, errlen) != VT_OK;
@@ -157,7 +157,7 @@ main(void)
 		(void)vt_proc_net_dev_read("/", &nd, err, sizeof(err));
 		ts[2] += now_us() - t0;
 		t0 = now_us();
-		(void)vt_proc_diskstats_read("/", &ds, err, sizeof(err));
+		(void)vt_proc_diskstats_read("/", NULL, &ds, err, sizeof(err));
 		ts[3] += now_us() - t0;
 		t0 = now_us();
 		(void)vt_proc_mounts_read("/", NULL, &mt, err, sizeof(err));
