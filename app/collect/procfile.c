@@ -126,6 +126,21 @@ pf_keepable(const char *path, int fd)
 	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
 
+/*
+ * A read's error that is the file's answer, not a sign that the file is
+ * gone: an attribute with no value now (a virtual interface's speed or
+ * duplex, a down link's carrier: EINVAL; ENODATA; EOPNOTSUPP).  A kept
+ * file that answers so stays kept, and is not opened again to be asked
+ * again: that was a dozen opens on each process-scan tick here (lo and
+ * two ifb interfaces).  A file that is gone answers ENODEV (sysfs) or
+ * ESRCH (procfs), and is opened again.
+ */
+static int
+pf_answer(int e)
+{
+	return e == EINVAL || e == ENODATA || e == EOPNOTSUPP;
+}
+
 /* FNV-1a: a slot's key, compared before its path. */
 static uint32_t
 pf_hash(const char *path)
@@ -236,7 +251,7 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 	size_t		 got;
 	pid_t		 self = pf_self();
 	uint32_t	 hash;
-	int		 fd, saved, more, i;
+	int		 fd, saved, more, i, rc;
 
 	*len = 0;
 	if (vt_procfile_path(root, rel, path, sizeof(path)) == VT_ERR) {
@@ -247,6 +262,8 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 	if ((k = pf_slot(path, hash, self)) != NULL) {
 		if (pf_read_fd(k->fd, 1, buf, cap, &got, &more) == VT_OK)
 			goto done;
+		if (pf_answer(errno))
+			goto fail;
 		/* A file that went away (an interface removed): forget the
 		 * descriptor and try the path again. */
 		close(k->fd);
@@ -264,21 +281,18 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 		for (i = 0; i < PF_KEEP_MAX && k == NULL; i++)
 			if (pf_kept[i].fd == -1)
 				k = &pf_kept[i];
-	if (pf_read_fd(fd, k != NULL, buf, cap, &got, &more) == VT_ERR) {
-		saved = errno;
-		vt_pf_err(err, errlen, "read %s: %s", path, strerror(saved));
-		close(fd);
-		errno = saved;
-		return VT_ERR;
-	}
-	if (k != NULL) {
+	rc = pf_read_fd(fd, k != NULL, buf, cap, &got, &more);
+	saved = errno;
+	if (k != NULL && (rc == VT_OK || pf_answer(saved))) {
 		memcpy(k->path, path, sizeof(k->path));
 		k->hash = hash;
 		k->fd = fd;
 		k->owner = self;
-	} else {
+	} else
 		close(fd);
-	}
+	errno = saved;
+	if (rc == VT_ERR)
+		goto fail;
 done:
 	*len = got;
 	if (more) {
@@ -286,6 +300,11 @@ done:
 		return VT_PF_TRUNCATED;
 	}
 	return VT_OK;
+fail:
+	saved = errno;
+	vt_pf_err(err, errlen, "read %s: %s", path, strerror(saved));
+	errno = saved;
+	return VT_ERR;
 }
 
 uint64_t

@@ -51,8 +51,10 @@ int	vt_procfile_root_is_real(const char *root);
  * again with pread at offset 0: the kernel generates it afresh at each
  * read from offset 0, so the sampler does not open and close a few dozen
  * files a second.  A kept file whose read fails is closed and opened
- * again once; a regular file (a fixture tree) is never kept, so one
- * deleted between two reads is missing at the second.
+ * again once, unless the error is the file's answer (EINVAL, ENODATA,
+ * EOPNOTSUPP: an attribute without a value now), which keeps it; a
+ * regular file (a fixture tree) is never kept, so one deleted between two
+ * reads is missing at the second.
  */
 int	vt_procfile_read(const char *root, const char *rel, char *buf,
 	    size_t cap, size_t *len, char *err, size_t errlen);

@@ -136,6 +136,25 @@ kept_reads(void)
 	    sizeof(err));
 	ok(rc == VT_OK && vt_procfile_opens() == o0 + 1,
 	    "forget: the next read opens again");
+
+	/* An attribute without a value (lo has no link speed): EINVAL. */
+	o0 = vt_procfile_opens();
+	errno = 0;
+	rc = vt_procfile_read("/", "sys/class/net/lo/speed", a, sizeof(a),
+	    &la, err, sizeof(err));
+	if (rc != VT_ERR || errno != EINVAL) {
+		skip(1, "lo's speed reads here (rc %d, %s)", rc,
+		    strerror(errno));
+	} else {
+		errno = 0;
+		rc = vt_procfile_read("/", "sys/class/net/lo/speed", a,
+		    sizeof(a), &la, err, sizeof(err));
+		ok(rc == VT_ERR && errno == EINVAL &&
+		    vt_procfile_opens() == o0 + 1 &&
+		    strstr(err, "lo/speed") != NULL,
+		    "kept: a file that answers EINVAL is asked again without "
+		    "an open, and answers the same (%s)", err);
+	}
 }
 
 /*
