@@ -120,6 +120,21 @@ const char *const vt_collector_names[VT_COL_N] = {
 #define SAMPLER_SCAN_BUDGET_US	1000
 #define SAMPLER_SCAN_EVERY_MAX	30
 
+/*
+ * How many /proc/<pid>/stat files the process scan keeps open
+ * (proc_pid.h): a quarter of the soft RLIMIT_NOFILE, the rest left to the
+ * pool (1 024 under the unit: 256 processes read without an open).
+ */
+static size_t
+sampler_pid_fds_cap(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return 256;
+	return (size_t)(rl.rlim_cur / 4);
+}
+
 int
 vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 {
@@ -144,6 +159,8 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	s->h[1] = calloc(1, sizeof(struct vt_host));
 	s->pids[0] = calloc(1, sizeof(struct vt_pid_table));
 	s->pids[1] = calloc(1, sizeof(struct vt_pid_table));
+	if ((s->pid_fds = malloc(sizeof(*s->pid_fds))) != NULL)
+		vt_pid_fds_init(s->pid_fds, sampler_pid_fds_cap());
 	s->checks = calloc(1, sizeof(struct vt_checks));
 	s->checks_in = calloc(1, sizeof(struct vt_checks_input));
 	if (s->checks != NULL)
@@ -158,7 +175,8 @@ vt_sampler_init(struct vt_sampler *s, const struct vt_sampler_opts *o)
 	if ((s->mounts = malloc(sizeof(*s->mounts))) != NULL)
 		vt_mounts_watch_init(s->mounts);
 	if (s->mounts == NULL || s->h[0] == NULL || s->h[1] == NULL ||
-	    s->pids[0] == NULL || s->pids[1] == NULL || s->checks == NULL ||
+	    s->pids[0] == NULL || s->pids[1] == NULL || s->pid_fds == NULL ||
+	    s->checks == NULL ||
 	    s->checks_in == NULL || s->walk_inodes == NULL ||
 	    s->walk_pids == NULL || s->cw_pids == NULL ||
 	    s->walk_procs == NULL ||
@@ -183,6 +201,9 @@ vt_sampler_free(struct vt_sampler *s)
 	free(s->h[1]);
 	free(s->pids[0]);
 	free(s->pids[1]);
+	if (s->pid_fds != NULL)
+		vt_pid_fds_close(s->pid_fds);
+	free(s->pid_fds);
 	free(s->checks);
 	free(s->checks_in);
 	vt_buf_free(&s->checks_doc);
@@ -309,7 +330,8 @@ sampler_top(struct vt_sampler *s, struct vt_host *h, const struct vt_host *p,
 	/* Incremental: an idle process's rss is carried (proc_pid.h). */
 	c0 = vt_thread_cpu_us();
 	rc = vt_proc_pid_rescan(s->root, s->have_pids ? prev : NULL, cur,
-	    VT_PID_TABLE_MAX, s->opt.top_budget_ms, err, sizeof(err));
+	    s->pid_fds, VT_PID_TABLE_MAX, s->opt.top_budget_ms, err,
+	    sizeof(err));
 	s->pids_next = s->samples + (uint64_t)vt_pace_rounds(
 	    vt_thread_cpu_us() - c0, SAMPLER_SCAN_BUDGET_US, s->opt.top_every,
 	    SAMPLER_SCAN_EVERY_MAX);

@@ -71,6 +71,7 @@ struct vt_sampler {
 	struct vt_host	       *h[2];		/* current and previous */
 	int			cur;
 	struct vt_pid_table    *pids[2];
+	struct vt_pid_fds      *pid_fds;	/* their stat files, kept */
 	int			pcur;
 	int			have_pids;
 	int64_t			pids_mono_us;

@@ -145,14 +145,138 @@ int
 vt_proc_pid_scan(const char *root, struct vt_pid_table *out, size_t max_pids,
     int budget_ms, char *err, size_t errlen)
 {
-	return vt_proc_pid_rescan(root, NULL, out, max_pids, budget_ms, err,
-	    errlen);
+	return vt_proc_pid_rescan(root, NULL, out, NULL, max_pids, budget_ms,
+	    err, errlen);
+}
+
+void
+vt_pid_fds_init(struct vt_pid_fds *fds, size_t cap)
+{
+	fds->n[0] = fds->n[1] = 0;
+	fds->cur = 0;
+	fds->opens = 0;
+	fds->cap = cap < VT_PID_FDS_MAX ? cap : VT_PID_FDS_MAX;
+}
+
+void
+vt_pid_fds_close(struct vt_pid_fds *fds)
+{
+	size_t	i;
+	int	t;
+
+	for (t = 0; t < 2; t++) {
+		for (i = 0; i < fds->n[t]; i++)
+			if (fds->k[t][i].fd >= 0)
+				(void)close(fds->k[t][i].fd);
+		fds->n[t] = 0;
+	}
+}
+
+static int
+pid_fd_cmp(const void *a, const void *b)
+{
+	int32_t	x = ((const struct vt_pid_fd *)a)->pid;
+	int32_t	y = ((const struct vt_pid_fd *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The last scan's kept descriptor of pid, taken out of its table; or -1. */
+static int
+pid_fd_take(struct vt_pid_fds *fds, int32_t pid)
+{
+	struct vt_pid_fd	 key, *f;
+	int			 fd;
+
+	key.pid = pid;
+	f = bsearch(&key, fds->k[fds->cur], fds->n[fds->cur],
+	    sizeof(key), pid_fd_cmp);
+	if (f == NULL || f->fd < 0)
+		return -1;
+	fd = f->fd;
+	f->fd = -1;
+	return fd;
+}
+
+/* Keep fd for the next scan; closed when there is no room. */
+static void
+pid_fd_keep(struct vt_pid_fds *fds, int32_t pid, int fd)
+{
+	int	nx = fds->cur ^ 1;
+
+	if (fds->n[nx] >= fds->cap) {
+		(void)close(fd);
+		return;
+	}
+	fds->k[nx][fds->n[nx]].pid = pid;
+	fds->k[nx][fds->n[nx]++].fd = fd;
+}
+
+/*
+ * The scan is over: close what the last scan kept and this one did not
+ * take (processes gone), and make this scan's the table to take from.
+ */
+static void
+pid_fds_turn(struct vt_pid_fds *fds)
+{
+	size_t	i;
+	int	nx = fds->cur ^ 1;
+
+	for (i = 0; i < fds->n[fds->cur]; i++)
+		if (fds->k[fds->cur][i].fd >= 0)
+			(void)close(fds->k[fds->cur][i].fd);
+	fds->n[fds->cur] = 0;
+	qsort(fds->k[nx], fds->n[nx], sizeof(fds->k[nx][0]), pid_fd_cmp);
+	fds->cur = nx;
+}
+
+/*
+ * /proc/<name>/stat into buf: through the descriptor fds kept for the
+ * pid, or opened (and kept, when fds is not NULL).  VT_OK or VT_ERR.
+ */
+static int
+pid_read_stat(int dfd, const char *name, int32_t pid, struct vt_pid_fds *fds,
+    char *buf, size_t cap, size_t *len)
+{
+	char	rel[32];
+	ssize_t	n;
+	int	fd;
+
+	*len = 0;
+	if (fds != NULL && (fd = pid_fd_take(fds, pid)) >= 0) {
+		do {
+			n = pread(fd, buf, cap, 0);
+		} while (n == -1 && errno == EINTR);
+		if (n > 0) {
+			*len = (size_t)n;
+			pid_fd_keep(fds, pid, fd);
+			return VT_OK;
+		}
+		/* That process is gone; the pid may be another's now. */
+		(void)close(fd);
+	}
+	snprintf(rel, sizeof(rel), "%.10s/stat", name);
+	if (fds == NULL)
+		return pid_read_at(dfd, rel, buf, cap, len);
+	if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+		return VT_ERR;
+	fds->opens++;
+	do {
+		n = read(fd, buf, cap);
+	} while (n == -1 && errno == EINTR);
+	if (n <= 0) {
+		(void)close(fd);
+		return VT_ERR;
+	}
+	*len = (size_t)n;
+	pid_fd_keep(fds, pid, fd);
+	return VT_OK;
 }
 
 int
 vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
-    struct vt_pid_table *out, size_t max_pids, int budget_ms, char *err,
-    size_t errlen)
+    struct vt_pid_table *out, struct vt_pid_fds *fds, size_t max_pids,
+    int budget_ms, char *err, size_t errlen)
 {
 	int64_t			 start = vt_mono_us();
 	struct vt_pid_sample	*s;
@@ -162,7 +286,8 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 	char			 path[VT_PATH_LEN * 2], rel[32], buf[1024];
 	size_t			 len, seen = 0;
 	long			 pagesize = sysconf(_SC_PAGESIZE);
-	int			 dfd, stop = 0;
+	int32_t			 pid;
+	int			 dfd, fd, stop = 0;
 	const char		*c;
 
 	out->n = 0;
@@ -179,26 +304,29 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 		return vt_pf_err(err, errlen, "opendir %s: %s", path,
 		    strerror(errno));
 	dfd = dirfd(dir);
+	if (fds != NULL && !vt_procfile_root_is_real(root))
+		fds = NULL;
 	while ((de = readdir(dir)) != NULL) {
 		for (c = de->d_name; *c >= '0' && *c <= '9'; c++)
 			continue;
 		if (*c != '\0' || c == de->d_name || c - de->d_name > 10)
 			continue;
+		pid = (int32_t)strtol(de->d_name, NULL, 10);
+		/* The clock costs ~20 ns; checking every 16 pids is plenty. */
+		if (!stop && budget_ms > 0 && (++seen & 15) == 0 &&
+		    vt_mono_us() - start > (int64_t)budget_ms * 1000)
+			stop = 1;
 		if (stop || out->n >= max_pids) {
 			out->nskipped++;
-			continue;
-		}
-		/* The clock costs ~20 ns; checking every 16 pids is plenty. */
-		if (budget_ms > 0 && (++seen & 15) == 0 &&
-		    vt_mono_us() - start > (int64_t)budget_ms * 1000) {
-			stop = 1;
-			out->nskipped++;
+			/* Not read this time, still kept for the next. */
+			if (fds != NULL && (fd = pid_fd_take(fds, pid)) >= 0)
+				pid_fd_keep(fds, pid, fd);
 			continue;
 		}
 		s = &out->p[out->n];
 		memset(s, 0, sizeof(*s));
-		snprintf(rel, sizeof(rel), "%.10s/stat", de->d_name);
-		if (pid_read_at(dfd, rel, buf, sizeof(buf), &len) == VT_ERR ||
+		if (pid_read_stat(dfd, de->d_name, pid, fds, buf, sizeof(buf),
+		    &len) == VT_ERR ||
 		    vt_proc_pid_stat_parse(buf, len, s, NULL, 0) == VT_ERR)
 			continue;	/* gone, or a kernel we cannot read */
 		/* The same process, idle since: its rss is still right. */
@@ -218,6 +346,8 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 		out->n++;
 	}
 	closedir(dir);
+	if (fds != NULL)
+		pid_fds_turn(fds);
 	qsort(out->p, out->n, sizeof(out->p[0]), pid_cmp);
 	out->complete = out->nskipped == 0;
 	out->scan_us = (uint64_t)(vt_mono_us() - start);

@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -17,6 +19,7 @@ static struct vt_pid_table	prev, cur;
 static void	add(struct vt_pid_table *t, int32_t pid, uint64_t ticks,
 		    uint64_t start, uint64_t rss);
 static int	stat_str(const char *s, struct vt_pid_sample *out);
+static void	kept_fds(void);
 static const struct vt_pid_sample *find(const struct vt_pid_table *t,
 		    int32_t pid);
 
@@ -54,6 +57,65 @@ find(const struct vt_pid_table *t, int32_t pid)
 			return &t->p[i];
 	}
 	return NULL;
+}
+
+/*
+ * The stat files kept between scans (vt_pid_fds): the first scan opens
+ * each, the next opens only the new process's; the descriptor of a
+ * process gone is closed; the figures are those of a scan that opens.
+ */
+static void
+kept_fds(void)
+{
+	static struct vt_pid_fds	fds;
+	static struct vt_pid_table	a, b, c, o;
+	const struct vt_pid_sample     *me, *x;
+	char				err[VT_ERRLEN];
+	uint64_t			o1, o2;
+	pid_t				child;
+	int				st, p[2];
+
+	vt_pid_fds_init(&fds, VT_PID_FDS_MAX);
+	is_int(vt_proc_pid_rescan("/", NULL, &a, &fds, VT_PID_TABLE_MAX, 0,
+	    err, sizeof(err)), VT_OK, "kept: scans /proc");
+	o1 = fds.opens;
+	ok(a.complete && o1 == a.n && fds.n[fds.cur] == a.n,
+	    "kept: the first scan opens and keeps every stat (%llu, %zu)",
+	    (unsigned long long)o1, a.n);
+	if (pipe(p) == -1)
+		bail("pipe: %s", strerror(errno));
+	if ((child = fork()) == 0) {
+		char	ch;
+
+		close(p[1]);
+		(void)read(p[0], &ch, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	is_int(vt_proc_pid_rescan("/", &a, &b, &fds, VT_PID_TABLE_MAX, 0,
+	    err, sizeof(err)), VT_OK, "kept: scans again");
+	o2 = fds.opens;
+	ok(find(&b, (int32_t)child) != NULL && o2 - o1 >= 1 &&
+	    o2 - o1 <= 1 + (b.n > a.n ? b.n - a.n : 0) + 8,
+	    "kept: the next scan opens the new process's stat (%llu opens, "
+	    "%zu -> %zu processes)", (unsigned long long)(o2 - o1), a.n, b.n);
+	close(p[1]);
+	(void)waitpid(child, &st, 0);
+	is_int(vt_proc_pid_rescan("/", &b, &c, &fds, VT_PID_TABLE_MAX, 0,
+	    err, sizeof(err)), VT_OK, "kept: and again");
+	(void)vt_proc_pid_scan("/", &o, VT_PID_TABLE_MAX, 0, err, sizeof(err));
+	ok(find(&c, (int32_t)child) == NULL && fds.n[fds.cur] == c.n,
+	    "kept: the process gone is gone, its descriptor closed (%zu kept, "
+	    "%zu processes)", fds.n[fds.cur], c.n);
+	me = find(&c, (int32_t)getpid());
+	x = find(&o, (int32_t)getpid());
+	ok(me != NULL && x != NULL && me->starttime == x->starttime &&
+	    strcmp(me->comm, x->comm) == 0 && me->ticks <= x->ticks &&
+	    x->ticks - me->ticks <= 5,
+	    "kept: our own stat read through the kept file is the opened "
+	    "one's");
+	vt_pid_fds_close(&fds);
+	ok(fds.n[0] == 0 && fds.n[1] == 0, "kept: closed");
 }
 
 int
@@ -131,7 +193,8 @@ main(void)
 	((struct vt_pid_sample *)find(&prev, 9596))->ticks = 16;
 	((struct vt_pid_sample *)find(&prev, 9596))->rss_bytes = 777;
 	((struct vt_pid_sample *)find(&prev, 2))->starttime = 1;
-	is_int(vt_proc_pid_rescan(root, &prev, &cur, VT_PID_TABLE_MAX, 0, err,
+	is_int(vt_proc_pid_rescan(root, &prev, &cur, NULL, VT_PID_TABLE_MAX, 0,
+	    err,
 	    sizeof(err)), VT_OK, "rescan: scans");
 	ok(cur.n == 5 && cur.scans == 2, "rescan: 5 processes, scan 2");
 	is_int((long long)find(&cur, 1164)->rss_bytes, 777,
@@ -141,7 +204,8 @@ main(void)
 	is_int((long long)cur.nreused, 3,
 	    "rescan: 3 statm reads saved (bash and two kernel threads)");
 	prev.scans = VT_PID_RSS_REFRESH - 1;	/* 1164 % 12 == 0 */
-	vt_proc_pid_rescan(root, &prev, &cur, VT_PID_TABLE_MAX, 0, err,
+	vt_proc_pid_rescan(root, &prev, &cur, NULL, VT_PID_TABLE_MAX, 0,
+	    err,
 	    sizeof(err));
 	is_int((long long)find(&cur, 1164)->rss_bytes, 1121LL * 4096,
 	    "rescan: every %d scans an idle process is read anyway",
@@ -241,13 +305,14 @@ main(void)
 	diag("live scan: %zu processes in %llu us", cur.n,
 	    (unsigned long long)cur.scan_us);
 	memcpy(&prev, &cur, sizeof(prev));
-	is_int(vt_proc_pid_rescan("/", &prev, &cur, VT_PID_TABLE_MAX, 1000,
-	    err, sizeof(err)), VT_OK, "live: rescans /proc");
+	is_int(vt_proc_pid_rescan("/", &prev, &cur, NULL, VT_PID_TABLE_MAX,
+	    1000, err, sizeof(err)), VT_OK, "live: rescans /proc");
 	ok(cur.nreused > 0 && find(&cur, (int32_t)getpid()) != NULL,
 	    "live: the idle processes' statm not read again (%zu of %zu)",
 	    cur.nreused, cur.n);
 	diag("live rescan: %zu processes in %llu us", cur.n,
 	    (unsigned long long)cur.scan_us);
+	kept_fds();
 
 	done_testing();
 	return tap_exit_status();
