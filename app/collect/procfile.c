@@ -205,9 +205,23 @@ pf_slot(const char *path, uint32_t hash, pid_t self)
 }
 
 /*
+ * A first read shorter than this from a kept file (procfs, sysfs) is the
+ * whole file, and the read that would return 0 is not made (one syscall
+ * of two for most files, some fifty a tick).  The kernel fills a read of
+ * such a file to its end or to its end of buffer: sysfs and /proc/sys
+ * answer whole in one read, a single_open() file is one record returned
+ * whole, and an iterated seq_file stops short only when its buffer (a
+ * page at least) cannot take the next record, which leaves it more than
+ * a page less one record: a record of 3 KB or more, which no file read
+ * here has, would be needed to stop under this.
+ */
+#define PF_WHOLE_BELOW	1024
+
+/*
  * Read fd whole into buf (at most cap bytes), with pread from offset 0
- * when positional, else read from the file offset.  *more is set when the
- * file holds more than cap bytes.  Returns VT_OK or VT_ERR (errno set).
+ * when positional (a kept file: see PF_WHOLE_BELOW), else read from the
+ * file offset.  *more is set when the file holds more than cap bytes.
+ * Returns VT_OK or VT_ERR (errno set).
  */
 static int
 pf_read_fd(int fd, int positional, char *buf, size_t cap, size_t *got,
@@ -230,6 +244,9 @@ pf_read_fd(int fd, int positional, char *buf, size_t cap, size_t *got,
 		if (n == 0)
 			return VT_OK;
 		*got += (size_t)n;
+		if (positional && *got == (size_t)n && *got < cap &&
+		    *got < PF_WHOLE_BELOW)
+			return VT_OK;
 	}
 	/* Full: one more byte tells a file of exactly cap bytes. */
 	do {
