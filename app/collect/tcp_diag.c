@@ -124,6 +124,18 @@ vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
 	a->ok = n == VT_TCP_ACT_N;
 }
 
+/* The sockets of a count in every state but ESTABLISHED. */
+static uint64_t
+tcp_dumped(const struct vt_tcp_states *s)
+{
+	uint64_t	n = 0;
+	int		st;
+
+	for (st = VT_TCP_ESTABLISHED + 1; st < VT_TCP_NSTATES; st++)
+		n += vt_tcp_states_total(s, (enum vt_tcp_state)st);
+	return n;
+}
+
 int
 vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
     struct vt_tcp_pace *pace, const struct vt_tcp_activity *act,
@@ -164,6 +176,7 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	else
 		memset(&pace->act, 0, sizeof(pace->act));
 	every = real ? vt_pace_rounds(pace->cost_us, VT_TCP_BUDGET_US, 1,
+	    tcp_dumped(out) >= VT_TCP_BUSY_SOCKETS ? VT_TCP_EVERY_MAX_BUSY :
 	    VT_TCP_EVERY_MAX) : 1;
 	pace->next = pace->calls + (uint64_t)every;
 	return VT_OK;

@@ -70,9 +70,20 @@ int	vt_tcp_diag_count_lean(struct vt_diag_reader *r, uint64_t curr_estab,
  * And whatever the number of sockets, a count is skipped while nothing
  * TCP did since the last one shows (struct vt_tcp_activity below): on a
  * quiet host it runs once in VT_TCP_EVERY_MAX ticks.
+ *
+ * Past VT_TCP_BUSY_SOCKETS sockets in the dump (every state but
+ * ESTABLISHED, which the lean count leaves out: TIME_WAIT, CLOSE_WAIT,
+ * FIN_WAIT2 ...) the bound is VT_TCP_EVERY_MAX_BUSY ticks: there the
+ * report alone costs the kernel about 1 us a socket (10 ms a dump at
+ * 5 000 connections in CLOSE_WAIT and their 5 000 ends in FIN_WAIT2, a
+ * millisecond a tick at one dump in ten), and a pile of that size is a
+ * slow leak or a load that lasts, which a count 30 s old still shows.
+ * The sample says how old (tcp.states_age_ms).
  */
 #define VT_TCP_BUDGET_US	250
 #define VT_TCP_EVERY_MAX	10
+#define VT_TCP_BUSY_SOCKETS	5000
+#define VT_TCP_EVERY_MAX_BUSY	30
 
 /*
  * What shows that TCP did something: the kernel's TCP counters of

@@ -10,8 +10,8 @@
 # 50 sockets); the held states are at least what the test holds; and
 # each listener of the test has the queue and backlog `ss -lnt` shows
 # (Recv-Q, Send-Q).  Last, the count's pacing: vitals_tcp_states_age_
-# seconds stays within VT_TCP_EVERY_MAX (10) ticks (and the longest count is
-# printed).  On main, without states_age_ms, the second test fails.
+# seconds stays within VT_TCP_EVERY_MAX (10) ticks, or 30 past 5 000
+# sockets outside ESTABLISHED (and the longest count is printed).  On main, without states_age_ms, the second test fails.
 use strict;
 use warnings;
 use File::Basename qw(dirname);
@@ -139,20 +139,63 @@ for my $e (@mine) {
 my $both = grep { $ssl{"127.0.0.1:$_->{port}"} } @mine;
 is($checked, $both, "every 127.0.0.1 listener both list ($both) has ss -lnt's queue and backlog");
 
-# The cost and the pacing of the count at this scale: over 12 s, the
-# longest count (a carried tick costs nothing) and the oldest counts.
-my ($maxage, $maxdur) = (0, 0);
-my $end = time + 12;
-while (time < $end) {
-	my $p = prom();
-	my $a = prom_value($p, 'vitals_tcp_states_age_seconds') // 99;
-	my $d = prom_value($p, 'vitals_collector_duration_seconds\{collector="tcp"\}') // 0;
-	$maxage = $a if $a > $maxage;
-	$maxdur = $d if $d > $maxdur;
-	sleep(0.5);
+# The cost and the pacing of the count at this scale: over SECONDS, the
+# longest count (a carried tick costs nothing) and the oldest counts,
+# each within its bound: VT_TCP_EVERY_MAX (10) ticks, or
+# VT_TCP_EVERY_MAX_BUSY (30) when the count had VT_TCP_BUSY_SOCKETS (5 000)
+# sockets or more outside ESTABLISHED (TIME_WAIT from earlier tests too).
+sub dumped {
+	my ($p) = @_;
+	my $n = 0;
+	while ($p =~ /^node_tcp_connection_states\{state="(\w+)"\} (\S+)$/mg) {
+		$n += $2 if $1 ne 'established';
+	}
+	return $n;
 }
-ok($maxage <= 11, "the counts are never older than 10 ticks ($maxage s seen over 12 s)");
-diag(sprintf('the longest tcp count over 12 s: %.1f ms (wall)', $maxdur * 1000));
+
+sub pacing {
+	my ($seconds) = @_;
+	my %r = (late => 0, maxage => 0, maxdur => 0, busy => 0, n => 0);
+	my $end = time + $seconds;
+	while (time < $end) {
+		my $p = prom();
+		my $a = prom_value($p, 'vitals_tcp_states_age_seconds') // 99;
+		my $d = prom_value($p, 'vitals_collector_duration_seconds\{collector="tcp"\}') // 0;
+		my $busy = dumped($p) >= 5000;
+		$r{n}++;
+		$r{busy}++ if $busy;
+		$r{late}++ if $a > ($busy ? 31 : 11);
+		$r{maxage} = $a if $a > $r{maxage};
+		$r{maxdur} = $d if $d > $r{maxdur};
+		sleep(0.5);
+	}
+	return \%r;
+}
+
+my $r = pacing(12);
+is($r->{late}, 0, "the counts are never older than their bound ($r->{maxage} s the oldest seen over 12 s; "
+    . ($r->{busy} ? "$r->{busy} samples past 5 000 sockets: 30 ticks" : '10 ticks') . ')');
+diag(sprintf('the longest tcp count over 12 s: %.1f ms (wall)', $r->{maxdur} * 1000));
+
+# Past 5 000 sockets outside ESTABLISHED: 2 500 more connections, all in
+# CLOSE_WAIT (and their ends in FIN_WAIT2), and the counts may be up to
+# 30 ticks old, no older; without the busy bound none is seen past 11 s.
+my $log2 = $t->log_path('tcphold-busy.log');
+my $pid2 = $t->spawn([ $hold, 2500, 100, 300 ], log => $log2);
+my $ready2;
+wait_until(sub {
+	($ready2) = grep { /^ready / } split(/\n/, VitalsTest::slurp($log2) // '');
+	return $ready2 || !kill(0, $pid2);
+}, timeout => 120);
+ok($ready2, 'tcphold holds 2 500 more connections, all in CLOSE_WAIT')
+    or diag(VitalsTest::slurp($log2) // '');
+ok(wait_until(sub { dumped(prom()) >= 5000 }, timeout => 40),
+    'a count sees 5 000 sockets or more outside ESTABLISHED');
+$r = pacing(35);
+is($r->{late}, 0, "busy: the counts are never older than 30 ticks ($r->{maxage} s the oldest over 35 s)");
+ok($r->{maxage} > 11 && $r->{busy} == $r->{n},
+    "busy: counted less often than every 10 ticks ($r->{maxage} s seen; $r->{busy} of $r->{n} samples busy)");
+$t->reap($pid2, signal => 'TERM', timeout => 20);
 
 close($_) for @waiting;
 close($lsn);
