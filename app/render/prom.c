@@ -181,11 +181,56 @@ prom_u64_digits(uint64_t v, char *dst)
 }
 
 /*
+ * v as a decimal of dec (1..6) places, when it is the double nearest to
+ * one with at most 15 significant digits and "%.15g" would print it in
+ * fixed notation (|v| >= 1e-4): "%.15g" then prints exactly that decimal,
+ * trailing zeros dropped, and it reads back as v (the division below is
+ * correctly rounded, as strtod is).  Most fractions written are such
+ * (CPU seconds of 1/100 s, load averages, durations in us).  1 when
+ * written into dst (at least 24 bytes), else 0.
+ */
+static int
+prom_fixed(double v, char *dst)
+{
+	static const double	p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	double			a = fabs(v), r;
+	uint64_t		u, ip, fp;
+	size_t			n;
+	int			dec, i;
+	char		       *p = dst;
+
+	if (!(a >= 1e-4 && a < 1e14))
+		return 0;
+	for (dec = 1; dec <= 6; dec++) {
+		r = round(a * p10[dec]);
+		if (r / p10[dec] == a)
+			break;
+	}
+	if (dec > 6 || a >= 1e15 / p10[dec])
+		return 0;
+	u = (uint64_t)r;
+	ip = u / (uint64_t)p10[dec];
+	fp = u % (uint64_t)p10[dec];
+	if (v < 0)
+		*p++ = '-';
+	p += prom_u64_digits(ip, p);
+	*p++ = '.';
+	for (i = dec - 1; i >= 0; i--) {
+		p[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	for (n = (size_t)dec; n > 1 && p[n - 1] == '0'; n--)
+		;
+	p[n] = '\0';
+	return 1;
+}
+
+/*
  * The shortest of "%.15g" .. "%.17g" that reads back as v.  A whole
  * number under 10^15 (most values: counters, bytes, states) prints as
  * its digits under "%.15g" and reads back exactly, so it is written as
  * those digits without snprintf and strtod; -0 takes the long way for
- * its sign.
+ * its sign.  So are the short fractions (prom_fixed).
  */
 void
 vt_prom_fmt_dbl(double v, char *dst, size_t len)
@@ -204,6 +249,8 @@ vt_prom_fmt_dbl(double v, char *dst, size_t len)
 		p[n] = '\0';
 		return;
 	}
+	if (len >= 24 && prom_fixed(v, dst))
+		return;
 	if (isnan(v)) {
 		snprintf(dst, len, "NaN");
 		return;

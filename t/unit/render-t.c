@@ -1251,7 +1251,12 @@ check_numbers(void)
 	static const double	v[] = { 0, 1, -1, 7, 10, 42, 1e3, 65536,
 	    4294967295.0, 1e14, 999999999999999.0, -999999999999999.0,
 	    1e15, -1e15, 9007199254740992.0, 1e300, 0.5, -0.25, 0.1,
-	    1.0 / 3, 123456.789, 1e-7, 2.5e-320 };
+	    1.0 / 3, 123456.789, 1e-7, 2.5e-320,
+	    /* Short fractions, written without printf (prom_fixed). */
+	    0.01, -3.25, 12345.67, 1796524915.89, 0.000058, 1.010286,
+	    0.0001, 9.99e-5, 99999999.999999, 123456789.123456,
+	    1234567890.12345, 12345678901234.5, 0.1 + 0.2, 1e13 + 0.25,
+	    -0.000125, 5.5e-4, 1.0 / 1024 };
 	char			 got[64], want[64];
 	size_t			 i;
 	int			 prec, same = 1;
@@ -1280,6 +1285,46 @@ check_numbers(void)
 	is_str(got, "123456789012345", "numbers: 15 digits, whole");
 	vt_prom_fmt_dbl(1e15, got, sizeof(got));
 	is_str(got, "1e+15", "numbers: 10^15 as %%g writes it");
+
+	/*
+	 * 200 000 values: decimals of 0 to 8 places and 1 to 17 digits
+	 * (the fast paths' edges), and doubles of any exponent, from a
+	 * fixed LCG: each as the definition writes it.
+	 */
+	{
+		static const double	p10[] = { 1, 10, 100, 1e3, 1e4, 1e5,
+		    1e6, 1e7, 1e8 };
+		uint64_t		x = 88172645463325252ULL, k, m;
+		double			d;
+		int			n, bad = 0;
+
+		for (n = 0; n < 200000; n++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (n % 2 == 0) {
+				m = 1;
+				for (k = 0; k < 1 + (x >> 8) % 17; k++)
+					m *= 10;
+				d = (double)((x >> 20) % m) / p10[(x >> 4) % 9];
+			} else {
+				memcpy(&d, &x, sizeof(d));
+				if (isnan(d) || isinf(d))
+					continue;
+			}
+			if (x & 1)
+				d = -d;
+			for (prec = 15; prec <= 17; prec++) {
+				snprintf(want, sizeof(want), "%.*g", prec, d);
+				if (strtod(want, NULL) == d)
+					break;
+			}
+			vt_prom_fmt_dbl(d, got, sizeof(got));
+			if (strcmp(got, want) != 0 && bad++ < 5)
+				diag("%.17g: \"%s\", want \"%s\"", d, got,
+				    want);
+		}
+		is_int(bad, 0, "numbers: 200 000 decimals and doubles as "
+		    "\"%%.15g\" .. \"%%.17g\" give them");
+	}
 }
 
 int
