@@ -67,8 +67,8 @@ struct vt_fallback {
 	uint64_t	writes;
 	uint64_t	errors;
 	int		failing;	/* the last write failed */
-	int		watch;		/* inotify fd on dir, when watching */
-	int		watching;
+	int		watch;		/* inotify fd on dir ... */
+	int		watching;	/* ... when set */
 };
 
 /*

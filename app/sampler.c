@@ -587,8 +587,8 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    sizeof(err)));
 	COLLECT(VT_COL_NET_DEV, vt_proc_net_dev_read(s->root, &h->net, err,
 	    sizeof(err)));
-	COLLECT(VT_COL_DISKSTATS, vt_proc_diskstats_read(s->root, &p->disk, &h->disk,
-	    err, sizeof(err)));
+	COLLECT(VT_COL_DISKSTATS, vt_proc_diskstats_read(s->root, &p->disk,
+	    &h->disk, err, sizeof(err)));
 	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_watched(s->mounts, s->root,
 	    &s->filter, &h->mounts, err, sizeof(err)));
 	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS))) {

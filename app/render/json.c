@@ -1,10 +1,14 @@
 /*
  * json.c: the /api/metrics document (see json.h for its shape).
  *
- * The tree is built with json-c and serialised once.  Every number that
- * is not an integer goes through json_fmt(), which rounds it to a fixed
- * number of decimals and writes it without printf's locale or %.17g
- * noise; json_object_new_double_s() then emits that text as is.
+ * Written as it goes, into the output buffer, in the form json-c's
+ * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE gave when the
+ * document was a json-c tree serialised once (no blanks; strings escaped
+ * as json-c does).  The tree cost a malloc a value and a hash insert a
+ * key, every tick, for a document that is only ever written (issue 14).
+ * Every number that is not an integer goes through json_fmt(), which
+ * rounds it to a fixed number of decimals and writes it without printf's
+ * locale or %.17g noise.
  *
  * Every figure comes from the sample as it is: the derived ones (used
  * memory and space, rates, totals) were computed by vt_derive(), and
@@ -18,8 +22,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <json-c/json.h>
-
 #include "render/json.h"
 #include "render/utf8.h"
 
@@ -30,61 +32,61 @@
 #define J_IVAL	3	/* the sample interval */
 #define J_SECS	6	/* the sampler's own durations */
 
-/* Builder state: err is set by the first failure and checked at the end. */
+/* Writer state: err is set by the first failure and checked at the end. */
 struct jw {
-	int	err;
+	struct vt_buf	*b;
+	size_t		 start;	/* where the document begins in b */
+	int		 err;
 };
 
 static void	json_fmt(double v, int dec, char *dst, size_t len);
-static struct json_object *jw_obj(struct jw *w);
-static struct json_object *jw_arr(struct jw *w);
-static void	jw_set(struct jw *w, struct json_object *o, const char *k,
-		    struct json_object *v);
-static void	jw_push(struct jw *w, struct json_object *a,
-		    struct json_object *v);
-static void	jw_null(struct jw *w, struct json_object *o, const char *k);
-static void	jw_u64(struct jw *w, struct json_object *o, const char *k,
-		    uint64_t v);
-static void	jw_i64(struct jw *w, struct json_object *o, const char *k,
+static void	jw_add(struct jw *w, const char *s, size_t n);
+static void	jw_open(struct jw *w, char c);
+static void	jw_close(struct jw *w, char c);
+static void	jw_key(struct jw *w, const char *k);
+static int	jw_section(struct jw *w, int known, char c);
+static void	jw_null(struct jw *w, const char *k);
+static void	jw_u64(struct jw *w, const char *k, uint64_t v);
+static void	jw_i64(struct jw *w, const char *k,
 		    int64_t v);
-static void	jw_bool(struct jw *w, struct json_object *o, const char *k,
+static void	jw_bool(struct jw *w, const char *k,
 		    int v);
-static void	jw_str(struct jw *w, struct json_object *o, const char *k,
+static void	jw_str(struct jw *w, const char *k,
 		    const char *s);
-static void	jw_dbl(struct jw *w, struct json_object *o, const char *k,
+static void	jw_dbl(struct jw *w, const char *k,
 		    double v, int dec);
-static void	jw_maybe(struct jw *w, struct json_object *o, const char *k,
+static void	jw_maybe(struct jw *w, const char *k,
 		    int known, double v, int dec);
 static int	json_have(const struct vt_host *h, enum vt_collector c);
 static int	json_rates(const struct vt_host *h);
-static struct json_object *json_host(struct jw *w, const struct vt_host *h);
-static struct json_object *json_load(struct jw *w, const struct vt_host *h);
-static struct json_object *json_cpu_percent(struct jw *w,
+static void	json_host(struct jw *w, const struct vt_host *h);
+static void	json_load(struct jw *w, const struct vt_host *h);
+static void	json_cpu_percent(struct jw *w,
 		    const struct vt_cpu_percent *p, int known, int id);
-static struct json_object *json_cpu(struct jw *w, const struct vt_host *h);
-static struct json_object *json_memory(struct jw *w,
+static void	json_cpu(struct jw *w, const struct vt_host *h);
+static void	json_memory(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_filesystems(struct jw *w,
+static void	json_filesystems(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_disks(struct jw *w, const struct vt_host *h);
-static struct json_object *json_network(struct jw *w,
+static void	json_disks(struct jw *w, const struct vt_host *h);
+static void	json_network(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_derived(struct jw *w,
+static void	json_derived(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_tcp(struct jw *w, const struct vt_host *h);
-static struct json_object *json_pressure(struct jw *w,
+static void	json_tcp(struct jw *w, const struct vt_host *h);
+static void	json_pressure(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_top(struct jw *w,
+static void	json_top(struct jw *w,
 		    const struct vt_top_proc *p, size_t n, int with_cpu);
-static struct json_object *json_processes(struct jw *w,
+static void	json_processes(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_listeners(struct jw *w,
+static void	json_listeners(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_close_wait(struct jw *w,
+static void	json_close_wait(struct jw *w,
 		    const struct vt_host *h);
-static struct json_object *json_filefd(struct jw *w, const struct vt_host *h);
-static struct json_object *json_vmstat(struct jw *w, const struct vt_host *h);
-static struct json_object *json_sampler(struct jw *w,
+static void	json_filefd(struct jw *w, const struct vt_host *h);
+static void	json_vmstat(struct jw *w, const struct vt_host *h);
+static void	json_sampler(struct jw *w,
 		    const struct vt_host *h);
 
 /*
@@ -122,106 +124,191 @@ json_fmt(double v, int dec, char *dst, size_t len)
 	snprintf(dst, len, "%s%" PRIu64 ".%s", neg ? "-" : "", ip, frac);
 }
 
-static struct json_object *
-jw_obj(struct jw *w)
+static void
+jw_add(struct jw *w, const char *s, size_t n)
 {
-	struct json_object	*o;
-
-	if ((o = json_object_new_object()) == NULL)
+	if (vt_buf_add(w->b, s, n) == VT_ERR)
 		w->err = 1;
-	return o;
-}
-
-static struct json_object *
-jw_arr(struct jw *w)
-{
-	struct json_object	*a;
-
-	if ((a = json_object_new_array()) == NULL)
-		w->err = 1;
-	return a;
 }
 
 /*
- * Put v (owned: released on failure) under key k of o.  A NULL o or v is
- * an earlier allocation failure: w->err is set.
+ * The comma before a value, a key or an element: none right after an
+ * opening brace or bracket, or a key's colon.
  */
 static void
-jw_set(struct jw *w, struct json_object *o, const char *k,
-    struct json_object *v)
+jw_sep(struct jw *w)
 {
-	if (o == NULL || v == NULL || json_object_object_add(o, k, v) != 0) {
-		json_object_put(v);
-		w->err = 1;
+	char	last;
+
+	if (w->b->len == w->start)
+		return;
+	last = w->b->data[w->b->len - 1];
+	if (last != '{' && last != '[' && last != ':')
+		jw_add(w, ",", 1);
+}
+
+/* An object ('{') or an array ('['): a value, or an array's element. */
+static void
+jw_open(struct jw *w, char c)
+{
+	jw_sep(w);
+	jw_add(w, &c, 1);
+}
+
+static void
+jw_close(struct jw *w, char c)
+{
+	jw_add(w, &c, 1);
+}
+
+/*
+ * A string, escaped as json-c escapes it: the quote, the backslash and
+ * the control characters (\b \f \n \r \t, else \u00xx); "/" and
+ * everything else as it is.  s is valid UTF-8 (vt_utf8_clean).
+ */
+static void
+jw_quoted(struct jw *w, const char *s)
+{
+	static const char	hex[] = "0123456789abcdef";
+	const char		*run = s, *esc;
+	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
+	size_t			 n;
+
+	jw_add(w, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jw_add(w, run, (size_t)(s - run));
+		run = s + 1;
+		n = 2;
+		switch (c) {
+		case '"':	esc = "\\\""; break;
+		case '\\':	esc = "\\\\"; break;
+		case '\b':	esc = "\\b"; break;
+		case '\f':	esc = "\\f"; break;
+		case '\n':	esc = "\\n"; break;
+		case '\r':	esc = "\\r"; break;
+		case '\t':	esc = "\\t"; break;
+		default:
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			esc = u;
+			n = 6;
+		}
+		jw_add(w, esc, n);
 	}
+	jw_add(w, run, (size_t)(s - run));
+	jw_add(w, "\"", 1);
+}
+
+/* A key and its colon: the value follows. */
+static void
+jw_key(struct jw *w, const char *k)
+{
+	jw_sep(w);
+	jw_quoted(w, k);
+	jw_add(w, ":", 1);
 }
 
 static void
-jw_push(struct jw *w, struct json_object *a, struct json_object *v)
+jw_null(struct jw *w, const char *k)
 {
-	if (a == NULL || v == NULL || json_object_array_add(a, v) != 0) {
-		json_object_put(v);
-		w->err = 1;
+	jw_key(w, k);
+	jw_add(w, "null", 4);
+}
+
+/*
+ * A section: opened with c ('{' or '[') when known, else null (its
+ * collector failed).  Returns whether it was opened.
+ */
+static int
+jw_section(struct jw *w, int known, char c)
+{
+	if (known) {
+		jw_open(w, c);
+		return 1;
 	}
+	jw_sep(w);
+	jw_add(w, "null", 4);
+	return 0;
 }
 
+/* The decimal digits of v. */
 static void
-jw_null(struct jw *w, struct json_object *o, const char *k)
+jw_digits(struct jw *w, uint64_t v)
 {
-	if (o == NULL || json_object_object_add(o, k, NULL) != 0)
-		w->err = 1;
+	char	d[24];
+	size_t	n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	jw_add(w, d + n, sizeof(d) - n);
 }
 
 static void
-jw_u64(struct jw *w, struct json_object *o, const char *k, uint64_t v)
+jw_u64(struct jw *w, const char *k, uint64_t v)
 {
-	jw_set(w, o, k, json_object_new_uint64(v));
+	jw_key(w, k);
+	jw_digits(w, v);
 }
 
 static void
-jw_i64(struct jw *w, struct json_object *o, const char *k, int64_t v)
+jw_i64(struct jw *w, const char *k, int64_t v)
 {
-	jw_set(w, o, k, json_object_new_int64(v));
+	jw_key(w, k);
+	if (v < 0)
+		jw_add(w, "-", 1);
+	/* The magnitude as unsigned: INT64_MIN too. */
+	jw_digits(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 static void
-jw_bool(struct jw *w, struct json_object *o, const char *k, int v)
+jw_bool(struct jw *w, const char *k, int v)
 {
-	jw_set(w, o, k, json_object_new_boolean(v != 0));
+	jw_key(w, k);
+	if (v)
+		jw_add(w, "true", 4);
+	else
+		jw_add(w, "false", 5);
 }
 
 static void
-jw_str(struct jw *w, struct json_object *o, const char *k, const char *s)
+jw_str(struct jw *w, const char *k, const char *s)
 {
 	char	clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
 
 	vt_utf8_clean(s, clean, sizeof(clean));
-	jw_set(w, o, k, json_object_new_string(clean));
+	jw_key(w, k);
+	jw_quoted(w, clean);
 }
 
 /* A double, or null when it is not finite. */
 static void
-jw_dbl(struct jw *w, struct json_object *o, const char *k, double v, int dec)
+jw_dbl(struct jw *w, const char *k, double v, int dec)
 {
 	char	txt[64];
 
 	if (!isfinite(v)) {
-		jw_null(w, o, k);
+		jw_null(w, k);
 		return;
 	}
 	json_fmt(v, dec, txt, sizeof(txt));
-	jw_set(w, o, k, json_object_new_double_s(v, txt));
+	jw_key(w, k);
+	jw_add(w, txt, strlen(txt));
 }
 
 /* A double when known, else null. */
 static void
-jw_maybe(struct jw *w, struct json_object *o, const char *k, int known,
-    double v, int dec)
+jw_maybe(struct jw *w, const char *k, int known, double v, int dec)
 {
 	if (known)
-		jw_dbl(w, o, k, v, dec);
+		jw_dbl(w, k, v, dec);
 	else
-		jw_null(w, o, k);
+		jw_null(w, k);
 }
 
 static int
@@ -237,88 +324,88 @@ json_rates(const struct vt_host *h)
 	return isfinite(h->interval_s) && h->interval_s > 0;
 }
 
-static struct json_object *
+static void
 json_host(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o = jw_obj(w);
 	int			 st = json_have(h, VT_COL_STAT);
 
-	jw_str(w, o, "hostname", h->hostname);
-	jw_str(w, o, "kernel", h->kernel);
+	jw_open(w, '{');
+	jw_str(w, "hostname", h->hostname);
+	jw_str(w, "kernel", h->kernel);
 	if (st && (h->stat.has & VT_STAT_HAS_BTIME))
-		jw_u64(w, o, "boot_time", h->stat.btime);
+		jw_u64(w, "boot_time", h->stat.btime);
 	else
-		jw_null(w, o, "boot_time");
-	jw_maybe(w, o, "uptime_seconds", json_have(h, VT_COL_UPTIME),
+		jw_null(w, "boot_time");
+	jw_maybe(w, "uptime_seconds", json_have(h, VT_COL_UPTIME),
 	    h->uptime.uptime, J_LOAD);
-	return o;
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_load(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o = jw_obj(w);
 	int			 la = json_have(h, VT_COL_LOADAVG);
 	int			 st = json_have(h, VT_COL_STAT);
 
-	jw_maybe(w, o, "load1", la, h->load.load1, J_LOAD);
-	jw_maybe(w, o, "load5", la, h->load.load5, J_LOAD);
-	jw_maybe(w, o, "load15", la, h->load.load15, J_LOAD);
+	jw_open(w, '{');
+	jw_maybe(w, "load1", la, h->load.load1, J_LOAD);
+	jw_maybe(w, "load5", la, h->load.load5, J_LOAD);
+	jw_maybe(w, "load15", la, h->load.load15, J_LOAD);
 	if (st && (h->stat.has & VT_STAT_HAS_RUNNING))
-		jw_u64(w, o, "procs_running", h->stat.procs_running);
+		jw_u64(w, "procs_running", h->stat.procs_running);
 	else
-		jw_null(w, o, "procs_running");
+		jw_null(w, "procs_running");
 	if (st && (h->stat.has & VT_STAT_HAS_BLOCKED))
-		jw_u64(w, o, "procs_blocked", h->stat.procs_blocked);
+		jw_u64(w, "procs_blocked", h->stat.procs_blocked);
 	else
-		jw_null(w, o, "procs_blocked");
+		jw_null(w, "procs_blocked");
 	if (la)
-		jw_u64(w, o, "tasks_total", h->load.total);
+		jw_u64(w, "tasks_total", h->load.total);
 	else
-		jw_null(w, o, "tasks_total");
-	return o;
+		jw_null(w, "tasks_total");
+	jw_close(w, '}');
 }
 
 /* busy_percent and one <mode>_percent per mode, after "cpu" if id >= 0. */
-static struct json_object *
+static void
 json_cpu_percent(struct jw *w, const struct vt_cpu_percent *p, int known,
     int id)
 {
-	struct json_object	*o = jw_obj(w);
 	char			 key[48];
 	int			 m;
 
+	jw_open(w, '{');
 	if (id >= 0)
-		jw_i64(w, o, "cpu", id);
+		jw_i64(w, "cpu", id);
 	known = known && p->valid;
-	jw_maybe(w, o, "busy_percent", known, p->busy, J_PCT);
+	jw_maybe(w, "busy_percent", known, p->busy, J_PCT);
 	for (m = 0; m < VT_CPU_NMODES; m++) {
 		snprintf(key, sizeof(key), "%s_percent", vt_cpu_mode_names[m]);
-		jw_maybe(w, o, key, known, p->mode[m], J_PCT);
+		jw_maybe(w, key, known, p->mode[m], J_PCT);
 	}
-	return o;
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_cpu(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o, *cores;
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!json_have(h, VT_COL_STAT))
-		return NULL;
-	o = jw_obj(w);
-	jw_u64(w, o, "count", h->stat.ncpu);
-	jw_maybe(w, o, "context_switches_per_second",
+	if (!jw_section(w, json_have(h, VT_COL_STAT), '{'))
+		return;
+	jw_u64(w, "count", h->stat.ncpu);
+	jw_maybe(w, "context_switches_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_CTXT), h->ctxt_per_s, J_RATE);
-	jw_maybe(w, o, "interrupts_per_second",
+	jw_maybe(w, "interrupts_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_INTR), h->intr_per_s, J_RATE);
-	jw_maybe(w, o, "forks_per_second",
+	jw_maybe(w, "forks_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_PROCESSES), h->forks_per_s,
 	    J_RATE);
-	jw_set(w, o, "total", json_cpu_percent(w, &h->cpu_total, rates, -1));
-	cores = jw_arr(w);
+	jw_key(w, "total");
+	json_cpu_percent(w, &h->cpu_total, rates, -1);
+	jw_key(w, "cores");
+	jw_open(w, '[');
 	/*
 	 * cpu[i] is for stat.cpu[i] when i < ncpu; the sampler leaves ncpu
 	 * 0 when it had no previous /proc/stat to compare with.
@@ -327,44 +414,41 @@ json_cpu(struct jw *w, const struct vt_host *h)
 		struct vt_cpu_percent	none;
 
 		if (i < h->ncpu) {
-			jw_push(w, cores, json_cpu_percent(w, &h->cpu[i],
-			    rates, h->stat.cpu[i].id));
+			json_cpu_percent(w, &h->cpu[i], rates,
+			    h->stat.cpu[i].id);
 			continue;
 		}
 		memset(&none, 0, sizeof(none));
-		jw_push(w, cores, json_cpu_percent(w, &none, 0,
-		    h->stat.cpu[i].id));
+		json_cpu_percent(w, &none, 0, h->stat.cpu[i].id);
 	}
-	jw_set(w, o, "cores", cores);
-	return o;
+	jw_close(w, ']');
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_memory(struct jw *w, const struct vt_host *h)
 {
 	const struct vt_proc_meminfo	*m = &h->mem;
-	struct json_object		*o;
 
-	if (!json_have(h, VT_COL_MEMINFO))
-		return NULL;
-	o = jw_obj(w);
-	jw_u64(w, o, "total_bytes", m->mem_total);
-	jw_u64(w, o, "free_bytes", m->mem_free);
+	if (!jw_section(w, json_have(h, VT_COL_MEMINFO), '{'))
+		return;
+	jw_u64(w, "total_bytes", m->mem_total);
+	jw_u64(w, "free_bytes", m->mem_free);
 	if (m->has_available)
-		jw_u64(w, o, "available_bytes", m->mem_available);
+		jw_u64(w, "available_bytes", m->mem_available);
 	else
-		jw_null(w, o, "available_bytes");
-	jw_u64(w, o, "used_bytes", h->mem_used);
-	jw_dbl(w, o, "used_percent", h->mem_used_percent, J_PCT);
-	jw_u64(w, o, "buffers_bytes", m->buffers);
-	jw_u64(w, o, "cached_bytes", m->cached);
-	jw_u64(w, o, "swap_total_bytes", m->swap_total);
-	jw_u64(w, o, "swap_free_bytes", m->swap_free);
-	jw_u64(w, o, "swap_used_bytes", h->swap_used);
-	return o;
+		jw_null(w, "available_bytes");
+	jw_u64(w, "used_bytes", h->mem_used);
+	jw_dbl(w, "used_percent", h->mem_used_percent, J_PCT);
+	jw_u64(w, "buffers_bytes", m->buffers);
+	jw_u64(w, "cached_bytes", m->cached);
+	jw_u64(w, "swap_total_bytes", m->swap_total);
+	jw_u64(w, "swap_free_bytes", m->swap_free);
+	jw_u64(w, "swap_used_bytes", h->swap_used);
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_filesystems(struct jw *w, const struct vt_host *h)
 {
 	static const char *const	 states[] = {
@@ -372,110 +456,103 @@ json_filesystems(struct jw *w, const struct vt_host *h)
 		[VT_FS_ERROR] = "error", [VT_FS_TIMEOUT] = "timeout",
 		[VT_FS_HUNG] = "hung"
 	};
-	struct json_object		*a;
 	size_t				 i;
 
-	if (!json_have(h, VT_COL_MOUNTS))
-		return NULL;
-	a = jw_arr(w);
+	if (!jw_section(w, json_have(h, VT_COL_MOUNTS), '['))
+		return;
 	for (i = 0; i < h->mounts.n && i < VT_MAX_MOUNTS; i++) {
 		const struct vt_mount	*m = &h->mounts.m[i];
 		const struct vt_fs_used	*u = &h->fs_used[i];
-		struct json_object	*o = jw_obj(w);
 		int			 ok = m->state == VT_FS_OK;
 
-		jw_str(w, o, "mountpoint", m->mountpoint);
-		jw_str(w, o, "device", m->device);
-		jw_str(w, o, "fstype", m->fstype);
-		jw_bool(w, o, "readonly", m->readonly);
-		jw_str(w, o, "state", (unsigned)m->state < VT_ARRAY_LEN(states)
+		jw_open(w, '{');
+		jw_str(w, "mountpoint", m->mountpoint);
+		jw_str(w, "device", m->device);
+		jw_str(w, "fstype", m->fstype);
+		jw_bool(w, "readonly", m->readonly);
+		jw_str(w, "state", (unsigned)m->state < VT_ARRAY_LEN(states)
 		    ? states[m->state] : "error");
 		if (!ok) {
-			jw_null(w, o, "size_bytes");
-			jw_null(w, o, "free_bytes");
-			jw_null(w, o, "avail_bytes");
-			jw_null(w, o, "used_bytes");
-			jw_null(w, o, "used_percent");
-			jw_null(w, o, "files");
-			jw_null(w, o, "files_free");
-			jw_push(w, a, o);
+			jw_null(w, "size_bytes");
+			jw_null(w, "free_bytes");
+			jw_null(w, "avail_bytes");
+			jw_null(w, "used_bytes");
+			jw_null(w, "used_percent");
+			jw_null(w, "files");
+			jw_null(w, "files_free");
+			jw_close(w, '}');
 			continue;
 		}
-		jw_u64(w, o, "size_bytes", m->size_bytes);
-		jw_u64(w, o, "free_bytes", m->free_bytes);
-		jw_u64(w, o, "avail_bytes", m->avail_bytes);
-		jw_u64(w, o, "used_bytes", u->used_bytes);
-		jw_dbl(w, o, "used_percent", u->used_percent, J_PCT);
-		jw_u64(w, o, "files", m->files);
-		jw_u64(w, o, "files_free", m->files_free);
-		jw_push(w, a, o);
+		jw_u64(w, "size_bytes", m->size_bytes);
+		jw_u64(w, "free_bytes", m->free_bytes);
+		jw_u64(w, "avail_bytes", m->avail_bytes);
+		jw_u64(w, "used_bytes", u->used_bytes);
+		jw_dbl(w, "used_percent", u->used_percent, J_PCT);
+		jw_u64(w, "files", m->files);
+		jw_u64(w, "files_free", m->files_free);
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
-static struct json_object *
+static void
 json_disks(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*a;
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!json_have(h, VT_COL_DISKSTATS))
-		return NULL;
-	a = jw_arr(w);
+	if (!jw_section(w, json_have(h, VT_COL_DISKSTATS), '['))
+		return;
 	for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
 		const struct vt_disk		*d = &h->disk.disk[i];
 		const struct vt_disk_rate	*r = &h->disk_rate[i];
-		struct json_object		*o;
 
 		if (!vt_diskstats_selected(d))
 			continue;
-		o = jw_obj(w);
-		jw_str(w, o, "name", d->name);
-		jw_maybe(w, o, "reads_per_second", rates, r->reads, J_RATE);
-		jw_maybe(w, o, "writes_per_second", rates, r->writes, J_RATE);
-		jw_maybe(w, o, "read_bytes_per_second", rates, r->read_bytes,
+		jw_open(w, '{');
+		jw_str(w, "name", d->name);
+		jw_maybe(w, "reads_per_second", rates, r->reads, J_RATE);
+		jw_maybe(w, "writes_per_second", rates, r->writes, J_RATE);
+		jw_maybe(w, "read_bytes_per_second", rates, r->read_bytes,
 		    J_RATE);
-		jw_maybe(w, o, "write_bytes_per_second", rates, r->write_bytes,
+		jw_maybe(w, "write_bytes_per_second", rates, r->write_bytes,
 		    J_RATE);
-		jw_maybe(w, o, "busy_percent", rates, r->busy_percent, J_PCT);
-		jw_u64(w, o, "in_flight", d->v[VT_DISK_IN_FLIGHT]);
-		jw_push(w, a, o);
+		jw_maybe(w, "busy_percent", rates, r->busy_percent, J_PCT);
+		jw_u64(w, "in_flight", d->v[VT_DISK_IN_FLIGHT]);
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
-static struct json_object *
+static void
 json_network(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*a;
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!json_have(h, VT_COL_NET_DEV))
-		return NULL;
-	a = jw_arr(w);
+	if (!jw_section(w, json_have(h, VT_COL_NET_DEV), '['))
+		return;
 	for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
 		const struct vt_netdev_iface	*f = &h->net.iface[i];
 		const struct vt_net_rate	*r = &h->net_rate[i];
-		struct json_object		*o = jw_obj(w);
 
-		jw_str(w, o, "interface", f->name);
-		jw_maybe(w, o, "rx_bytes_per_second", rates, r->rx_bytes,
+		jw_open(w, '{');
+		jw_str(w, "interface", f->name);
+		jw_maybe(w, "rx_bytes_per_second", rates, r->rx_bytes,
 		    J_RATE);
-		jw_maybe(w, o, "tx_bytes_per_second", rates, r->tx_bytes,
+		jw_maybe(w, "tx_bytes_per_second", rates, r->tx_bytes,
 		    J_RATE);
-		jw_maybe(w, o, "rx_packets_per_second", rates, r->rx_packets,
+		jw_maybe(w, "rx_packets_per_second", rates, r->rx_packets,
 		    J_RATE);
-		jw_maybe(w, o, "tx_packets_per_second", rates, r->tx_packets,
+		jw_maybe(w, "tx_packets_per_second", rates, r->tx_packets,
 		    J_RATE);
-		jw_u64(w, o, "rx_errors_total", f->v[VT_NETDEV_RX_ERRS]);
-		jw_u64(w, o, "tx_errors_total", f->v[VT_NETDEV_TX_ERRS]);
-		jw_u64(w, o, "rx_drops_total", f->v[VT_NETDEV_RX_DROP]);
-		jw_u64(w, o, "tx_drops_total", f->v[VT_NETDEV_TX_DROP]);
-		jw_push(w, a, o);
+		jw_u64(w, "rx_errors_total", f->v[VT_NETDEV_RX_ERRS]);
+		jw_u64(w, "tx_errors_total", f->v[VT_NETDEV_TX_ERRS]);
+		jw_u64(w, "rx_drops_total", f->v[VT_NETDEV_RX_DROP]);
+		jw_u64(w, "tx_drops_total", f->v[VT_NETDEV_TX_DROP]);
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
 /*
@@ -483,141 +560,140 @@ json_network(struct jw *w, const struct vt_host *h)
  * ring's series.  A total is known when its rates are and at least one
  * interface or disk went into it.
  */
-static struct json_object *
+static void
 json_derived(struct jw *w, const struct vt_host *h)
 {
 	const struct vt_totals	*t = &h->totals;
-	struct json_object	*o = jw_obj(w);
 	int			 net, disk;
 
+	jw_open(w, '{');
 	net = json_rates(h) && json_have(h, VT_COL_NET_DEV) && t->net_n > 0;
 	disk = json_rates(h) && json_have(h, VT_COL_DISKSTATS) &&
 	    t->disk_n > 0;
 	if (json_have(h, VT_COL_MEMINFO))
-		jw_u64(w, o, "mem_available_bytes", h->mem_available);
+		jw_u64(w, "mem_available_bytes", h->mem_available);
 	else
-		jw_null(w, o, "mem_available_bytes");
-	jw_maybe(w, o, "net_rx_bytes_per_second", net, t->net_rx_bytes,
+		jw_null(w, "mem_available_bytes");
+	jw_maybe(w, "net_rx_bytes_per_second", net, t->net_rx_bytes,
 	    J_RATE);
-	jw_maybe(w, o, "net_tx_bytes_per_second", net, t->net_tx_bytes,
+	jw_maybe(w, "net_tx_bytes_per_second", net, t->net_tx_bytes,
 	    J_RATE);
-	jw_maybe(w, o, "disk_read_bytes_per_second", disk, t->disk_read_bytes,
+	jw_maybe(w, "disk_read_bytes_per_second", disk, t->disk_read_bytes,
 	    J_RATE);
-	jw_maybe(w, o, "disk_write_bytes_per_second", disk,
+	jw_maybe(w, "disk_write_bytes_per_second", disk,
 	    t->disk_write_bytes, J_RATE);
-	return o;
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_tcp(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o = jw_obj(w), *st;
 	int			 ns = json_have(h, VT_COL_NETSTAT) &&
 				    h->netstat.has_listen;
 	int			 s;
 
+	jw_open(w, '{');
 	if (json_have(h, VT_COL_TCP)) {
-		st = jw_obj(w);
+		jw_key(w, "states");
+		jw_open(w, '{');
 		for (s = VT_TCP_ESTABLISHED; s < VT_TCP_NSTATES; s++)
-			jw_u64(w, st, vt_tcp_state_names[s],
+			jw_u64(w, vt_tcp_state_names[s],
 			    vt_tcp_states_total(&h->tcp, (enum vt_tcp_state)s));
-		jw_set(w, o, "states", st);
+		jw_close(w, '}');
 		/* The count is paced on a busy host (tcp_diag.h). */
-		jw_i64(w, o, "states_age_ms", h->tcp.counted_ms > 0 &&
+		jw_i64(w, "states_age_ms", h->tcp.counted_ms > 0 &&
 		    h->ts_ms > h->tcp.counted_ms ?
 		    h->ts_ms - h->tcp.counted_ms : 0);
 	} else {
-		jw_null(w, o, "states");
-		jw_null(w, o, "states_age_ms");
+		jw_null(w, "states");
+		jw_null(w, "states_age_ms");
 	}
 	if (ns) {
-		jw_u64(w, o, "listen_overflows_total",
+		jw_u64(w, "listen_overflows_total",
 		    h->netstat.listen_overflows);
-		jw_u64(w, o, "listen_drops_total", h->netstat.listen_drops);
+		jw_u64(w, "listen_drops_total", h->netstat.listen_drops);
 	} else {
-		jw_null(w, o, "listen_overflows_total");
-		jw_null(w, o, "listen_drops_total");
+		jw_null(w, "listen_overflows_total");
+		jw_null(w, "listen_drops_total");
 	}
-	jw_maybe(w, o, "listen_overflows_per_second", ns && json_rates(h),
+	jw_maybe(w, "listen_overflows_per_second", ns && json_rates(h),
 	    h->listen_overflows_per_s, J_RATE);
-	jw_maybe(w, o, "listen_drops_per_second", ns && json_rates(h),
+	jw_maybe(w, "listen_drops_per_second", ns && json_rates(h),
 	    h->listen_drops_per_s, J_RATE);
-	return o;
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_pressure(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o;
 	int			 r;
 
-	if (!json_have(h, VT_COL_PRESSURE))
-		return NULL;
-	o = jw_obj(w);
+	if (!jw_section(w, json_have(h, VT_COL_PRESSURE), '{'))
+		return;
 	for (r = 0; r < VT_PSI_NRES; r++) {
 		const struct vt_psi	*p = &h->pressure.res[r];
-		struct json_object	*ro;
 
 		if (!p->available) {
-			jw_null(w, o, vt_psi_resource_names[r]);
+			jw_null(w, vt_psi_resource_names[r]);
 			continue;
 		}
-		ro = jw_obj(w);
-		jw_maybe(w, ro, "some_avg10", p->some.present, p->some.avg10,
+		jw_key(w, vt_psi_resource_names[r]);
+		jw_open(w, '{');
+		jw_maybe(w, "some_avg10", p->some.present, p->some.avg10,
 		    J_LOAD);
-		jw_maybe(w, ro, "some_avg60", p->some.present, p->some.avg60,
+		jw_maybe(w, "some_avg60", p->some.present, p->some.avg60,
 		    J_LOAD);
-		jw_maybe(w, ro, "some_avg300", p->some.present, p->some.avg300,
+		jw_maybe(w, "some_avg300", p->some.present, p->some.avg300,
 		    J_LOAD);
-		jw_maybe(w, ro, "full_avg10", p->full.present, p->full.avg10,
+		jw_maybe(w, "full_avg10", p->full.present, p->full.avg10,
 		    J_LOAD);
-		jw_maybe(w, ro, "full_avg60", p->full.present, p->full.avg60,
+		jw_maybe(w, "full_avg60", p->full.present, p->full.avg60,
 		    J_LOAD);
-		jw_maybe(w, ro, "full_avg300", p->full.present, p->full.avg300,
+		jw_maybe(w, "full_avg300", p->full.present, p->full.avg300,
 		    J_LOAD);
-		jw_set(w, o, vt_psi_resource_names[r], ro);
+		jw_close(w, '}');
 	}
-	return o;
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_top(struct jw *w, const struct vt_top_proc *p, size_t n, int with_cpu)
 {
-	struct json_object	*a = jw_arr(w);
 	size_t			 i;
 
+	jw_open(w, '[');
 	for (i = 0; i < n && i < VT_MAX_PROCS; i++) {
-		struct json_object	*o = jw_obj(w);
 		char			 state[2] = { p[i].state, '\0' };
 		char			 comm[VT_COMM_LEN + 1];
 
+		jw_open(w, '{');
 		/* comm is a fixed array: never trust it to be terminated. */
 		memcpy(comm, p[i].comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_i64(w, o, "pid", p[i].pid);
-		jw_str(w, o, "name", comm);
-		jw_str(w, o, "state", state);
-		jw_maybe(w, o, "cpu_percent", with_cpu, p[i].cpu_percent,
+		jw_i64(w, "pid", p[i].pid);
+		jw_str(w, "name", comm);
+		jw_str(w, "state", state);
+		jw_maybe(w, "cpu_percent", with_cpu, p[i].cpu_percent,
 		    J_PCT);
-		jw_u64(w, o, "rss_bytes", p[i].rss_bytes);
-		jw_push(w, a, o);
+		jw_u64(w, "rss_bytes", p[i].rss_bytes);
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
-static struct json_object *
+static void
 json_processes(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o;
-
 	/* The scan runs every few samples: its last result is carried. */
-	if (!json_have(h, VT_COL_PROCESSES) && h->top_ts_ms == 0)
-		return NULL;
-	o = jw_obj(w);
-	jw_i64(w, o, "timestamp_ms", h->top_ts_ms);
-	jw_set(w, o, "top_cpu", json_top(w, h->top_cpu, h->ntop_cpu, 1));
-	jw_set(w, o, "top_memory", json_top(w, h->top_mem, h->ntop_mem, 0));
-	return o;
+	if (!jw_section(w, json_have(h, VT_COL_PROCESSES) || h->top_ts_ms != 0,
+	    '{'))
+		return;
+	jw_i64(w, "timestamp_ms", h->top_ts_ms);
+	jw_key(w, "top_cpu");
+	json_top(w, h->top_cpu, h->ntop_cpu, 1);
+	jw_key(w, "top_memory");
+	json_top(w, h->top_mem, h->ntop_mem, 0);
+	jw_close(w, '}');
 }
 
 /* The family's name in the document. */
@@ -640,187 +716,174 @@ json_family(int family)
  * Every listener kept, the fullest first; null when the collector failed
  * and the pool's own socket is not known either.
  */
-static struct json_object *
+static void
 json_listeners(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*a;
 	size_t			 i;
 
-	if (!json_have(h, VT_COL_LISTENERS) && h->listeners.n == 0)
-		return NULL;
-	a = jw_arr(w);
+	if (!jw_section(w, json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0,
+	    '['))
+		return;
 	for (i = 0; i < h->listeners.n && i < VT_MAX_LISTENERS; i++) {
 		const struct vt_listen_entry	*e = &h->listeners.l[i];
-		struct json_object		*o = jw_obj(w);
 		char				 addr[VT_LISTENER_ADDRLEN + 1];
 		char				 comm[VT_COMM_LEN + 1];
 
+		jw_open(w, '{');
 		/* Fixed arrays: never trust them to be terminated. */
 		memcpy(addr, e->address, VT_LISTENER_ADDRLEN);
 		addr[VT_LISTENER_ADDRLEN] = '\0';
 		memcpy(comm, e->comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_str(w, o, "family", json_family(e->family));
-		jw_str(w, o, "address", addr);
+		jw_str(w, "family", json_family(e->family));
+		jw_str(w, "address", addr);
 		if (e->family == AF_UNIX)
-			jw_null(w, o, "port");
+			jw_null(w, "port");
 		else
-			jw_u64(w, o, "port", e->port);
-		jw_u64(w, o, "queue", e->queue);
-		jw_u64(w, o, "backlog", e->backlog);
-		jw_maybe(w, o, "fill_percent", e->backlog > 0,
+			jw_u64(w, "port", e->port);
+		jw_u64(w, "queue", e->queue);
+		jw_u64(w, "backlog", e->backlog);
+		jw_maybe(w, "fill_percent", e->backlog > 0,
 		    100.0 * e->queue / e->backlog, J_PCT);
 		if (e->pid > 0) {
-			jw_i64(w, o, "pid", e->pid);
-			jw_str(w, o, "process", comm);
+			jw_i64(w, "pid", e->pid);
+			jw_str(w, "process", comm);
 		} else {
-			jw_null(w, o, "pid");
-			jw_null(w, o, "process");
+			jw_null(w, "pid");
+			jw_null(w, "process");
 		}
-		jw_push(w, a, o);
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
 /* Who holds the CLOSE_WAIT sockets; null before the first count. */
-static struct json_object *
+static void
 json_close_wait(struct jw *w, const struct vt_host *h)
 {
 	const struct vt_sock_holders	*c = &h->close_wait_holders;
-	struct json_object		*o, *a;
 	size_t				 i;
 
-	if (c->ts_ms == 0)
-		return NULL;
-	o = jw_obj(w);
-	jw_u64(w, o, "sockets", c->sockets);
-	jw_u64(w, o, "attributed", c->attributed);
-	jw_i64(w, o, "ts_ms", c->ts_ms);
-	a = jw_arr(w);
+	if (!jw_section(w, c->ts_ms != 0, '{'))
+		return;
+	jw_u64(w, "sockets", c->sockets);
+	jw_u64(w, "attributed", c->attributed);
+	jw_i64(w, "ts_ms", c->ts_ms);
+	jw_key(w, "top");
+	jw_open(w, '[');
 	for (i = 0; i < c->n && i < VT_MAX_HOLDERS; i++) {
-		struct json_object	*e = jw_obj(w);
 		char			 comm[VT_COMM_LEN + 1];
 
+		jw_open(w, '{');
 		memcpy(comm, c->h[i].comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_i64(w, e, "pid", c->h[i].pid);
+		jw_i64(w, "pid", c->h[i].pid);
 		if (comm[0] != '\0')
-			jw_str(w, e, "process", comm);
+			jw_str(w, "process", comm);
 		else
-			jw_null(w, e, "process");
-		jw_u64(w, e, "count", c->h[i].count);
-		jw_push(w, a, e);
+			jw_null(w, "process");
+		jw_u64(w, "count", c->h[i].count);
+		jw_close(w, '}');
 	}
-	jw_set(w, o, "top", a);
-	return o;
+	jw_close(w, ']');
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_filefd(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o;
-
-	if (!json_have(h, VT_COL_FILE_NR))
-		return NULL;
-	o = jw_obj(w);
-	jw_u64(w, o, "allocated", h->filenr.allocated);
-	jw_u64(w, o, "maximum", h->filenr.max);
-	return o;
+	if (!jw_section(w, json_have(h, VT_COL_FILE_NR), '{'))
+		return;
+	jw_u64(w, "allocated", h->filenr.allocated);
+	jw_u64(w, "maximum", h->filenr.max);
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_vmstat(struct jw *w, const struct vt_host *h)
 {
 	const struct vt_proc_vmstat	*v = &h->vmstat;
-	struct json_object		*o;
 
-	if (!json_have(h, VT_COL_VMSTAT))
-		return NULL;
-	o = jw_obj(w);
-	jw_u64(w, o, "pgfault", v->pgfault);
-	jw_u64(w, o, "pgmajfault", v->pgmajfault);
-	jw_u64(w, o, "pswpin", v->pswpin);
-	jw_u64(w, o, "pswpout", v->pswpout);
+	if (!jw_section(w, json_have(h, VT_COL_VMSTAT), '{'))
+		return;
+	jw_u64(w, "pgfault", v->pgfault);
+	jw_u64(w, "pgmajfault", v->pgmajfault);
+	jw_u64(w, "pswpin", v->pswpin);
+	jw_u64(w, "pswpout", v->pswpout);
 	if (v->have_oom_kill)
-		jw_u64(w, o, "oom_kill", v->oom_kill);
+		jw_u64(w, "oom_kill", v->oom_kill);
 	else
-		jw_null(w, o, "oom_kill");
-	return o;
+		jw_null(w, "oom_kill");
+	jw_close(w, '}');
 }
 
-static struct json_object *
+static void
 json_sampler(struct jw *w, const struct vt_host *h)
 {
-	struct json_object	*o = jw_obj(w), *e;
 	int			 c;
 
-	jw_dbl(w, o, "duration_seconds", h->st.duration_s, J_SECS);
-	jw_u64(w, o, "samples", h->st.samples);
-	jw_dbl(w, o, "cpu_seconds_total", (double)h->st.cpu_time_us / 1e6,
+	jw_open(w, '{');
+	jw_dbl(w, "duration_seconds", h->st.duration_s, J_SECS);
+	jw_u64(w, "samples", h->st.samples);
+	jw_dbl(w, "cpu_seconds_total", (double)h->st.cpu_time_us / 1e6,
 	    J_SECS);
-	jw_u64(w, o, "statvfs_timeouts_total", h->st.fs_timeouts);
-	e = jw_obj(w);
+	jw_u64(w, "statvfs_timeouts_total", h->st.fs_timeouts);
+	jw_key(w, "errors");
+	jw_open(w, '{');
 	for (c = 0; c < VT_COL_N; c++)
-		jw_u64(w, e, vt_collector_names[c], h->st.col_errors[c]);
-	jw_set(w, o, "errors", e);
-	return o;
+		jw_u64(w, vt_collector_names[c], h->st.col_errors[c]);
+	jw_close(w, '}');
+	jw_close(w, '}');
 }
-
-/* Put a section that may be null (its collector failed). */
-#define JW_SECTION(w, o, k, v) do {					\
-		struct json_object *sec_ = (v);				\
-		if (sec_ == NULL && !(w)->err)				\
-			jw_null((w), (o), (k));				\
-		else							\
-			jw_set((w), (o), (k), sec_);			\
-	} while (0)
 
 int
 vt_render_json(const struct vt_host *h, struct vt_buf *out)
 {
-	struct jw		 w = { 0 };
-	struct json_object	*root;
-	const char		*s;
-	size_t			 n = 0, start = out->len;
-	int			 rc = VT_ERR;
+	struct jw	w = { .b = out, .start = out->len };
 
-	if ((root = jw_obj(&w)) == NULL)
-		return VT_ERR;
-	jw_i64(&w, root, "timestamp_ms", h->ts_ms);
-	jw_dbl(&w, root, "interval_s", json_rates(h) ? h->interval_s : 0,
-	    J_IVAL);
-	jw_set(&w, root, "host", json_host(&w, h));
-	jw_set(&w, root, "load", json_load(&w, h));
-	JW_SECTION(&w, root, "cpu", json_cpu(&w, h));
-	JW_SECTION(&w, root, "memory", json_memory(&w, h));
-	JW_SECTION(&w, root, "filesystems", json_filesystems(&w, h));
-	JW_SECTION(&w, root, "disks", json_disks(&w, h));
-	JW_SECTION(&w, root, "network", json_network(&w, h));
-	jw_set(&w, root, "derived", json_derived(&w, h));
-	jw_set(&w, root, "tcp", json_tcp(&w, h));
-	JW_SECTION(&w, root, "pressure", json_pressure(&w, h));
-	JW_SECTION(&w, root, "processes", json_processes(&w, h));
-	JW_SECTION(&w, root, "listeners", json_listeners(&w, h));
+	jw_open(&w, '{');
+	jw_i64(&w, "timestamp_ms", h->ts_ms);
+	jw_dbl(&w, "interval_s", json_rates(h) ? h->interval_s : 0, J_IVAL);
+	jw_key(&w, "host");
+	json_host(&w, h);
+	jw_key(&w, "load");
+	json_load(&w, h);
+	jw_key(&w, "cpu");
+	json_cpu(&w, h);
+	jw_key(&w, "memory");
+	json_memory(&w, h);
+	jw_key(&w, "filesystems");
+	json_filesystems(&w, h);
+	jw_key(&w, "disks");
+	json_disks(&w, h);
+	jw_key(&w, "network");
+	json_network(&w, h);
+	jw_key(&w, "derived");
+	json_derived(&w, h);
+	jw_key(&w, "tcp");
+	json_tcp(&w, h);
+	jw_key(&w, "pressure");
+	json_pressure(&w, h);
+	jw_key(&w, "processes");
+	json_processes(&w, h);
+	jw_key(&w, "listeners");
+	json_listeners(&w, h);
 	if (json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0)
-		jw_u64(&w, root, "listeners_total", h->listeners.total);
+		jw_u64(&w, "listeners_total", h->listeners.total);
 	else
-		jw_null(&w, root, "listeners_total");
-	JW_SECTION(&w, root, "close_wait_holders", json_close_wait(&w, h));
-	JW_SECTION(&w, root, "filefd", json_filefd(&w, h));
-	JW_SECTION(&w, root, "vmstat", json_vmstat(&w, h));
-	jw_set(&w, root, "sampler", json_sampler(&w, h));
-	if (w.err)
-		goto end;
-	s = json_object_to_json_string_length(root,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	if (s == NULL || n == 0 || s[n - 1] != '}')
-		goto end;
-	if (vt_buf_add(out, s, n) == VT_ERR)
-		goto end;
-	rc = VT_OK;
-end:
-	json_object_put(root);
-	if (rc == VT_ERR)
-		vt_buf_truncate(out, start);
-	return rc;
+		jw_null(&w, "listeners_total");
+	jw_key(&w, "close_wait_holders");
+	json_close_wait(&w, h);
+	jw_key(&w, "filefd");
+	json_filefd(&w, h);
+	jw_key(&w, "vmstat");
+	json_vmstat(&w, h);
+	jw_key(&w, "sampler");
+	json_sampler(&w, h);
+	jw_close(&w, '}');
+	if (w.err) {
+		vt_buf_truncate(out, w.start);
+		return VT_ERR;
+	}
+	return VT_OK;
 }

@@ -1,6 +1,6 @@
 /*
- * json.h: the /api/metrics document: one host sample as JSON, built with
- * json-c once per sample by the master; workers copy the bytes.
+ * json.h: the /api/metrics document: one host sample as JSON, written
+ * once per sample by the master; workers copy the bytes.
  *
  * The document is one object, written without any whitespace between
  * tokens and without a trailing newline: its last byte is the closing
@@ -58,10 +58,9 @@
 #include "host.h"
 
 /*
- * Append the document for h to out.  Returns VT_OK, or VT_ERR when
- * json-c ran out of memory or out would pass its cap; out is then as it
- * was before the call.  The json-c objects are the function's own and
- * are released before it returns; h is only read.
+ * Append the document for h to out, written as it goes (no tree, no
+ * allocation but out's growth).  Returns VT_OK, or VT_ERR when out would
+ * pass its cap; out is then as it was before the call.  h is only read.
  */
 int	vt_render_json(const struct vt_host *h, struct vt_buf *out);
 

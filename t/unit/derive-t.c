@@ -87,7 +87,8 @@ load(const char *tree, struct vt_host *h)
 		h->have |= VT_HAVE(VT_COL_MEMINFO);
 	if (vt_proc_net_dev_read(root, &h->net, err, sizeof(err)) == VT_OK)
 		h->have |= VT_HAVE(VT_COL_NET_DEV);
-	if (vt_proc_diskstats_read(root, NULL, &h->disk, err, sizeof(err)) == VT_OK)
+	if (vt_proc_diskstats_read(root, NULL, &h->disk, err, sizeof(err)) ==
+	    VT_OK)
 		h->have |= VT_HAVE(VT_COL_DISKSTATS);
 	if (vt_proc_net_netstat_read(root, &h->netstat, err, sizeof(err)) ==
 	    VT_OK)

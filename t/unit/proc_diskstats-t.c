@@ -173,7 +173,8 @@ main(void)
 		prev = ds;
 		is_int(vt_proc_diskstats_read(root, &prev, &ds, err,
 		    sizeof(err)), VT_OK, "legacy, with vm2's table");
-		ok(disk("sda") != NULL && (disk("sda")->flags & VT_DISK_WHOLE) &&
+		ok(disk("sda") != NULL &&
+		    (disk("sda")->flags & VT_DISK_WHOLE) &&
 		    disk("sda1") != NULL &&
 		    !(disk("sda1")->flags & VT_DISK_WHOLE),
 		    "legacy: other devices: judged afresh");

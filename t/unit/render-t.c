@@ -1178,6 +1178,19 @@ check_escaping(void)
 	is_str(jstr(r, "processes.top_memory.0.name"), "q\"uo/te",
 	    "JSON string: '/' unescaped, round trip");
 	json_object_put(r);
+
+	/* Control characters: \t and \b short, the others \u00xx. */
+	snprintf(cur->hostname, sizeof(cur->hostname), "a\tb\bc\x01\x1f\x7f");
+	vt_buf_reset(&out);
+	if (vt_render_json(cur, &out) == VT_ERR)
+		bail("escaping: json failed");
+	ok(strstr(out.data, "\"hostname\":\"a\\tb\\bc\\u0001\\u001f\x7f\"") !=
+	    NULL, "JSON string: control characters escaped as json-c does");
+	r = parse_json(out.data, out.len);
+	is_str(r != NULL ? jstr(r, "host.hostname") : NULL,
+	    "a\tb\bc\x01\x1f\x7f",
+	    "JSON string: control characters round trip");
+	json_object_put(r);
 }
 
 /* Every collector failed: sections null, the text still well formed. */
