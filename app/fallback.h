@@ -20,11 +20,14 @@
  * with one read(2) that finds nothing while nobody reads; whatever the
  * mount's atime option.  (It was the files' atime, three stat(2)s a tick,
  * blind on a noatime mount.)  Without the watch (inotify's per-user
- * limit, logged) reads are not seen, and a fault the master cannot see
- * (nginx unable to reach the socket, say) is answered from files at most
- * VT_FALLBACK_CALM_MS old.  Writing three files every tick while nobody
- * needed them was a fifth of the idle master's CPU on ext4 (the rename
- * alone about 90 us a file).
+ * limit, logged) reads are not seen.  So the calm period bounds only the
+ * age of the first answer to a fault the master cannot see (nginx unable
+ * to reach the socket, say): that read is seen, and the files are fresh
+ * from the next tick; the page says how old its sample is.  Writing three
+ * files every tick while nobody needed them was a fifth of the idle
+ * master's CPU on ext4 (the rename alone about 90 us a file); every 5 s
+ * it was still a tenth (a round of three about 1.6 ms on this VM's disk,
+ * perf of the idle master of ./stack up, issue 14), so calm is 30 s.
  *
   * transition.  nginx answers those three paths from these files when the
  * pool does not answer in time, keeping the 5xx status, with
@@ -53,7 +56,7 @@
 /* The page is rendered this often at most, and on every transition. */
 #define VT_FALLBACK_PAGE_MS	2000
 /* Every file is written this often at least. */
-#define VT_FALLBACK_CALM_MS	5000
+#define VT_FALLBACK_CALM_MS	30000
 /* A file seen served keeps the JSON files written every tick this long. */
 #define VT_FALLBACK_READ_HOLD_MS 10000
 
