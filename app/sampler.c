@@ -286,6 +286,8 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 	    VT_COL_UDEV };
 	size_t				i;
 
+	memcpy(h->hostname, p->hostname, sizeof(h->hostname));
+	memcpy(h->kernel, p->kernel, sizeof(h->kernel));
 	h->netclass = p->netclass;
 	h->uname = p->uname;
 	h->os = p->os;
@@ -565,10 +567,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 		h->hz = 100;
 	interval_s = s->samples > 0 && mono_us > s->last_mono_us ?
 	    (double)(mono_us - s->last_mono_us) / 1e6 : 0;
-	sampler_line(s->root, "proc/sys/kernel/hostname", h->hostname,
-	    sizeof(h->hostname));
-	sampler_line(s->root, "proc/sys/kernel/osrelease", h->kernel,
-	    sizeof(h->kernel));
 
 #define COLLECT(col, call) do {						\
 		t0 = vt_mono_us();					\
@@ -608,6 +606,11 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	/* The same ticks as sampler_top()'s scans. */
 	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (scan) {
+		/* The names change rarely: read with the slow collectors. */
+		sampler_line(s->root, "proc/sys/kernel/hostname", h->hostname,
+		    sizeof(h->hostname));
+		sampler_line(s->root, "proc/sys/kernel/osrelease", h->kernel,
+		    sizeof(h->kernel));
 		COLLECT(VT_COL_NETCLASS, vt_netclass_read(s->root, &h->netclass,
 		    err, sizeof(err)));
 		COLLECT(VT_COL_UNAME, vt_uname_read(s->root, &h->uname, err,
