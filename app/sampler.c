@@ -272,6 +272,43 @@ sampler_result(struct vt_sampler *s, struct vt_host *h, enum vt_collector c,
 }
 
 /*
+ * Between the process-scan ticks, the filesystems' sizes: the last
+ * statvfs() of each mount, when the mount table is the one they were
+ * taken for (a mount or an unmount is sized at once).  Sizes change
+ * slowly, and a round trip to the helper and its statvfs calls were some
+ * 0.1 ms of the idle master's tick, with the helper's (issue 14).
+ * Returns 1 when carried, 0 when they must be taken now.
+ */
+static int
+sampler_fs_carry(struct vt_host *h, const struct vt_host *p)
+{
+	size_t	i;
+
+	if (!(p->have & VT_HAVE(VT_COL_FILESYSTEM)) ||
+	    p->mounts.n != h->mounts.n)
+		return 0;
+	for (i = 0; i < h->mounts.n; i++)
+		if (strcmp(p->mounts.m[i].mountpoint,
+		    h->mounts.m[i].mountpoint) != 0 ||
+		    strcmp(p->mounts.m[i].device, h->mounts.m[i].device) != 0)
+			return 0;
+	for (i = 0; i < h->mounts.n; i++) {
+		const struct vt_mount	*f = &p->mounts.m[i];
+		struct vt_mount		*t = &h->mounts.m[i];
+
+		t->state = f->state;
+		t->error = f->error;
+		t->size_bytes = f->size_bytes;
+		t->free_bytes = f->free_bytes;
+		t->avail_bytes = f->avail_bytes;
+		t->files = f->files;
+		t->files_free = f->files_free;
+	}
+	h->have |= VT_HAVE(VT_COL_FILESYSTEM);
+	return 1;
+}
+
+/*
  * Between the process-scan ticks, the slow collectors' last result
  * (and its success bit) carries forward.
  */
@@ -589,7 +626,10 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    &h->disk, err, sizeof(err)));
 	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_watched(s->mounts, s->root,
 	    &s->filter, &h->mounts, err, sizeof(err)));
-	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS))) {
+	/* The same ticks as sampler_top()'s scans. */
+	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
+	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS)) &&
+	    (scan || !sampler_fs_carry(h, p))) {
 		deaths = s->fs.deaths;
 		timeouts = s->fs.timeouts;
 		COLLECT(VT_COL_FILESYSTEM, vt_fs_usage(&s->fs, &h->mounts,
@@ -603,8 +643,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			    "helper_starts=%lu", s->fs.deaths != deaths ?
 			    "exited" : "deadline", s->fs.starts);
 	}
-	/* The same ticks as sampler_top()'s scans. */
-	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (scan) {
 		/* The names change rarely: read with the slow collectors. */
 		sampler_line(s->root, "proc/sys/kernel/hostname", h->hostname,

@@ -28,6 +28,7 @@
 #include "collect/proc_self.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_uptime.h"
+#include "sampler.h"
 
 /* Big structs live here, not on the stack. */
 static struct vt_proc_stat		st;
@@ -71,6 +72,47 @@ pass(char *err, size_t errlen)
 	bad += vt_proc_net_netstat_read("/", &ns, err, errlen) != VT_OK;
 	bad += vt_proc_pressure_read("/", &pr, err, errlen) != VT_OK;
 	return bad;
+}
+
+/*
+ * The sampler sizes the filesystems (statvfs through its helper) on the
+ * process-scan ticks only, and carries the sizes between: every second
+ * tick here (top_every 2).
+ */
+static void
+fs_cadence(void)
+{
+	static struct vt_sampler	 s;
+	struct vt_sampler_opts		 o;
+	const struct vt_host		*h;
+	unsigned long			 p1, p2;
+	uint64_t			 size1;
+
+	memset(&o, 0, sizeof(o));
+	o.root = "/";
+	o.statvfs = 1;
+	o.top_every = 2;
+	if (vt_sampler_init(&s, &o) == VT_ERR)
+		bail("vt_sampler_init failed");
+	h = vt_sampler_collect(&s, 1000, 1000000);
+	p1 = s.fs.passes;
+	if (h->mounts.n == 0) {
+		skip(2, "no mount the sampler keeps");
+		vt_sampler_free(&s);
+		return;
+	}
+	size1 = h->mounts.m[0].size_bytes;
+	h = vt_sampler_collect(&s, 2000, 2000000);
+	ok(s.fs.passes == p1 && (h->have & VT_HAVE(VT_COL_FILESYSTEM)) &&
+	    h->mounts.m[0].state == VT_FS_OK &&
+	    h->mounts.m[0].size_bytes == size1,
+	    "sampler: between scans the filesystems' sizes are carried, the "
+	    "helper not asked (%lu passes)", s.fs.passes);
+	h = vt_sampler_collect(&s, 3000, 3000000);
+	p2 = s.fs.passes;
+	ok(p2 == p1 + 1 && (h->have & VT_HAVE(VT_COL_FILESYSTEM)),
+	    "sampler: a scan tick asks the helper again (%lu passes)", p2);
+	vt_sampler_free(&s);
 }
 
 int
@@ -204,6 +246,7 @@ main(void)
 	diag("process scan: %zu processes, %.0f us (%.1f us per process, "
 	    "mean of 20)", pids.n, (t1 - t0) / 20, (t1 - t0) / 20 / pids.n);
 
+	fs_cadence();
 	done_testing();
 	return tap_exit_status();
 }
