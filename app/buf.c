@@ -135,3 +135,18 @@ vt_buf_printf(struct vt_buf *b, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+size_t
+vt_u64_digits(uint64_t v, char *dst)
+{
+	char	tmp[20];
+	size_t	n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}

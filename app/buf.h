@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct vt_buf {
 	char	*data;
@@ -37,6 +38,14 @@ int	vt_buf_printf(struct vt_buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	vt_buf_vprintf(struct vt_buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
+
+/*
+ * The decimal digits of v into dst (room for 20), without a NUL; their
+ * count.  The renderers write every whole number through this:
+ * snprintf's "%" PRIu64 was a fifth of the text format's rendering,
+ * which runs every tick (issue 14).
+ */
+size_t	vt_u64_digits(uint64_t v, char *dst);
 
 /*
  * Room for n more bytes past b->len: returns where to write them, or NULL

@@ -6,6 +6,7 @@
  */
 #include "tap.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -226,4 +227,19 @@ tap_fixture_cuts(const char *rel, tap_parse_fn parse)
 	}
 	free(file);
 	return bad;
+}
+
+int
+tap_tmpdir(const char *name, char *dst, size_t len)
+{
+	const char	*tmp = getenv("TMPDIR");
+	int		 n;
+
+	n = snprintf(dst, len, "%s/%s.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(dst) != NULL ? 0 : -1;
 }

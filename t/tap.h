@@ -41,4 +41,11 @@ size_t	tap_fixture_cuts(const char *rel, tap_parse_fn parse);
 /* The fixture root, for readers that take a directory. */
 const char *tap_fixture_root(void);
 
+/*
+ * Make a new private directory $TMPDIR/<name>.<6 random characters>
+ * (/tmp when TMPDIR is unset or empty) and write its path to dst.
+ * Returns 0, or -1 with errno set (the caller bails or skips).
+ */
+int	tap_tmpdir(const char *name, char *dst, size_t len);
+
 #endif /* VT_TAP_H */

@@ -23,7 +23,7 @@
 
 static int	pid_cmp(const void *a, const void *b);
 static int	pid_read_at(int dfd, const char *rel, char *buf, size_t cap,
-		    size_t *len);
+		    size_t *len, int *keep);
 static void	pid_insert(struct vt_top_proc *out, size_t *n,
 		    const struct vt_pid_sample *s, double cpu, uint64_t key,
 		    uint64_t *keys);
@@ -118,21 +118,31 @@ pid_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* Read a small file below dfd.  Returns VT_OK or VT_ERR (errno set). */
+/*
+ * Read a small file below dfd.  Returns VT_OK or VT_ERR (errno set).
+ * With keep, a file that read is left open and its descriptor stored
+ * there (-1 otherwise).
+ */
 static int
-pid_read_at(int dfd, const char *rel, char *buf, size_t cap, size_t *len)
+pid_read_at(int dfd, const char *rel, char *buf, size_t cap, size_t *len,
+    int *keep)
 {
 	ssize_t	n;
 	int	fd, saved;
 
 	*len = 0;
+	if (keep != NULL)
+		*keep = -1;
 	if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
 		return VT_ERR;
 	do {
 		n = read(fd, buf, cap);
 	} while (n == -1 && errno == EINTR);
 	saved = errno;
-	close(fd);
+	if (n > 0 && keep != NULL)
+		*keep = fd;
+	else
+		close(fd);
 	if (n == -1) {
 		errno = saved;
 		return VT_ERR;
@@ -257,19 +267,12 @@ pid_read_stat(int dfd, const char *name, int32_t pid, struct vt_pid_fds *fds,
 	}
 	snprintf(rel, sizeof(rel), "%.10s/stat", name);
 	if (fds == NULL)
-		return pid_read_at(dfd, rel, buf, cap, len);
-	if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+		return pid_read_at(dfd, rel, buf, cap, len, NULL);
+	if (pid_read_at(dfd, rel, buf, cap, len, &fd) == VT_ERR)
 		return VT_ERR;
 	fds->opens++;
-	do {
-		n = read(fd, buf, cap);
-	} while (n == -1 && errno == EINTR);
-	if (n <= 0) {
-		(void)close(fd);
-		return VT_ERR;
-	}
-	*len = (size_t)n;
-	pid_fd_keep(fds, pid, fd);
+	if (fd >= 0)
+		pid_fd_keep(fds, pid, fd);
 	return VT_OK;
 }
 
@@ -340,7 +343,7 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 			continue;
 		}
 		snprintf(rel, sizeof(rel), "%.10s/statm", de->d_name);
-		if (pid_read_at(dfd, rel, buf, sizeof(buf), &len) == VT_OK)
+		if (pid_read_at(dfd, rel, buf, sizeof(buf), &len, NULL) == VT_OK)
 			(void)vt_proc_pid_statm_parse(buf, len, pagesize,
 			    &s->rss_bytes, NULL, 0);
 		out->n++;

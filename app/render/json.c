@@ -239,14 +239,9 @@ jw_section(struct jw *w, int known, char c)
 static void
 jw_digits(struct jw *w, uint64_t v)
 {
-	char	d[24];
-	size_t	n = sizeof(d);
+	char	d[20];
 
-	do {
-		d[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	jw_add(w, d + n, sizeof(d) - n);
+	jw_add(w, d, vt_u64_digits(v, d));
 }
 
 static void

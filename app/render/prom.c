@@ -161,26 +161,6 @@ static void	prom_conntrack(struct vt_prom *w, const struct vt_host *h);
 static void	prom_selinux(struct vt_prom *w, const struct vt_host *h);
 
 /*
- * The decimal digits of v into dst (at least 21 bytes), without a NUL;
- * their count.  snprintf's "%" PRIu64 was a fifth of the text format's
- * rendering, which runs every tick (issue 14).
- */
-static size_t
-prom_u64_digits(uint64_t v, char *dst)
-{
-	char	tmp[20];
-	size_t	n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	for (i = 0; i < n; i++)
-		dst[i] = tmp[n - 1 - i];
-	return n;
-}
-
-/*
  * v as a decimal of dec (1..6) places, when it is the double nearest to
  * one with at most 15 significant digits and "%.15g" would print it in
  * fixed notation (|v| >= 1e-4): "%.15g" then prints exactly that decimal,
@@ -213,7 +193,7 @@ prom_fixed(double v, char *dst)
 	fp = u % (uint64_t)p10[dec];
 	if (v < 0)
 		*p++ = '-';
-	p += prom_u64_digits(ip, p);
+	p += vt_u64_digits(ip, p);
 	*p++ = '.';
 	for (i = dec - 1; i >= 0; i--) {
 		p[i] = (char)('0' + fp % 10);
@@ -244,7 +224,7 @@ vt_prom_fmt_dbl(double v, char *dst, size_t len)
 		p = dst;
 		if (v < 0)
 			*p++ = '-';
-		n = prom_u64_digits((uint64_t)(v < 0 ? -(int64_t)v :
+		n = vt_u64_digits((uint64_t)(v < 0 ? -(int64_t)v :
 		    (int64_t)v), p);
 		p[n] = '\0';
 		return;
@@ -420,7 +400,7 @@ vt_prom_end_u64(struct vt_prom *w, uint64_t v)
 	if (w->nlabels > 0)
 		*p++ = '}';
 	*p++ = ' ';
-	p += prom_u64_digits(v, p);
+	p += vt_u64_digits(v, p);
 	*p++ = '\n';
 	prom_add(w, txt, (size_t)(p - txt));
 }

@@ -652,10 +652,8 @@ main(void)
 	char	cmd[VT_PATH_LEN + 16];
 
 	signal(SIGPIPE, SIG_DFL);	/* a write to a dead peer must not kill */
-	snprintf(tmpdir, sizeof(tmpdir), "%s/vt-db-t.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("vt-db-t", tmpdir, sizeof(tmpdir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 
 	test_names();
 	test_unreachable();

@@ -53,16 +53,12 @@ main(void)
 {
 	struct vt_fallback	f;
 	struct vt_buf		m, c;
-	const char	       *tmp = getenv("TMPDIR");
 	unsigned long		im, ic, ip;
 	int64_t			now = 1000000;
 	int			i, same;
 
-	snprintf(dir, sizeof(dir), "%s/fallback-t.XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
-	/* mkdtemp's template: its six X are replaced by the call. */
-	if (mkdtemp(dir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("fallback-t", dir, sizeof(dir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 	if (vt_buf_init(&m, 1024, 65536) == VT_ERR ||
 	    vt_buf_init(&c, 1024, 65536) == VT_ERR ||
 	    vt_buf_adds(&m, "{\"ts\":1,\"host\":{}}") == VT_ERR ||

@@ -551,10 +551,8 @@ main(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	vt_log_set_level(VT_LOG_ERR);	/* the failed probes are expected */
-	snprintf(tmpdir, sizeof(tmpdir), "%s/vt-health-t.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("vt-health-t", tmpdir, sizeof(tmpdir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)

@@ -483,10 +483,8 @@ main(void)
 	if (s == NULL || *s == '\0')
 		s = getenv("srcdir");
 	snprintf(srcsql, sizeof(srcsql), "%s/sql", s != NULL && *s ? s : ".");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/vt-migrate-t.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("vt-migrate-t", tmpdir, sizeof(tmpdir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 
 	test_split();
 	test_checksum();

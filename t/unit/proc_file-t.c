@@ -76,7 +76,7 @@ self_stat_pid(void)
 static void
 kept_reads(void)
 {
-	char		dir[] = "/tmp/proc_file-t.XXXXXX", path[4200];
+	char		dir[4096], path[4200];
 	char		a[128], b[128], err[VT_ERRLEN];
 	size_t		la, lb;
 	uint64_t	o0, o1;
@@ -99,8 +99,8 @@ kept_reads(void)
 	    "kept: the second read is fresh (%.*s -> %.*s)", (int)la - 1, a,
 	    (int)lb - 1, b);
 
-	if (mkdtemp(dir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("proc_file-t", dir, sizeof(dir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/proc/loadavg", dir);

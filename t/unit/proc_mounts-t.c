@@ -83,17 +83,13 @@ watch_child(void)
 	struct vt_mounts_filter		 f = { none, none };
 	struct vt_mounts_watch		 w;
 	static struct vt_proc_mounts	 a;
-	const char			*tmp = getenv("TMPDIR");
 	char				 dir[512], err[VT_ERRLEN];
 	size_t				 i;
 	int				 bad = 0, seen = 0;
 
-	/* mkdtemp's template: its six X are replaced by the call. */
-	snprintf(dir, sizeof(dir), "%s/vt-mounts-XXXXXX",
-	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
 	if (unshare(CLONE_NEWNS) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-	    mkdtemp(dir) == NULL)
+	    tap_tmpdir("vt-mounts", dir, sizeof(dir)) == -1)
 		return 64;
 	vt_mounts_watch_init(&w);
 	if (vt_proc_mounts_watched(&w, "/", &f, &a, err, sizeof(err)) != VT_OK ||

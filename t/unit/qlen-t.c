@@ -68,16 +68,12 @@ main(void)
 	struct vt_qlen		q;
 	struct sockaddr_in	sin;
 	socklen_t		len = sizeof(sin);
-	const char	       *tmp = getenv("TMPDIR");
 	char			dir[VT_PATH_LEN], a[108], b[108];
 	uint32_t		queued = 99, backlog = 99;
 	int			l1, l2, lt, c[WAITING], ct[WAITING], i, fails;
 
-	/* mkdtemp's template: its six X are replaced by the call. */
-	snprintf(dir, sizeof(dir), "%s/qlen-t.XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("qlen-t", dir, sizeof(dir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 	if (strlen(dir) + sizeof("/a.sock") > sizeof(a))
 		bail("TMPDIR too long for a Unix socket path: %s", dir);
 	snprintf(a, sizeof(a), "%s/a.sock", dir);

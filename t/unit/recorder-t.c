@@ -980,11 +980,8 @@ main(void)
 		s = getenv("srcdir");
 	}
 	snprintf(srcsql, sizeof(srcsql), "%s/sql", s != NULL && *s ? s : ".");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/vt-recorder-t.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		bail("mkdtemp: %s", strerror(errno));
-	}
+	if (tap_tmpdir("vt-recorder-t", tmpdir, sizeof(tmpdir)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 
 	test_aggregate();
 	test_sql();

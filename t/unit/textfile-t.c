@@ -281,10 +281,8 @@ main(void)
 	    "no clash: a gauge named _total");
 
 	/* The directory. */
-	snprintf(tmp, sizeof(tmp), "%s/vt-textfile-XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmp) == NULL)
-		bail("mkdtemp: %s", strerror(errno));
+	if (tap_tmpdir("vt-textfile", tmp, sizeof(tmp)) == -1)
+		bail("temporary directory: %s", strerror(errno));
 	put("a.prom", "# HELP cron_ok Whether the job ran.\n"
 	    "# TYPE cron_ok gauge\ncron_ok{job=\"backup\"} 1\n");
 	put("b.prom", "# TYPE cron_ok gauge\ncron_ok{job=\"apt\"} 1\n");
