@@ -65,6 +65,12 @@ struct vt_sampler_owner {
 	int64_t		ts_ms;		/* of the walk */
 };
 
+/* A CLOSE_WAIT socket and the process a walk found holding it. */
+struct vt_sampler_cw {
+	uint64_t	inode;
+	int32_t		pid;
+};
+
 struct vt_sampler {
 	struct vt_sampler_opts	opt;
 	char			root[VT_PATH_LEN];
@@ -115,6 +121,11 @@ struct vt_sampler {
 	uint64_t		pids_next;	/* the sample that scans */
 	uint64_t		cw_scans;	/* scans with CLOSE_WAIT */
 	uint64_t		cw_next;	/* the one that looks next */
+	/* The holders found so far, by inode; [cw_cur] is the last pass's. */
+	struct vt_sampler_cw   *cw_known[2];	/* VT_SAMPLER_CW_MAX each */
+	size_t			ncw_known[2];
+	int			cw_cur;
+	uint64_t		cw_full_next;	/* the scan that walks for all */
 
 	struct vt_textfile	tf;		/* textfile_dir's files */
 };

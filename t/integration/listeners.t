@@ -21,7 +21,9 @@ use VitalsSockets;
 
 VitalsTest::require_stack('spawn-fcgi');
 
-my $t = VitalsTest->new(workers => 2);
+# Debug: the owner walk's lines (event=owner_walk) say what it looked for.
+my $t = VitalsTest->new(workers => 2, app_args => [ '--log-level',
+    'debug' ]);
 $t->start;
 
 # Straight to the pool: nginx's micro-cache could hold a second-old copy.
@@ -142,6 +144,57 @@ cmp_ok($h->{sockets}, '>=', $h->{attributed}, "sockets ($h->{sockets}) >= "
     . "attributed ($h->{attributed})");
 cmp_ok($h->{attributed}, '>=', 100, 'at least the 100 attributed');
 ok($h->{ts_ms} > 0, 'ts_ms says when');
+
+# A pile that stays is not walked for again (sampler.c,
+# SAMPLER_CW_FULL_EVERY): the next passes keep the holder found, and no
+# owner walk looks for one of its sockets.  Sockets new to the pile are
+# walked for, and only they.  Other tests may hold CLOSE_WAIT sockets of
+# their own meanwhile, hence the ranges.
+sub walks {
+	return map { /\bsockets=(\d+) .*\bfds=(\d+)/ ? [ $1, $2 ] : () }
+	    grep { /event=owner_walk / } split(/\n/, $t->log_text('vitals.log'));
+}
+sub pass_after {
+	my ($ts) = @_;
+	my $x;
+	wait_until(sub { $x = (metrics() // {})->{close_wait_holders};
+	    $x && ($x->{ts_ms} // 0) > $ts }, timeout => 40);
+	return $x;
+}
+my @w0 = walks();
+ok(@w0 && (grep { $_->[0] >= 100 } @w0), 'a walk looked for the 100 '
+    . 'sockets (' . join(' ', map { "$_->[0]/$_->[1]fds" } @w0) . ')');
+my $h2 = pass_after(pass_after($h->{ts_ms})->{ts_ms});
+my @w1 = walks();
+splice(@w1, 0, scalar(@w0));
+ok(!(grep { $_->[0] >= 100 } @w1), 'two passes later no walk looked for '
+    . 'them again (' . (join(' ', map { "$_->[0]/$_->[1]fds" } @w1)
+    || 'no walk') . ')');
+ok($h2 && $h2->{top}[0]{pid} == $cw && $h2->{top}[0]{count} >= 100,
+    'and the server still holds them, first ('
+    . ($h2->{top}[0]{count} // 'none') . ')') or diag(explain($h2));
+my ($cw2, $cwport2) = VitalsSockets::hold($t, 'vt-cw-hold2', 64, 30);
+@clients = ();
+for (1 .. 30) {
+	push(@clients, IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+	    PeerPort => $cwport2, Timeout => 3) // die "connect: $!");
+}
+ok(wait_until(sub { -e $t->dir . '/vt-cw-hold2.port.done' },
+    timeout => 10), 'a second server accepted 30 connections');
+close($_) for @clients;
+my $h3;
+ok(wait_until(sub { $h3 = (metrics() // {})->{close_wait_holders};
+    $h3 && (grep { $_->{pid} == $cw2 && $_->{count} == 30 }
+    @{ $h3->{top} // [] }) }, timeout => 40),
+    'the second server is named with its 30') or diag(explain($h3));
+my @w2 = walks();
+splice(@w2, 0, scalar(@w0) + scalar(@w1));
+ok((grep { $_->[0] >= 30 && $_->[0] < 100 } @w2), 'a walk looked for the '
+    . '30 new sockets, not the 100 known (' . join(' ',
+    map { "$_->[0]/$_->[1]fds" } @w2) . ')');
+ok((grep { $_->{pid} == $cw && $_->{count} >= 100 } @{ $h3->{top} }),
+    'and the first server keeps its 100');
+$t->reap($cw2, signal => 'TERM');
 $t->reap($cw, signal => 'TERM');
 
 # file-nr and vmstat, against /proc read around the sample.
