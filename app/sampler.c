@@ -802,8 +802,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    err, sizeof(err)));
 	COLLECT(VT_COL_PRESSURE, vt_proc_pressure_read(s->root, &h->pressure,
 	    err, sizeof(err)));
-	COLLECT(VT_COL_LISTENERS, vt_listeners_read(&s->lr, s->root,
-	    &h->listeners, SAMPLER_DIAG_TIMEOUT_MS, err, sizeof(err)));
 	COLLECT(VT_COL_FILE_NR, vt_proc_sys_fs_file_nr_read(s->root,
 	    &h->filenr, err, sizeof(err)));
 	COLLECT(VT_COL_VMSTAT, vt_proc_vmstat_read(s->root, &h->vmstat, err,
@@ -819,14 +817,18 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    err, sizeof(err)));
 	/*
 	 * Paced: the count's mean cost stays within a budget, and a quiet
-	 * host is not counted again (tcp_diag.h): after snmp and sockstat,
-	 * which tell whether TCP did anything.
+	 * host is not counted again (tcp_diag.h), nor are its listeners
+	 * dumped again while their queues were empty (listeners.h): after
+	 * snmp and sockstat, which tell whether TCP did anything.
 	 */
 	vt_tcp_activity_of((h->have & VT_HAVE(VT_COL_SNMP)) ? &h->snmp : NULL,
 	    (h->have & VT_HAVE(VT_COL_SOCKSTAT)) ? &h->sockstat : NULL,
 	    &s->tcp_act);
 	COLLECT(VT_COL_TCP, vt_tcp_states_paced(s->root, &s->lr, &s->tcp_pace,
 	    &s->tcp_act, ts_ms, &h->tcp, err, sizeof(err)));
+	COLLECT(VT_COL_LISTENERS, vt_listeners_paced(&s->lr, s->root,
+	    &s->lis_pace, &s->tcp_act, &h->listeners, SAMPLER_DIAG_TIMEOUT_MS,
+	    err, sizeof(err)));
 #undef COLLECT
 	vt_derive(h, p, interval_s);
 	pscan = sampler_top(s, h, p, mono_us);

@@ -110,6 +110,7 @@ struct vt_sampler {
 	struct vt_diag_reader	lr;
 	struct vt_tcp_pace	tcp_pace;	/* the TCP states' cadence */
 	struct vt_tcp_activity	tcp_act;	/* this tick's */
+	struct vt_listeners_pace lis_pace;	/* the listeners' dump */
 	struct vt_sampler_owner	owners[VT_MAX_LISTENERS];	/* by inode */
 	size_t			nowners;
 	int64_t			owners_ts_ms;

@@ -23,6 +23,7 @@
 #include "backoff.h"
 #include "collect/proc_pid.h"
 #include "collect/sock_diag.h"
+#include "collect/tcp_diag.h"
 #include "vitals.h"
 
 #define VT_MAX_LISTENERS	64	/* kept per sample, the fullest first */
@@ -101,6 +102,37 @@ int	vt_listeners_parse_proc(const char *buf, size_t len, int family,
  * is closed and not opened again before r's back-off allows.
  */
 int	vt_listeners_read(struct vt_diag_reader *r, const char *root,
+	    struct vt_listeners *out, int timeout_ms, char *err,
+	    size_t errlen);
+
+/*
+ * The dump of the listeners is skipped while it cannot tell anything new:
+ * every queue of the last one was empty and nothing TCP did shows since
+ * (struct vt_tcp_activity, tcp_diag.h).  A connection joins an accept
+ * queue on a segment received (InSegs), a listener comes or goes with
+ * the sockets in use (sockstat's TCP and TCP6 inuse), and an empty queue
+ * cannot shrink.  What shows in none of these (listen(2) called again
+ * with another backlog) waits at most VT_TCP_EVERY_MAX ticks.  The dump
+ * walks the kernel's listening hash whatever the number of listeners
+ * (16 384 buckets a family on a 24 GiB host): about 90 us of the idle
+ * master's tick (listeners.t's figure), for queues that were empty.
+ */
+struct vt_listeners_pace {
+	uint64_t		calls;		/* ticks seen */
+	uint64_t		dumped;		/* the tick that dumped last */
+	int			have;		/* last holds a dump */
+	struct vt_listeners	last;
+	struct vt_tcp_activity	act;		/* as the last dump began */
+};
+
+/*
+ * vt_listeners_read() into *out, or the last dump again when act (may be
+ * NULL: not skipped) says it cannot have changed (struct
+ * vt_listeners_pace).  Fixture roots are read every time.  Returns as
+ * vt_listeners_read().
+ */
+int	vt_listeners_paced(struct vt_diag_reader *r, const char *root,
+	    struct vt_listeners_pace *pace, const struct vt_tcp_activity *act,
 	    struct vt_listeners *out, int timeout_ms, char *err,
 	    size_t errlen);
 

@@ -6,7 +6,12 @@
  * here; the list keeps the fullest sockets when there are too many.  Then
  * a live read: a listener of this process with a backlog of 4 and two
  * connections waiting shows queue 2 and backlog 4, over one netlink
- * socket kept between reads.
+ * socket kept between reads.  Last, the paced read, in a network
+ * namespace of its own (root only: no other test's listener there): the
+ * dump is skipped while the TCP activity given is the same and every
+ * queue was empty (a backlog changed by a second listen(2) is not seen),
+ * and made again after VT_TCP_EVERY_MAX ticks, on other activity, after
+ * a queue that was not empty, and without a full activity.
  */
 #include "config.h"
 
@@ -16,10 +21,13 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,6 +59,7 @@ static void	test_diag(void);
 static void	test_keep(void);
 static void	test_proc(void);
 static void	test_live(void);
+static void	test_paced(void);
 
 static void
 add_hdr(struct reply *r, unsigned seq, uint16_t type, const void *data,
@@ -365,6 +374,124 @@ end:
 	close(lfd);
 }
 
+/* The backlog and queue of port in a paced read with act; 1 if listed. */
+static int
+paced(struct vt_diag_reader *r, struct vt_listeners_pace *pace,
+    const struct vt_tcp_activity *act, uint16_t port, uint32_t *backlog,
+    uint32_t *queue)
+{
+	static struct vt_listeners	 l;
+	const struct vt_listen_entry	*e;
+	char				 err[VT_ERRLEN];
+
+	*backlog = *queue = 0;
+	if (vt_listeners_paced(r, "/", pace, act, &l, 1000, err,
+	    sizeof(err)) == VT_ERR || (e = find_port(&l, port)) == NULL)
+		return 0;
+	*backlog = e->backlog;
+	*queue = e->queue;
+	return 1;
+}
+
+static void
+test_paced(void)
+{
+	static struct vt_listeners_pace	 pace;
+	struct vt_tcp_activity		 a, b;
+	struct vt_diag_reader		 r;
+	struct sockaddr_in		 sa;
+	struct ifreq			 ifr;
+	socklen_t			 sl = sizeof(sa);
+	uint32_t			 bl = 0, q = 0;
+	uint16_t			 port;
+	int				 lfd, c, s, fd, i, got, skipped = 1;
+
+	if (unshare(CLONE_NEWNET) == -1) {
+		skip(9, "paced: no network namespace of its own (%s)",
+		    strerror(errno));
+		return;
+	}
+	/* A new namespace's lo is down. */
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		bail("lo: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		bail("lo up: %s", strerror(errno));
+	close(fd);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd == -1 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(lfd, 4) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &sl) == -1)
+		bail("listener: %s", strerror(errno));
+	port = ntohs(sa.sin_port);
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < VT_TCP_ACT_N; i++)
+		a.v[i] = (uint64_t)i + 1;
+	a.ok = 1;
+	b = a;
+	b.v[3]++;	/* a segment in */
+	vt_diag_reader_init(&r);
+
+	got = paced(&r, &pace, &a, port, &bl, &q);
+	ok(got && bl == 4 && q == 0,
+	    "paced: the first read dumps: backlog 4, queue 0 (%u, %u)", bl, q);
+	/* listen(2) again: another backlog, nothing TCP's counters show. */
+	if (listen(lfd, 8) == -1)
+		bail("listen 8: %s", strerror(errno));
+	for (i = 1; i < VT_TCP_EVERY_MAX; i++)
+		if (!paced(&r, &pace, &a, port, &bl, &q) || bl != 4)
+			skipped = 0;
+	ok(skipped, "paced: the same activity, queues empty: the last dump "
+	    "for %d ticks (backlog still 4)", VT_TCP_EVERY_MAX - 1);
+	got = paced(&r, &pace, &a, port, &bl, &q);
+	ok(got && bl == 8,
+	    "paced: dumped again after VT_TCP_EVERY_MAX ticks: backlog 8 (%u)",
+	    bl);
+	if (listen(lfd, 6) == -1)
+		bail("listen 6: %s", strerror(errno));
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && bl == 6,
+	    "paced: other activity: dumped, backlog 6 (%u)", bl);
+	/* A connection waiting: the next read dumps whatever the activity. */
+	if ((c = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    connect(c, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+		bail("client: %s", strerror(errno));
+	b.v[3]++;
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && q == 1,
+	    "paced: a connection waiting: queue 1 (%u)", q);
+	if ((s = accept(lfd, NULL, NULL)) == -1)
+		bail("accept: %s", strerror(errno));
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && q == 0,
+	    "paced: accepted, the same activity: dumped, as the last queue "
+	    "was not empty: queue 0 (%u)", q);
+	if (listen(lfd, 5) == -1)
+		bail("listen 5: %s", strerror(errno));
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && bl == 6,
+	    "paced: and now skipped again (backlog 6, %u)", bl);
+	b.ok = 0;
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && bl == 5,
+	    "paced: an activity not read in full: dumped, backlog 5 (%u)", bl);
+	if (listen(lfd, 7) == -1)
+		bail("listen 7: %s", strerror(errno));
+	got = paced(&r, &pace, NULL, port, &bl, &q);
+	ok(got && bl == 7,
+	    "paced: no activity: dumped, backlog 7 (%u)", bl);
+	vt_diag_reader_close(&r);
+	close(s);
+	close(c);
+	close(lfd);
+}
+
 int
 main(void)
 {
@@ -372,6 +499,7 @@ main(void)
 	test_keep();
 	test_proc();
 	test_live();
+	test_paced();
 	done_testing();
 	return tap_exit_status();
 }
