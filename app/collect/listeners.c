@@ -272,8 +272,7 @@ vt_listeners_paced(struct vt_diag_reader *r, const char *root,
     struct vt_listeners *out, int timeout_ms, char *err, size_t errlen)
 {
 	pace->calls++;
-	if (pace->have && act != NULL && act->ok && pace->act.ok &&
-	    memcmp(act->v, pace->act.v, sizeof(act->v)) == 0 &&
+	if (pace->have && vt_tcp_activity_same(act, &pace->act) &&
 	    pace->calls - pace->dumped < VT_TCP_EVERY_MAX &&
 	    listeners_empty(&pace->last) && vt_procfile_root_is_real(root)) {
 		*out = pace->last;
@@ -286,10 +285,7 @@ vt_listeners_paced(struct vt_diag_reader *r, const char *root,
 	pace->last = *out;
 	pace->have = 1;
 	pace->dumped = pace->calls;
-	if (act != NULL)
-		pace->act = *act;
-	else
-		memset(&pace->act, 0, sizeof(pace->act));
+	vt_tcp_activity_keep(&pace->act, act);
 	return VT_OK;
 }
 

@@ -124,6 +124,24 @@ vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
 	a->ok = n == VT_TCP_ACT_N;
 }
 
+int
+vt_tcp_activity_same(const struct vt_tcp_activity *a,
+    const struct vt_tcp_activity *b)
+{
+	return a != NULL && a->ok && b->ok &&
+	    memcmp(a->v, b->v, sizeof(a->v)) == 0;
+}
+
+void
+vt_tcp_activity_keep(struct vt_tcp_activity *to,
+    const struct vt_tcp_activity *a)
+{
+	if (a != NULL)
+		*to = *a;
+	else
+		memset(to, 0, sizeof(*to));
+}
+
 /* The sockets of a count in every state but ESTABLISHED. */
 static uint64_t
 tcp_dumped(const struct vt_tcp_states *s)
@@ -146,8 +164,7 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 
 	pace->calls++;
 	/* Nothing shows that TCP did anything since the last count. */
-	quiet = act != NULL && act->ok && pace->act.ok &&
-	    memcmp(act->v, pace->act.v, sizeof(act->v)) == 0 &&
+	quiet = vt_tcp_activity_same(act, &pace->act) &&
 	    pace->calls - pace->counted < VT_TCP_EVERY_MAX;
 	if (pace->have && (pace->calls < pace->next || quiet)) {
 		*out = pace->last;
@@ -171,10 +188,7 @@ vt_tcp_states_paced(const char *root, struct vt_diag_reader *r,
 	pace->last = *out;
 	pace->have = 1;
 	pace->counted = pace->calls;
-	if (act != NULL)
-		pace->act = *act;
-	else
-		memset(&pace->act, 0, sizeof(pace->act));
+	vt_tcp_activity_keep(&pace->act, act);
 	every = real ? vt_pace_rounds(pace->cost_us, VT_TCP_BUDGET_US, 1,
 	    tcp_dumped(out) >= VT_TCP_BUSY_SOCKETS ? VT_TCP_EVERY_MAX_BUSY :
 	    VT_TCP_EVERY_MAX) : 1;

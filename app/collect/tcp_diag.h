@@ -112,6 +112,17 @@ struct vt_tcp_activity {
 void	vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
 	    const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a);
 
+/*
+ * Whether a (may be NULL) and b were both read in full and are the same:
+ * nothing TCP did shows between them.
+ */
+int	vt_tcp_activity_same(const struct vt_tcp_activity *a,
+	    const struct vt_tcp_activity *b);
+
+/* The activity a (may be NULL: none) kept in *to, as a pace's. */
+void	vt_tcp_activity_keep(struct vt_tcp_activity *to,
+	    const struct vt_tcp_activity *a);
+
 struct vt_tcp_pace {
 	uint64_t		calls;		/* ticks seen */
 	uint64_t		next;		/* the tick that counts next */

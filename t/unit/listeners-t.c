@@ -328,25 +328,34 @@ test_proc(void)
 	    err, sizeof(err)), VT_ERR, "an IPv6 line read as IPv4: error");
 }
 
+/* A listener on 127.0.0.1, a port of the kernel's, backlog 4: its fd. */
+static int
+listener(struct sockaddr_in *sa)
+{
+	socklen_t	sl = sizeof(*sa);
+	int		fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd == -1 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)) == -1 ||
+	    listen(fd, 4) == -1 ||
+	    getsockname(fd, (struct sockaddr *)sa, &sl) == -1)
+		bail("listener: %s", strerror(errno));
+	return fd;
+}
+
 static void
 test_live(void)
 {
 	struct vt_diag_reader		 r;
 	struct sockaddr_in		 sa;
-	socklen_t			 sl = sizeof(sa);
 	static struct vt_listeners	 l;
 	const struct vt_listen_entry	*e;
 	char				 err[VT_ERRLEN];
 	int				 lfd, c[2], i;
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (lfd == -1 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(lfd, 4) == -1 ||
-	    getsockname(lfd, (struct sockaddr *)&sa, &sl) == -1)
-		bail("listener: %s", strerror(errno));
+	lfd = listener(&sa);
 	for (i = 0; i < 2; i++)
 		if ((c[i] = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 		    connect(c[i], (struct sockaddr *)&sa, sizeof(sa)) == -1)
@@ -401,7 +410,6 @@ test_paced(void)
 	struct vt_diag_reader		 r;
 	struct sockaddr_in		 sa;
 	struct ifreq			 ifr;
-	socklen_t			 sl = sizeof(sa);
 	uint32_t			 bl = 0, q = 0;
 	uint16_t			 port;
 	int				 lfd, c, s, fd, i, got, skipped = 1;
@@ -421,14 +429,7 @@ test_paced(void)
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
 		bail("lo up: %s", strerror(errno));
 	close(fd);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (lfd == -1 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(lfd, 4) == -1 ||
-	    getsockname(lfd, (struct sockaddr *)&sa, &sl) == -1)
-		bail("listener: %s", strerror(errno));
+	lfd = listener(&sa);
 	port = ntohs(sa.sin_port);
 	memset(&a, 0, sizeof(a));
 	for (i = 0; i < VT_TCP_ACT_N; i++)
