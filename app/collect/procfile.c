@@ -87,8 +87,7 @@ vt_procfile_root_is_real(const char *root)
 int
 vt_procfile_path(const char *root, const char *rel, char *dst, size_t dstlen)
 {
-	size_t	rlen;
-	int	n;
+	size_t	rlen, len;
 
 	if (root == NULL || *root == '\0')
 		root = "/";
@@ -99,9 +98,14 @@ vt_procfile_path(const char *root, const char *rel, char *dst, size_t dstlen)
 		rlen--;
 	if (rlen == 1 && root[0] == '/')
 		rlen = 0;
-	n = snprintf(dst, dstlen, "%.*s/%s", (int)rlen, root, rel);
-	if (n < 0 || (size_t)n >= dstlen)
+	/* Every read builds one: copied, not formatted (snprintf was 2 % of
+	 * the idle master's tick). */
+	len = strlen(rel);
+	if (rlen + 1 + len >= dstlen)
 		return VT_ERR;
+	memcpy(dst, root, rlen);
+	dst[rlen] = '/';
+	memcpy(dst + rlen + 1, rel, len + 1);
 	return VT_OK;
 }
 
