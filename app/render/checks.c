@@ -1,6 +1,9 @@
 /*
  * render/checks.c: the checks as JSON and as Prometheus families (see
- * render/checks.h).
+ * render/checks.h).  The JSON is written as it goes (jw.h), every tick:
+ * the json-c tree it was cost a malloc a value; the one json-c object
+ * left is the item the stale-sample answer puts into a parsed document
+ * (handlers/checks.c).
  */
 #include "config.h"
 
@@ -10,109 +13,108 @@
 
 #include "db.h"
 #include "render/checks.h"
+#include "render/jw.h"
+#include "shmdoc.h"
 
-/* A number with six significant digits, as written in the document. */
-static struct json_object *
-checks_num(double v)
+/* One check's item (checks.h), as a value. */
+static void
+checks_item(struct vt_jw *w, int check, const struct vt_check_item *it)
 {
-	char	s[32];
+	vt_jw_open(w, '{');
+	vt_jw_rawstr(w, "name", vt_check_names[check]);
+	vt_jw_rawstr(w, "state", vt_check_state_names[it->state]);
+	vt_jw_i64(w, "since_ms", it->since_ms);
+	if (it->has_value)
+		vt_jw_g6(w, "value", it->value);
+	else
+		vt_jw_null(w, "value");
+	if (it->has_threshold)
+		vt_jw_g6(w, "threshold", it->threshold);
+	else
+		vt_jw_null(w, "threshold");
+	vt_jw_rawstr(w, "unit", it->unit != NULL ? it->unit : "");
+	vt_jw_rawstr(w, "summary", it->summary);
+	if (vt_check_charts[check] != NULL)
+		vt_jw_rawstr(w, "chart", vt_check_charts[check]);
+	else
+		vt_jw_null(w, "chart");
+	vt_jw_close(w, '}');
+}
 
-	if (!isfinite(v))
-		return NULL;
-	snprintf(s, sizeof(s), "%.6g", v);
-	return json_object_new_double_s(v, s);
+/* The end of a document: VT_OK, or VT_ERR with out as it was. */
+static int
+checks_done(struct vt_jw *w)
+{
+	if (!w->err)
+		return VT_OK;
+	vt_buf_truncate(w->b, w->start);
+	return VT_ERR;
 }
 
 struct json_object *
 vt_checks_item_json(int check, const struct vt_check_item *it)
 {
-	struct json_object     *o = json_object_new_object();
+	struct json_object	*o = NULL;
+	struct vt_buf		 b;
+	struct vt_jw		 w;
 
-	if (o == NULL)
+	if (vt_buf_init(&b, 1024, VT_DOC_MAX) == VT_ERR)
 		return NULL;
-	json_object_object_add(o, "name",
-	    json_object_new_string(vt_check_names[check]));
-	json_object_object_add(o, "state",
-	    json_object_new_string(vt_check_state_names[it->state]));
-	json_object_object_add(o, "since_ms",
-	    json_object_new_int64(it->since_ms));
-	json_object_object_add(o, "value", it->has_value ?
-	    checks_num(it->value) : NULL);
-	json_object_object_add(o, "threshold", it->has_threshold ?
-	    checks_num(it->threshold) : NULL);
-	json_object_object_add(o, "unit",
-	    json_object_new_string(it->unit != NULL ? it->unit : ""));
-	json_object_object_add(o, "summary",
-	    json_object_new_string(it->summary));
-	json_object_object_add(o, "chart", vt_check_charts[check] != NULL ?
-	    json_object_new_string(vt_check_charts[check]) : NULL);
+	vt_jw_init(&w, &b);
+	checks_item(&w, check, it);
+	if (checks_done(&w) == VT_OK && vt_buf_add(&b, "", 1) == VT_OK)
+		o = json_tokener_parse(b.data);
+	vt_buf_free(&b);
 	return o;
-}
-
-/* Serialise o after what out holds and put it. */
-static int
-checks_emit(struct json_object *o, struct vt_buf *out)
-{
-	const char     *s;
-	size_t		n = 0;
-	int		rc = VT_ERR;
-
-	if (o == NULL)
-		return VT_ERR;
-	s = json_object_to_json_string_length(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	if (s != NULL && n > 0)
-		rc = vt_buf_add(out, s, n);
-	json_object_put(o);
-	return rc;
 }
 
 int
 vt_checks_json(const struct vt_checks *s, struct vt_buf *out)
 {
-	struct json_object     *o = json_object_new_object();
-	struct json_object     *items = json_object_new_array();
-	int			i;
+	struct vt_jw	w;
+	int		i;
 
-	if (o == NULL || items == NULL) {
-		json_object_put(o);
-		json_object_put(items);
-		return VT_ERR;
-	}
-	json_object_object_add(o, "verdict",
-	    json_object_new_string(vt_check_state_names[s->verdict]));
-	json_object_object_add(o, "headline",
-	    json_object_new_string(s->headline));
-	json_object_object_add(o, "evaluated_ms",
-	    json_object_new_int64(s->evaluated_ms));
+	vt_jw_init(&w, out);
+	vt_jw_open(&w, '{');
+	vt_jw_rawstr(&w, "verdict", vt_check_state_names[s->verdict]);
+	vt_jw_rawstr(&w, "headline", s->headline);
+	vt_jw_i64(&w, "evaluated_ms", s->evaluated_ms);
+	vt_jw_key(&w, "items");
+	vt_jw_open(&w, '[');
 	for (i = 0; i < VT_CHECK_N; i++)
-		json_object_array_add(items, vt_checks_item_json(i,
-		    &s->item[i]));
-	json_object_object_add(o, "items", items);
-	return checks_emit(o, out);
+		checks_item(&w, i, &s->item[i]);
+	vt_jw_close(&w, ']');
+	vt_jw_close(&w, '}');
+	return checks_done(&w);
 }
 
 int
 vt_health_json(const struct vt_health_result *hr, int64_t now_ms,
     int64_t stale_ms, struct vt_buf *out)
 {
-	struct json_object     *o = json_object_new_object();
-	int			known;
+	struct vt_jw	w;
+	int		known;
 
-	if (o == NULL)
-		return VT_ERR;
 	known = hr->status >= 0 && hr->status <= VT_DB_ERROR &&
 	    now_ms - hr->checked_at_ms <= stale_ms;
-	json_object_object_add(o, "status", json_object_new_string(known ?
-	    vt_db_err_name((enum vt_db_err)hr->status) : "unknown"));
-	json_object_object_add(o, "latency_ms", known ?
-	    checks_num(hr->latency_ms) : NULL);
-	json_object_object_add(o, "checked_ms", hr->status >= 0 ?
-	    json_object_new_int64(hr->checked_at_ms) : NULL);
-	json_object_object_add(o, "schema_version", known &&
-	    hr->schema_version >= 0 ?
-	    json_object_new_int(hr->schema_version) : NULL);
-	return checks_emit(o, out);
+	vt_jw_init(&w, out);
+	vt_jw_open(&w, '{');
+	vt_jw_rawstr(&w, "status", known ?
+	    vt_db_err_name((enum vt_db_err)hr->status) : "unknown");
+	if (known)
+		vt_jw_g6(&w, "latency_ms", hr->latency_ms);
+	else
+		vt_jw_null(&w, "latency_ms");
+	if (hr->status >= 0)
+		vt_jw_i64(&w, "checked_ms", hr->checked_at_ms);
+	else
+		vt_jw_null(&w, "checked_ms");
+	if (known && hr->schema_version >= 0)
+		vt_jw_i64(&w, "schema_version", hr->schema_version);
+	else
+		vt_jw_null(&w, "schema_version");
+	vt_jw_close(&w, '}');
+	return checks_done(&w);
 }
 
 void

@@ -6,9 +6,9 @@
  * document was a json-c tree serialised once (no blanks; strings escaped
  * as json-c does).  The tree cost a malloc a value and a hash insert a
  * key, every tick, for a document that is only ever written (issue 14).
- * Every number that is not an integer goes through json_fmt(), which
- * rounds it to a fixed number of decimals and writes it without printf's
- * locale or %.17g noise.
+ * Every number that is not an integer goes through vt_jw_dbl() (jw.h),
+ * which rounds it to a fixed number of decimals and writes it without
+ * printf's locale or %.17g noise.
  *
  * Every figure comes from the sample as it is: the derived ones (used
  * memory and space, rates, totals) were computed by vt_derive(), and
@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include "render/json.h"
+#include "render/jw.h"
 #include "render/utf8.h"
 
 /* Decimals kept, by kind of value. */
@@ -32,279 +33,53 @@
 #define J_IVAL	3	/* the sample interval */
 #define J_SECS	6	/* the sampler's own durations */
 
-/* Writer state: err is set by the first failure and checked at the end. */
-struct jw {
-	struct vt_buf	*b;
-	size_t		 start;	/* where the document begins in b */
-	int		 err;
-};
-
-static void	json_fmt(double v, int dec, char *dst, size_t len);
-static void	jw_add(struct jw *w, const char *s, size_t n);
-static void	jw_open(struct jw *w, char c);
-static void	jw_close(struct jw *w, char c);
-static void	jw_key(struct jw *w, const char *k);
-static int	jw_section(struct jw *w, int known, char c);
-static void	jw_null(struct jw *w, const char *k);
-static void	jw_u64(struct jw *w, const char *k, uint64_t v);
-static void	jw_i64(struct jw *w, const char *k,
-		    int64_t v);
-static void	jw_bool(struct jw *w, const char *k,
-		    int v);
-static void	jw_str(struct jw *w, const char *k,
-		    const char *s);
-static void	jw_dbl(struct jw *w, const char *k,
-		    double v, int dec);
-static void	jw_maybe(struct jw *w, const char *k,
-		    int known, double v, int dec);
 static int	json_have(const struct vt_host *h, enum vt_collector c);
 static int	json_rates(const struct vt_host *h);
-static void	json_host(struct jw *w, const struct vt_host *h);
-static void	json_load(struct jw *w, const struct vt_host *h);
-static void	json_cpu_percent(struct jw *w,
+static void	json_host(struct vt_jw *w, const struct vt_host *h);
+static void	json_load(struct vt_jw *w, const struct vt_host *h);
+static void	json_cpu_percent(struct vt_jw *w,
 		    const struct vt_cpu_percent *p, int known, int id);
-static void	json_cpu(struct jw *w, const struct vt_host *h);
-static void	json_memory(struct jw *w,
+static void	json_cpu(struct vt_jw *w, const struct vt_host *h);
+static void	json_memory(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_filesystems(struct jw *w,
+static void	json_filesystems(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_disks(struct jw *w, const struct vt_host *h);
-static void	json_network(struct jw *w,
+static void	json_disks(struct vt_jw *w, const struct vt_host *h);
+static void	json_network(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_derived(struct jw *w,
+static void	json_derived(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_tcp(struct jw *w, const struct vt_host *h);
-static void	json_pressure(struct jw *w,
+static void	json_tcp(struct vt_jw *w, const struct vt_host *h);
+static void	json_pressure(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_top(struct jw *w,
+static void	json_top(struct vt_jw *w,
 		    const struct vt_top_proc *p, size_t n, int with_cpu);
-static void	json_processes(struct jw *w,
+static void	json_processes(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_listeners(struct jw *w,
+static void	json_listeners(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_close_wait(struct jw *w,
+static void	json_close_wait(struct vt_jw *w,
 		    const struct vt_host *h);
-static void	json_filefd(struct jw *w, const struct vt_host *h);
-static void	json_vmstat(struct jw *w, const struct vt_host *h);
-static void	json_sampler(struct jw *w,
+static void	json_filefd(struct vt_jw *w, const struct vt_host *h);
+static void	json_vmstat(struct vt_jw *w, const struct vt_host *h);
+static void	json_sampler(struct vt_jw *w,
 		    const struct vt_host *h);
 
-/*
- * Write v rounded to dec (0..6) decimals, without trailing zeros and
- * without a sign on zero: 12.5, 3, 0.07, -1.25.  Integer arithmetic, so
- * the locale cannot change the decimal point.  Magnitudes past 2^53 keep
- * no decimals.
- */
-static void
-json_fmt(double v, int dec, char *dst, size_t len)
-{
-	static const uint64_t	p10[] = { 1, 10, 100, 1000, 10000, 100000,
-				    1000000 };
-	char			frac[24];
-	double			r;
-	uint64_t		u, ip, fp;
-	int			neg, i;
 
-	r = round(v * (double)p10[dec]);
-	if (!(fabs(r) < 9007199254740992.0)) {
-		snprintf(dst, len, "%.0f", v);
-		return;
-	}
-	neg = r < 0;
-	u = (uint64_t)(neg ? -r : r);
-	ip = u / p10[dec];
-	fp = u % p10[dec];
-	if (fp == 0) {
-		snprintf(dst, len, "%s%" PRIu64, neg ? "-" : "", ip);
-		return;
-	}
-	snprintf(frac, sizeof(frac), "%0*" PRIu64, dec, fp);
-	for (i = dec - 1; i > 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';
-	snprintf(dst, len, "%s%" PRIu64 ".%s", neg ? "-" : "", ip, frac);
-}
 
-static void
-jw_add(struct jw *w, const char *s, size_t n)
-{
-	if (vt_buf_add(w->b, s, n) == VT_ERR)
-		w->err = 1;
-}
 
-/*
- * The comma before a value, a key or an element: none right after an
- * opening brace or bracket, or a key's colon.
- */
-static void
-jw_sep(struct jw *w)
-{
-	char	last;
 
-	if (w->b->len == w->start)
-		return;
-	last = w->b->data[w->b->len - 1];
-	if (last != '{' && last != '[' && last != ':')
-		jw_add(w, ",", 1);
-}
 
-/* An object ('{') or an array ('['): a value, or an array's element. */
-static void
-jw_open(struct jw *w, char c)
-{
-	jw_sep(w);
-	jw_add(w, &c, 1);
-}
 
-static void
-jw_close(struct jw *w, char c)
-{
-	jw_add(w, &c, 1);
-}
 
-/*
- * A string, escaped as json-c escapes it: the quote, the backslash and
- * the control characters (\b \f \n \r \t, else \u00xx); "/" and
- * everything else as it is.  s is valid UTF-8 (vt_utf8_clean).
- */
-static void
-jw_quoted(struct jw *w, const char *s)
-{
-	static const char	hex[] = "0123456789abcdef";
-	const char		*run = s, *esc;
-	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
-	size_t			 n;
 
-	jw_add(w, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jw_add(w, run, (size_t)(s - run));
-		run = s + 1;
-		n = 2;
-		switch (c) {
-		case '"':	esc = "\\\""; break;
-		case '\\':	esc = "\\\\"; break;
-		case '\b':	esc = "\\b"; break;
-		case '\f':	esc = "\\f"; break;
-		case '\n':	esc = "\\n"; break;
-		case '\r':	esc = "\\r"; break;
-		case '\t':	esc = "\\t"; break;
-		default:
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			esc = u;
-			n = 6;
-		}
-		jw_add(w, esc, n);
-	}
-	jw_add(w, run, (size_t)(s - run));
-	jw_add(w, "\"", 1);
-}
 
-/* A key and its colon: the value follows. */
-static void
-jw_key(struct jw *w, const char *k)
-{
-	jw_sep(w);
-	jw_quoted(w, k);
-	jw_add(w, ":", 1);
-}
 
-static void
-jw_null(struct jw *w, const char *k)
-{
-	jw_key(w, k);
-	jw_add(w, "null", 4);
-}
 
-/*
- * A section: opened with c ('{' or '[') when known, else null (its
- * collector failed).  Returns whether it was opened.
- */
-static int
-jw_section(struct jw *w, int known, char c)
-{
-	if (known) {
-		jw_open(w, c);
-		return 1;
-	}
-	jw_sep(w);
-	jw_add(w, "null", 4);
-	return 0;
-}
 
-/* The decimal digits of v. */
-static void
-jw_digits(struct jw *w, uint64_t v)
-{
-	char	d[20];
 
-	jw_add(w, d, vt_u64_digits(v, d));
-}
 
-static void
-jw_u64(struct jw *w, const char *k, uint64_t v)
-{
-	jw_key(w, k);
-	jw_digits(w, v);
-}
-
-static void
-jw_i64(struct jw *w, const char *k, int64_t v)
-{
-	jw_key(w, k);
-	if (v < 0)
-		jw_add(w, "-", 1);
-	/* The magnitude as unsigned: INT64_MIN too. */
-	jw_digits(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
-}
-
-static void
-jw_bool(struct jw *w, const char *k, int v)
-{
-	jw_key(w, k);
-	if (v)
-		jw_add(w, "true", 4);
-	else
-		jw_add(w, "false", 5);
-}
-
-static void
-jw_str(struct jw *w, const char *k, const char *s)
-{
-	char	clean[VT_UTF8_CLEAN_LEN(VT_PATH_LEN)];
-
-	vt_utf8_clean(s, clean, sizeof(clean));
-	jw_key(w, k);
-	jw_quoted(w, clean);
-}
-
-/* A double, or null when it is not finite. */
-static void
-jw_dbl(struct jw *w, const char *k, double v, int dec)
-{
-	char	txt[64];
-
-	if (!isfinite(v)) {
-		jw_null(w, k);
-		return;
-	}
-	json_fmt(v, dec, txt, sizeof(txt));
-	jw_key(w, k);
-	jw_add(w, txt, strlen(txt));
-}
-
-/* A double when known, else null. */
-static void
-jw_maybe(struct jw *w, const char *k, int known, double v, int dec)
-{
-	if (known)
-		jw_dbl(w, k, v, dec);
-	else
-		jw_null(w, k);
-}
 
 static int
 json_have(const struct vt_host *h, enum vt_collector c)
@@ -320,87 +95,87 @@ json_rates(const struct vt_host *h)
 }
 
 static void
-json_host(struct jw *w, const struct vt_host *h)
+json_host(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 st = json_have(h, VT_COL_STAT);
 
-	jw_open(w, '{');
-	jw_str(w, "hostname", h->hostname);
-	jw_str(w, "kernel", h->kernel);
+	vt_jw_open(w, '{');
+	vt_jw_str(w, "hostname", h->hostname);
+	vt_jw_str(w, "kernel", h->kernel);
 	if (st && (h->stat.has & VT_STAT_HAS_BTIME))
-		jw_u64(w, "boot_time", h->stat.btime);
+		vt_jw_u64(w, "boot_time", h->stat.btime);
 	else
-		jw_null(w, "boot_time");
-	jw_maybe(w, "uptime_seconds", json_have(h, VT_COL_UPTIME),
+		vt_jw_null(w, "boot_time");
+	vt_jw_maybe(w, "uptime_seconds", json_have(h, VT_COL_UPTIME),
 	    h->uptime.uptime, J_LOAD);
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_load(struct jw *w, const struct vt_host *h)
+json_load(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 la = json_have(h, VT_COL_LOADAVG);
 	int			 st = json_have(h, VT_COL_STAT);
 
-	jw_open(w, '{');
-	jw_maybe(w, "load1", la, h->load.load1, J_LOAD);
-	jw_maybe(w, "load5", la, h->load.load5, J_LOAD);
-	jw_maybe(w, "load15", la, h->load.load15, J_LOAD);
+	vt_jw_open(w, '{');
+	vt_jw_maybe(w, "load1", la, h->load.load1, J_LOAD);
+	vt_jw_maybe(w, "load5", la, h->load.load5, J_LOAD);
+	vt_jw_maybe(w, "load15", la, h->load.load15, J_LOAD);
 	if (st && (h->stat.has & VT_STAT_HAS_RUNNING))
-		jw_u64(w, "procs_running", h->stat.procs_running);
+		vt_jw_u64(w, "procs_running", h->stat.procs_running);
 	else
-		jw_null(w, "procs_running");
+		vt_jw_null(w, "procs_running");
 	if (st && (h->stat.has & VT_STAT_HAS_BLOCKED))
-		jw_u64(w, "procs_blocked", h->stat.procs_blocked);
+		vt_jw_u64(w, "procs_blocked", h->stat.procs_blocked);
 	else
-		jw_null(w, "procs_blocked");
+		vt_jw_null(w, "procs_blocked");
 	if (la)
-		jw_u64(w, "tasks_total", h->load.total);
+		vt_jw_u64(w, "tasks_total", h->load.total);
 	else
-		jw_null(w, "tasks_total");
-	jw_close(w, '}');
+		vt_jw_null(w, "tasks_total");
+	vt_jw_close(w, '}');
 }
 
 /* busy_percent and one <mode>_percent per mode, after "cpu" if id >= 0. */
 static void
-json_cpu_percent(struct jw *w, const struct vt_cpu_percent *p, int known,
+json_cpu_percent(struct vt_jw *w, const struct vt_cpu_percent *p, int known,
     int id)
 {
 	char			 key[48];
 	int			 m;
 
-	jw_open(w, '{');
+	vt_jw_open(w, '{');
 	if (id >= 0)
-		jw_i64(w, "cpu", id);
+		vt_jw_i64(w, "cpu", id);
 	known = known && p->valid;
-	jw_maybe(w, "busy_percent", known, p->busy, J_PCT);
+	vt_jw_maybe(w, "busy_percent", known, p->busy, J_PCT);
 	for (m = 0; m < VT_CPU_NMODES; m++) {
 		snprintf(key, sizeof(key), "%s_percent", vt_cpu_mode_names[m]);
-		jw_maybe(w, key, known, p->mode[m], J_PCT);
+		vt_jw_maybe(w, key, known, p->mode[m], J_PCT);
 	}
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_cpu(struct jw *w, const struct vt_host *h)
+json_cpu(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!jw_section(w, json_have(h, VT_COL_STAT), '{'))
+	if (!vt_jw_section(w, json_have(h, VT_COL_STAT), '{'))
 		return;
-	jw_u64(w, "count", h->stat.ncpu);
-	jw_maybe(w, "context_switches_per_second",
+	vt_jw_u64(w, "count", h->stat.ncpu);
+	vt_jw_maybe(w, "context_switches_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_CTXT), h->ctxt_per_s, J_RATE);
-	jw_maybe(w, "interrupts_per_second",
+	vt_jw_maybe(w, "interrupts_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_INTR), h->intr_per_s, J_RATE);
-	jw_maybe(w, "forks_per_second",
+	vt_jw_maybe(w, "forks_per_second",
 	    rates && (h->stat.has & VT_STAT_HAS_PROCESSES), h->forks_per_s,
 	    J_RATE);
-	jw_key(w, "total");
+	vt_jw_key(w, "total");
 	json_cpu_percent(w, &h->cpu_total, rates, -1);
-	jw_key(w, "cores");
-	jw_open(w, '[');
+	vt_jw_key(w, "cores");
+	vt_jw_open(w, '[');
 	/*
 	 * cpu[i] is for stat.cpu[i] when i < ncpu; the sampler leaves ncpu
 	 * 0 when it had no previous /proc/stat to compare with.
@@ -416,35 +191,35 @@ json_cpu(struct jw *w, const struct vt_host *h)
 		memset(&none, 0, sizeof(none));
 		json_cpu_percent(w, &none, 0, h->stat.cpu[i].id);
 	}
-	jw_close(w, ']');
-	jw_close(w, '}');
+	vt_jw_close(w, ']');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_memory(struct jw *w, const struct vt_host *h)
+json_memory(struct vt_jw *w, const struct vt_host *h)
 {
 	const struct vt_proc_meminfo	*m = &h->mem;
 
-	if (!jw_section(w, json_have(h, VT_COL_MEMINFO), '{'))
+	if (!vt_jw_section(w, json_have(h, VT_COL_MEMINFO), '{'))
 		return;
-	jw_u64(w, "total_bytes", m->mem_total);
-	jw_u64(w, "free_bytes", m->mem_free);
+	vt_jw_u64(w, "total_bytes", m->mem_total);
+	vt_jw_u64(w, "free_bytes", m->mem_free);
 	if (m->has_available)
-		jw_u64(w, "available_bytes", m->mem_available);
+		vt_jw_u64(w, "available_bytes", m->mem_available);
 	else
-		jw_null(w, "available_bytes");
-	jw_u64(w, "used_bytes", h->mem_used);
-	jw_dbl(w, "used_percent", h->mem_used_percent, J_PCT);
-	jw_u64(w, "buffers_bytes", m->buffers);
-	jw_u64(w, "cached_bytes", m->cached);
-	jw_u64(w, "swap_total_bytes", m->swap_total);
-	jw_u64(w, "swap_free_bytes", m->swap_free);
-	jw_u64(w, "swap_used_bytes", h->swap_used);
-	jw_close(w, '}');
+		vt_jw_null(w, "available_bytes");
+	vt_jw_u64(w, "used_bytes", h->mem_used);
+	vt_jw_dbl(w, "used_percent", h->mem_used_percent, J_PCT);
+	vt_jw_u64(w, "buffers_bytes", m->buffers);
+	vt_jw_u64(w, "cached_bytes", m->cached);
+	vt_jw_u64(w, "swap_total_bytes", m->swap_total);
+	vt_jw_u64(w, "swap_free_bytes", m->swap_free);
+	vt_jw_u64(w, "swap_used_bytes", h->swap_used);
+	vt_jw_close(w, '}');
 }
 
 static void
-json_filesystems(struct jw *w, const struct vt_host *h)
+json_filesystems(struct vt_jw *w, const struct vt_host *h)
 {
 	static const char *const	 states[] = {
 		[VT_FS_NOT_RUN] = "not_run", [VT_FS_OK] = "ok",
@@ -453,50 +228,50 @@ json_filesystems(struct jw *w, const struct vt_host *h)
 	};
 	size_t				 i;
 
-	if (!jw_section(w, json_have(h, VT_COL_MOUNTS), '['))
+	if (!vt_jw_section(w, json_have(h, VT_COL_MOUNTS), '['))
 		return;
 	for (i = 0; i < h->mounts.n && i < VT_MAX_MOUNTS; i++) {
 		const struct vt_mount	*m = &h->mounts.m[i];
 		const struct vt_fs_used	*u = &h->fs_used[i];
 		int			 ok = m->state == VT_FS_OK;
 
-		jw_open(w, '{');
-		jw_str(w, "mountpoint", m->mountpoint);
-		jw_str(w, "device", m->device);
-		jw_str(w, "fstype", m->fstype);
-		jw_bool(w, "readonly", m->readonly);
-		jw_str(w, "state", (unsigned)m->state < VT_ARRAY_LEN(states)
+		vt_jw_open(w, '{');
+		vt_jw_str(w, "mountpoint", m->mountpoint);
+		vt_jw_str(w, "device", m->device);
+		vt_jw_str(w, "fstype", m->fstype);
+		vt_jw_bool(w, "readonly", m->readonly);
+		vt_jw_str(w, "state", (unsigned)m->state < VT_ARRAY_LEN(states)
 		    ? states[m->state] : "error");
 		if (!ok) {
-			jw_null(w, "size_bytes");
-			jw_null(w, "free_bytes");
-			jw_null(w, "avail_bytes");
-			jw_null(w, "used_bytes");
-			jw_null(w, "used_percent");
-			jw_null(w, "files");
-			jw_null(w, "files_free");
-			jw_close(w, '}');
+			vt_jw_null(w, "size_bytes");
+			vt_jw_null(w, "free_bytes");
+			vt_jw_null(w, "avail_bytes");
+			vt_jw_null(w, "used_bytes");
+			vt_jw_null(w, "used_percent");
+			vt_jw_null(w, "files");
+			vt_jw_null(w, "files_free");
+			vt_jw_close(w, '}');
 			continue;
 		}
-		jw_u64(w, "size_bytes", m->size_bytes);
-		jw_u64(w, "free_bytes", m->free_bytes);
-		jw_u64(w, "avail_bytes", m->avail_bytes);
-		jw_u64(w, "used_bytes", u->used_bytes);
-		jw_dbl(w, "used_percent", u->used_percent, J_PCT);
-		jw_u64(w, "files", m->files);
-		jw_u64(w, "files_free", m->files_free);
-		jw_close(w, '}');
+		vt_jw_u64(w, "size_bytes", m->size_bytes);
+		vt_jw_u64(w, "free_bytes", m->free_bytes);
+		vt_jw_u64(w, "avail_bytes", m->avail_bytes);
+		vt_jw_u64(w, "used_bytes", u->used_bytes);
+		vt_jw_dbl(w, "used_percent", u->used_percent, J_PCT);
+		vt_jw_u64(w, "files", m->files);
+		vt_jw_u64(w, "files_free", m->files_free);
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	vt_jw_close(w, ']');
 }
 
 static void
-json_disks(struct jw *w, const struct vt_host *h)
+json_disks(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!jw_section(w, json_have(h, VT_COL_DISKSTATS), '['))
+	if (!vt_jw_section(w, json_have(h, VT_COL_DISKSTATS), '['))
 		return;
 	for (i = 0; i < h->disk.n && i < VT_DISKSTATS_MAX; i++) {
 		const struct vt_disk		*d = &h->disk.disk[i];
@@ -504,50 +279,50 @@ json_disks(struct jw *w, const struct vt_host *h)
 
 		if (!vt_diskstats_selected(d))
 			continue;
-		jw_open(w, '{');
-		jw_str(w, "name", d->name);
-		jw_maybe(w, "reads_per_second", rates, r->reads, J_RATE);
-		jw_maybe(w, "writes_per_second", rates, r->writes, J_RATE);
-		jw_maybe(w, "read_bytes_per_second", rates, r->read_bytes,
+		vt_jw_open(w, '{');
+		vt_jw_str(w, "name", d->name);
+		vt_jw_maybe(w, "reads_per_second", rates, r->reads, J_RATE);
+		vt_jw_maybe(w, "writes_per_second", rates, r->writes, J_RATE);
+		vt_jw_maybe(w, "read_bytes_per_second", rates, r->read_bytes,
 		    J_RATE);
-		jw_maybe(w, "write_bytes_per_second", rates, r->write_bytes,
+		vt_jw_maybe(w, "write_bytes_per_second", rates, r->write_bytes,
 		    J_RATE);
-		jw_maybe(w, "busy_percent", rates, r->busy_percent, J_PCT);
-		jw_u64(w, "in_flight", d->v[VT_DISK_IN_FLIGHT]);
-		jw_close(w, '}');
+		vt_jw_maybe(w, "busy_percent", rates, r->busy_percent, J_PCT);
+		vt_jw_u64(w, "in_flight", d->v[VT_DISK_IN_FLIGHT]);
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	vt_jw_close(w, ']');
 }
 
 static void
-json_network(struct jw *w, const struct vt_host *h)
+json_network(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 rates = json_rates(h);
 	size_t			 i;
 
-	if (!jw_section(w, json_have(h, VT_COL_NET_DEV), '['))
+	if (!vt_jw_section(w, json_have(h, VT_COL_NET_DEV), '['))
 		return;
 	for (i = 0; i < h->net.n && i < VT_MAX_IFACES; i++) {
 		const struct vt_netdev_iface	*f = &h->net.iface[i];
 		const struct vt_net_rate	*r = &h->net_rate[i];
 
-		jw_open(w, '{');
-		jw_str(w, "interface", f->name);
-		jw_maybe(w, "rx_bytes_per_second", rates, r->rx_bytes,
+		vt_jw_open(w, '{');
+		vt_jw_str(w, "interface", f->name);
+		vt_jw_maybe(w, "rx_bytes_per_second", rates, r->rx_bytes,
 		    J_RATE);
-		jw_maybe(w, "tx_bytes_per_second", rates, r->tx_bytes,
+		vt_jw_maybe(w, "tx_bytes_per_second", rates, r->tx_bytes,
 		    J_RATE);
-		jw_maybe(w, "rx_packets_per_second", rates, r->rx_packets,
+		vt_jw_maybe(w, "rx_packets_per_second", rates, r->rx_packets,
 		    J_RATE);
-		jw_maybe(w, "tx_packets_per_second", rates, r->tx_packets,
+		vt_jw_maybe(w, "tx_packets_per_second", rates, r->tx_packets,
 		    J_RATE);
-		jw_u64(w, "rx_errors_total", f->v[VT_NETDEV_RX_ERRS]);
-		jw_u64(w, "tx_errors_total", f->v[VT_NETDEV_TX_ERRS]);
-		jw_u64(w, "rx_drops_total", f->v[VT_NETDEV_RX_DROP]);
-		jw_u64(w, "tx_drops_total", f->v[VT_NETDEV_TX_DROP]);
-		jw_close(w, '}');
+		vt_jw_u64(w, "rx_errors_total", f->v[VT_NETDEV_RX_ERRS]);
+		vt_jw_u64(w, "tx_errors_total", f->v[VT_NETDEV_TX_ERRS]);
+		vt_jw_u64(w, "rx_drops_total", f->v[VT_NETDEV_RX_DROP]);
+		vt_jw_u64(w, "tx_drops_total", f->v[VT_NETDEV_TX_DROP]);
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	vt_jw_close(w, ']');
 }
 
 /*
@@ -556,139 +331,139 @@ json_network(struct jw *w, const struct vt_host *h)
  * interface or disk went into it.
  */
 static void
-json_derived(struct jw *w, const struct vt_host *h)
+json_derived(struct vt_jw *w, const struct vt_host *h)
 {
 	const struct vt_totals	*t = &h->totals;
 	int			 net, disk;
 
-	jw_open(w, '{');
+	vt_jw_open(w, '{');
 	net = json_rates(h) && json_have(h, VT_COL_NET_DEV) && t->net_n > 0;
 	disk = json_rates(h) && json_have(h, VT_COL_DISKSTATS) &&
 	    t->disk_n > 0;
 	if (json_have(h, VT_COL_MEMINFO))
-		jw_u64(w, "mem_available_bytes", h->mem_available);
+		vt_jw_u64(w, "mem_available_bytes", h->mem_available);
 	else
-		jw_null(w, "mem_available_bytes");
-	jw_maybe(w, "net_rx_bytes_per_second", net, t->net_rx_bytes,
+		vt_jw_null(w, "mem_available_bytes");
+	vt_jw_maybe(w, "net_rx_bytes_per_second", net, t->net_rx_bytes,
 	    J_RATE);
-	jw_maybe(w, "net_tx_bytes_per_second", net, t->net_tx_bytes,
+	vt_jw_maybe(w, "net_tx_bytes_per_second", net, t->net_tx_bytes,
 	    J_RATE);
-	jw_maybe(w, "disk_read_bytes_per_second", disk, t->disk_read_bytes,
+	vt_jw_maybe(w, "disk_read_bytes_per_second", disk, t->disk_read_bytes,
 	    J_RATE);
-	jw_maybe(w, "disk_write_bytes_per_second", disk,
+	vt_jw_maybe(w, "disk_write_bytes_per_second", disk,
 	    t->disk_write_bytes, J_RATE);
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_tcp(struct jw *w, const struct vt_host *h)
+json_tcp(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 ns = json_have(h, VT_COL_NETSTAT) &&
 				    h->netstat.has_listen;
 	int			 s;
 
-	jw_open(w, '{');
+	vt_jw_open(w, '{');
 	if (json_have(h, VT_COL_TCP)) {
-		jw_key(w, "states");
-		jw_open(w, '{');
+		vt_jw_key(w, "states");
+		vt_jw_open(w, '{');
 		for (s = VT_TCP_ESTABLISHED; s < VT_TCP_NSTATES; s++)
-			jw_u64(w, vt_tcp_state_names[s],
+			vt_jw_u64(w, vt_tcp_state_names[s],
 			    vt_tcp_states_total(&h->tcp, (enum vt_tcp_state)s));
-		jw_close(w, '}');
+		vt_jw_close(w, '}');
 		/* The count is paced on a busy host (tcp_diag.h). */
-		jw_i64(w, "states_age_ms", h->tcp.counted_ms > 0 &&
+		vt_jw_i64(w, "states_age_ms", h->tcp.counted_ms > 0 &&
 		    h->ts_ms > h->tcp.counted_ms ?
 		    h->ts_ms - h->tcp.counted_ms : 0);
 	} else {
-		jw_null(w, "states");
-		jw_null(w, "states_age_ms");
+		vt_jw_null(w, "states");
+		vt_jw_null(w, "states_age_ms");
 	}
 	if (ns) {
-		jw_u64(w, "listen_overflows_total",
+		vt_jw_u64(w, "listen_overflows_total",
 		    h->netstat.listen_overflows);
-		jw_u64(w, "listen_drops_total", h->netstat.listen_drops);
+		vt_jw_u64(w, "listen_drops_total", h->netstat.listen_drops);
 	} else {
-		jw_null(w, "listen_overflows_total");
-		jw_null(w, "listen_drops_total");
+		vt_jw_null(w, "listen_overflows_total");
+		vt_jw_null(w, "listen_drops_total");
 	}
-	jw_maybe(w, "listen_overflows_per_second", ns && json_rates(h),
+	vt_jw_maybe(w, "listen_overflows_per_second", ns && json_rates(h),
 	    h->listen_overflows_per_s, J_RATE);
-	jw_maybe(w, "listen_drops_per_second", ns && json_rates(h),
+	vt_jw_maybe(w, "listen_drops_per_second", ns && json_rates(h),
 	    h->listen_drops_per_s, J_RATE);
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_pressure(struct jw *w, const struct vt_host *h)
+json_pressure(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 r;
 
-	if (!jw_section(w, json_have(h, VT_COL_PRESSURE), '{'))
+	if (!vt_jw_section(w, json_have(h, VT_COL_PRESSURE), '{'))
 		return;
 	for (r = 0; r < VT_PSI_NRES; r++) {
 		const struct vt_psi	*p = &h->pressure.res[r];
 
 		if (!p->available) {
-			jw_null(w, vt_psi_resource_names[r]);
+			vt_jw_null(w, vt_psi_resource_names[r]);
 			continue;
 		}
-		jw_key(w, vt_psi_resource_names[r]);
-		jw_open(w, '{');
-		jw_maybe(w, "some_avg10", p->some.present, p->some.avg10,
+		vt_jw_key(w, vt_psi_resource_names[r]);
+		vt_jw_open(w, '{');
+		vt_jw_maybe(w, "some_avg10", p->some.present, p->some.avg10,
 		    J_LOAD);
-		jw_maybe(w, "some_avg60", p->some.present, p->some.avg60,
+		vt_jw_maybe(w, "some_avg60", p->some.present, p->some.avg60,
 		    J_LOAD);
-		jw_maybe(w, "some_avg300", p->some.present, p->some.avg300,
+		vt_jw_maybe(w, "some_avg300", p->some.present, p->some.avg300,
 		    J_LOAD);
-		jw_maybe(w, "full_avg10", p->full.present, p->full.avg10,
+		vt_jw_maybe(w, "full_avg10", p->full.present, p->full.avg10,
 		    J_LOAD);
-		jw_maybe(w, "full_avg60", p->full.present, p->full.avg60,
+		vt_jw_maybe(w, "full_avg60", p->full.present, p->full.avg60,
 		    J_LOAD);
-		jw_maybe(w, "full_avg300", p->full.present, p->full.avg300,
+		vt_jw_maybe(w, "full_avg300", p->full.present, p->full.avg300,
 		    J_LOAD);
-		jw_close(w, '}');
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_top(struct jw *w, const struct vt_top_proc *p, size_t n, int with_cpu)
+json_top(struct vt_jw *w, const struct vt_top_proc *p, size_t n, int with_cpu)
 {
 	size_t			 i;
 
-	jw_open(w, '[');
+	vt_jw_open(w, '[');
 	for (i = 0; i < n && i < VT_MAX_PROCS; i++) {
 		char			 state[2] = { p[i].state, '\0' };
 		char			 comm[VT_COMM_LEN + 1];
 
-		jw_open(w, '{');
+		vt_jw_open(w, '{');
 		/* comm is a fixed array: never trust it to be terminated. */
 		memcpy(comm, p[i].comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_i64(w, "pid", p[i].pid);
-		jw_str(w, "name", comm);
-		jw_str(w, "state", state);
-		jw_maybe(w, "cpu_percent", with_cpu, p[i].cpu_percent,
+		vt_jw_i64(w, "pid", p[i].pid);
+		vt_jw_str(w, "name", comm);
+		vt_jw_str(w, "state", state);
+		vt_jw_maybe(w, "cpu_percent", with_cpu, p[i].cpu_percent,
 		    J_PCT);
-		jw_u64(w, "rss_bytes", p[i].rss_bytes);
-		jw_close(w, '}');
+		vt_jw_u64(w, "rss_bytes", p[i].rss_bytes);
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	vt_jw_close(w, ']');
 }
 
 static void
-json_processes(struct jw *w, const struct vt_host *h)
+json_processes(struct vt_jw *w, const struct vt_host *h)
 {
 	/* The scan runs every few samples: its last result is carried. */
-	if (!jw_section(w, json_have(h, VT_COL_PROCESSES) || h->top_ts_ms != 0,
+	if (!vt_jw_section(w, json_have(h, VT_COL_PROCESSES) || h->top_ts_ms != 0,
 	    '{'))
 		return;
-	jw_i64(w, "timestamp_ms", h->top_ts_ms);
-	jw_key(w, "top_cpu");
+	vt_jw_i64(w, "timestamp_ms", h->top_ts_ms);
+	vt_jw_key(w, "top_cpu");
 	json_top(w, h->top_cpu, h->ntop_cpu, 1);
-	jw_key(w, "top_memory");
+	vt_jw_key(w, "top_memory");
 	json_top(w, h->top_mem, h->ntop_mem, 0);
-	jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 /* The family's name in the document. */
@@ -712,11 +487,11 @@ json_family(int family)
  * and the pool's own socket is not known either.
  */
 static void
-json_listeners(struct jw *w, const struct vt_host *h)
+json_listeners(struct vt_jw *w, const struct vt_host *h)
 {
 	size_t			 i;
 
-	if (!jw_section(w, json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0,
+	if (!vt_jw_section(w, json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0,
 	    '['))
 		return;
 	for (i = 0; i < h->listeners.n && i < VT_MAX_LISTENERS; i++) {
@@ -724,158 +499,159 @@ json_listeners(struct jw *w, const struct vt_host *h)
 		char				 addr[VT_LISTENER_ADDRLEN + 1];
 		char				 comm[VT_COMM_LEN + 1];
 
-		jw_open(w, '{');
+		vt_jw_open(w, '{');
 		/* Fixed arrays: never trust them to be terminated. */
 		memcpy(addr, e->address, VT_LISTENER_ADDRLEN);
 		addr[VT_LISTENER_ADDRLEN] = '\0';
 		memcpy(comm, e->comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_str(w, "family", json_family(e->family));
-		jw_str(w, "address", addr);
+		vt_jw_str(w, "family", json_family(e->family));
+		vt_jw_str(w, "address", addr);
 		if (e->family == AF_UNIX)
-			jw_null(w, "port");
+			vt_jw_null(w, "port");
 		else
-			jw_u64(w, "port", e->port);
-		jw_u64(w, "queue", e->queue);
-		jw_u64(w, "backlog", e->backlog);
-		jw_maybe(w, "fill_percent", e->backlog > 0,
+			vt_jw_u64(w, "port", e->port);
+		vt_jw_u64(w, "queue", e->queue);
+		vt_jw_u64(w, "backlog", e->backlog);
+		vt_jw_maybe(w, "fill_percent", e->backlog > 0,
 		    100.0 * e->queue / e->backlog, J_PCT);
 		if (e->pid > 0) {
-			jw_i64(w, "pid", e->pid);
-			jw_str(w, "process", comm);
+			vt_jw_i64(w, "pid", e->pid);
+			vt_jw_str(w, "process", comm);
 		} else {
-			jw_null(w, "pid");
-			jw_null(w, "process");
+			vt_jw_null(w, "pid");
+			vt_jw_null(w, "process");
 		}
-		jw_close(w, '}');
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	vt_jw_close(w, ']');
 }
 
 /* Who holds the CLOSE_WAIT sockets; null before the first count. */
 static void
-json_close_wait(struct jw *w, const struct vt_host *h)
+json_close_wait(struct vt_jw *w, const struct vt_host *h)
 {
 	const struct vt_sock_holders	*c = &h->close_wait_holders;
 	size_t				 i;
 
-	if (!jw_section(w, c->ts_ms != 0, '{'))
+	if (!vt_jw_section(w, c->ts_ms != 0, '{'))
 		return;
-	jw_u64(w, "sockets", c->sockets);
-	jw_u64(w, "attributed", c->attributed);
-	jw_i64(w, "ts_ms", c->ts_ms);
-	jw_key(w, "top");
-	jw_open(w, '[');
+	vt_jw_u64(w, "sockets", c->sockets);
+	vt_jw_u64(w, "attributed", c->attributed);
+	vt_jw_i64(w, "ts_ms", c->ts_ms);
+	vt_jw_key(w, "top");
+	vt_jw_open(w, '[');
 	for (i = 0; i < c->n && i < VT_MAX_HOLDERS; i++) {
 		char			 comm[VT_COMM_LEN + 1];
 
-		jw_open(w, '{');
+		vt_jw_open(w, '{');
 		memcpy(comm, c->h[i].comm, VT_COMM_LEN);
 		comm[VT_COMM_LEN] = '\0';
-		jw_i64(w, "pid", c->h[i].pid);
+		vt_jw_i64(w, "pid", c->h[i].pid);
 		if (comm[0] != '\0')
-			jw_str(w, "process", comm);
+			vt_jw_str(w, "process", comm);
 		else
-			jw_null(w, "process");
-		jw_u64(w, "count", c->h[i].count);
-		jw_close(w, '}');
+			vt_jw_null(w, "process");
+		vt_jw_u64(w, "count", c->h[i].count);
+		vt_jw_close(w, '}');
 	}
-	jw_close(w, ']');
-	jw_close(w, '}');
+	vt_jw_close(w, ']');
+	vt_jw_close(w, '}');
 }
 
 static void
-json_filefd(struct jw *w, const struct vt_host *h)
+json_filefd(struct vt_jw *w, const struct vt_host *h)
 {
-	if (!jw_section(w, json_have(h, VT_COL_FILE_NR), '{'))
+	if (!vt_jw_section(w, json_have(h, VT_COL_FILE_NR), '{'))
 		return;
-	jw_u64(w, "allocated", h->filenr.allocated);
-	jw_u64(w, "maximum", h->filenr.max);
-	jw_close(w, '}');
+	vt_jw_u64(w, "allocated", h->filenr.allocated);
+	vt_jw_u64(w, "maximum", h->filenr.max);
+	vt_jw_close(w, '}');
 }
 
 static void
-json_vmstat(struct jw *w, const struct vt_host *h)
+json_vmstat(struct vt_jw *w, const struct vt_host *h)
 {
 	const struct vt_proc_vmstat	*v = &h->vmstat;
 
-	if (!jw_section(w, json_have(h, VT_COL_VMSTAT), '{'))
+	if (!vt_jw_section(w, json_have(h, VT_COL_VMSTAT), '{'))
 		return;
-	jw_u64(w, "pgfault", v->pgfault);
-	jw_u64(w, "pgmajfault", v->pgmajfault);
-	jw_u64(w, "pswpin", v->pswpin);
-	jw_u64(w, "pswpout", v->pswpout);
+	vt_jw_u64(w, "pgfault", v->pgfault);
+	vt_jw_u64(w, "pgmajfault", v->pgmajfault);
+	vt_jw_u64(w, "pswpin", v->pswpin);
+	vt_jw_u64(w, "pswpout", v->pswpout);
 	if (v->have_oom_kill)
-		jw_u64(w, "oom_kill", v->oom_kill);
+		vt_jw_u64(w, "oom_kill", v->oom_kill);
 	else
-		jw_null(w, "oom_kill");
-	jw_close(w, '}');
+		vt_jw_null(w, "oom_kill");
+	vt_jw_close(w, '}');
 }
 
 static void
-json_sampler(struct jw *w, const struct vt_host *h)
+json_sampler(struct vt_jw *w, const struct vt_host *h)
 {
 	int			 c;
 
-	jw_open(w, '{');
-	jw_dbl(w, "duration_seconds", h->st.duration_s, J_SECS);
-	jw_u64(w, "samples", h->st.samples);
-	jw_dbl(w, "cpu_seconds_total", (double)h->st.cpu_time_us / 1e6,
+	vt_jw_open(w, '{');
+	vt_jw_dbl(w, "duration_seconds", h->st.duration_s, J_SECS);
+	vt_jw_u64(w, "samples", h->st.samples);
+	vt_jw_dbl(w, "cpu_seconds_total", (double)h->st.cpu_time_us / 1e6,
 	    J_SECS);
-	jw_u64(w, "statvfs_timeouts_total", h->st.fs_timeouts);
-	jw_key(w, "errors");
-	jw_open(w, '{');
+	vt_jw_u64(w, "statvfs_timeouts_total", h->st.fs_timeouts);
+	vt_jw_key(w, "errors");
+	vt_jw_open(w, '{');
 	for (c = 0; c < VT_COL_N; c++)
-		jw_u64(w, vt_collector_names[c], h->st.col_errors[c]);
-	jw_close(w, '}');
-	jw_close(w, '}');
+		vt_jw_u64(w, vt_collector_names[c], h->st.col_errors[c]);
+	vt_jw_close(w, '}');
+	vt_jw_close(w, '}');
 }
 
 int
 vt_render_json(const struct vt_host *h, struct vt_buf *out)
 {
-	struct jw	w = { .b = out, .start = out->len };
+	struct vt_jw	w;
 
-	jw_open(&w, '{');
-	jw_i64(&w, "timestamp_ms", h->ts_ms);
-	jw_dbl(&w, "interval_s", json_rates(h) ? h->interval_s : 0, J_IVAL);
-	jw_key(&w, "host");
+	vt_jw_init(&w, out);
+	vt_jw_open(&w, '{');
+	vt_jw_i64(&w, "timestamp_ms", h->ts_ms);
+	vt_jw_dbl(&w, "interval_s", json_rates(h) ? h->interval_s : 0, J_IVAL);
+	vt_jw_key(&w, "host");
 	json_host(&w, h);
-	jw_key(&w, "load");
+	vt_jw_key(&w, "load");
 	json_load(&w, h);
-	jw_key(&w, "cpu");
+	vt_jw_key(&w, "cpu");
 	json_cpu(&w, h);
-	jw_key(&w, "memory");
+	vt_jw_key(&w, "memory");
 	json_memory(&w, h);
-	jw_key(&w, "filesystems");
+	vt_jw_key(&w, "filesystems");
 	json_filesystems(&w, h);
-	jw_key(&w, "disks");
+	vt_jw_key(&w, "disks");
 	json_disks(&w, h);
-	jw_key(&w, "network");
+	vt_jw_key(&w, "network");
 	json_network(&w, h);
-	jw_key(&w, "derived");
+	vt_jw_key(&w, "derived");
 	json_derived(&w, h);
-	jw_key(&w, "tcp");
+	vt_jw_key(&w, "tcp");
 	json_tcp(&w, h);
-	jw_key(&w, "pressure");
+	vt_jw_key(&w, "pressure");
 	json_pressure(&w, h);
-	jw_key(&w, "processes");
+	vt_jw_key(&w, "processes");
 	json_processes(&w, h);
-	jw_key(&w, "listeners");
+	vt_jw_key(&w, "listeners");
 	json_listeners(&w, h);
 	if (json_have(h, VT_COL_LISTENERS) || h->listeners.n > 0)
-		jw_u64(&w, "listeners_total", h->listeners.total);
+		vt_jw_u64(&w, "listeners_total", h->listeners.total);
 	else
-		jw_null(&w, "listeners_total");
-	jw_key(&w, "close_wait_holders");
+		vt_jw_null(&w, "listeners_total");
+	vt_jw_key(&w, "close_wait_holders");
 	json_close_wait(&w, h);
-	jw_key(&w, "filefd");
+	vt_jw_key(&w, "filefd");
 	json_filefd(&w, h);
-	jw_key(&w, "vmstat");
+	vt_jw_key(&w, "vmstat");
 	json_vmstat(&w, h);
-	jw_key(&w, "sampler");
+	vt_jw_key(&w, "sampler");
 	json_sampler(&w, h);
-	jw_close(&w, '}');
+	vt_jw_close(&w, '}');
 	if (w.err) {
 		vt_buf_truncate(out, w.start);
 		return VT_ERR;

@@ -7,6 +7,7 @@
 
 app_libvitals_a_SOURCES += \
 	app/render/json.c app/render/json.h \
+	app/render/jw.c app/render/jw.h \
 	app/render/prom.c app/render/prom.h \
 	app/render/openmetrics.c app/render/openmetrics.h \
 	app/render/utf8.c app/render/utf8.h
