@@ -503,20 +503,11 @@ static int
 sampler_running(const struct vt_sampler *s, int32_t pid)
 {
 	const struct vt_pid_table	*t = s->pids[s->pcur];
-	size_t				 lo = 0, hi, mid;
+	const struct vt_pid_sample	*p;
 
-	if (s->have_pids && t->complete) {
-		hi = t->n;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (t->p[mid].pid < pid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo < t->n && t->p[lo].pid == pid &&
-		    t->p[lo].state != 'Z';
-	}
+	if (s->have_pids && t->complete)
+		return (p = vt_pid_table_find(t, pid)) != NULL &&
+		    p->state != 'Z';
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 

@@ -229,17 +229,23 @@ tap_fixture_cuts(const char *rel, tap_parse_fn parse)
 	return bad;
 }
 
+/* How many characters of its template mkdtemp(3) replaces. */
+#define TAP_MKDTEMP_X	6
+
 int
 tap_tmpdir(const char *name, char *dst, size_t len)
 {
 	const char	*tmp = getenv("TMPDIR");
 	int		 n;
 
-	n = snprintf(dst, len, "%s/%s.XXXXXX",
+	n = snprintf(dst, len, "%s/%s.",
 	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
-	if (n < 0 || (size_t)n >= len) {
+	if (n < 0 || (size_t)n + TAP_MKDTEMP_X >= len) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* The part mkdtemp(3) replaces: six 'X's, as it requires. */
+	memset(dst + n, 'X', TAP_MKDTEMP_X);
+	dst[n + TAP_MKDTEMP_X] = '\0';
 	return mkdtemp(dst) != NULL ? 0 : -1;
 }

@@ -27,8 +27,6 @@ static int	pid_read_at(int dfd, const char *rel, char *buf, size_t cap,
 static void	pid_insert(struct vt_top_proc *out, size_t *n,
 		    const struct vt_pid_sample *s, double cpu, uint64_t key,
 		    uint64_t *keys);
-static const struct vt_pid_sample *pid_find(const struct vt_pid_table *t,
-		    int32_t pid);
 
 int
 vt_proc_pid_stat_parse(const char *buf, size_t len, struct vt_pid_sample *out,
@@ -333,7 +331,7 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 		    vt_proc_pid_stat_parse(buf, len, s, NULL, 0) == VT_ERR)
 			continue;	/* gone, or a kernel we cannot read */
 		/* The same process, idle since: its rss is still right. */
-		was = prev != NULL ? pid_find(prev, s->pid) : NULL;
+		was = prev != NULL ? vt_pid_table_find(prev, s->pid) : NULL;
 		if (was != NULL && was->starttime == s->starttime &&
 		    was->ticks == s->ticks &&
 		    ((uint64_t)s->pid + out->scans) % VT_PID_RSS_REFRESH != 0) {
@@ -357,8 +355,8 @@ vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 	return VT_OK;
 }
 
-static const struct vt_pid_sample *
-pid_find(const struct vt_pid_table *t, int32_t pid)
+const struct vt_pid_sample *
+vt_pid_table_find(const struct vt_pid_table *t, int32_t pid)
 {
 	size_t	lo = 0, hi = t->n, mid;
 
@@ -420,7 +418,7 @@ vt_pid_top_cpu(const struct vt_pid_table *prev,
 		return 0;
 	for (i = 0; i < cur->n; i++) {
 		s = &cur->p[i];
-		p = pid_find(prev, s->pid);
+		p = vt_pid_table_find(prev, s->pid);
 		if (p != NULL && p->starttime == s->starttime)
 			d = s->ticks >= p->ticks ? s->ticks - p->ticks : 0;
 		else

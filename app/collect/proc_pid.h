@@ -144,6 +144,10 @@ int	vt_proc_pid_rescan(const char *root, const struct vt_pid_table *prev,
 	    struct vt_pid_table *out, struct vt_pid_fds *fds, size_t max_pids,
 	    int budget_ms, char *err, size_t errlen);
 
+/* The process of table t (sorted by pid) with this pid, or NULL. */
+const struct vt_pid_sample *vt_pid_table_find(const struct vt_pid_table *t,
+	    int32_t pid);
+
 /*
  * The (at most VT_MAX_PROCS) processes with the most CPU time between
  * prev and cur, taken seconds apart, at hz ticks per second, into out[],
