@@ -19,6 +19,7 @@
 #include "checks.h"
 #include "gzip.h"
 #include "collect/fs_usage.h"
+#include "collect/link_watch.h"
 #include "collect/listeners.h"
 #include "collect/tcp_diag.h"
 #include "collect/textfile_dir.h"
@@ -129,6 +130,11 @@ struct vt_sampler {
 	uint64_t		cw_full_next;	/* the scan that walks for all */
 
 	struct vt_textfile	tf;		/* textfile_dir's files */
+
+	/* The interfaces' attributes (sampler_netclass()). */
+	struct vt_link_watch	links;
+	uint64_t		nc_scans;	/* scan ticks */
+	uint64_t		nc_full;	/* whole reads, for the tests */
 };
 
 /* Allocate the buffers; 0 or -1. */

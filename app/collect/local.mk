@@ -17,6 +17,7 @@ app_libvitals_a_SOURCES += \
 	app/collect/fs_usage.c app/collect/fs_usage.h \
 	app/collect/proc_net_tcp.c app/collect/proc_net_tcp.h \
 	app/collect/sys_class_net.c app/collect/sys_class_net.h \
+	app/collect/link_watch.c app/collect/link_watch.h \
 	app/collect/uname.c app/collect/uname.h \
 	app/collect/os_release.c app/collect/os_release.h \
 	app/collect/textfile.c app/collect/textfile.h \
@@ -65,6 +66,7 @@ VT_COLLECT_TESTS = \
 	t/unit/proc_fs_usage-t \
 	t/unit/proc_net_tcp-t \
 	t/unit/sys_class_net-t \
+	t/unit/link_watch-t \
 	t/unit/uname-t \
 	t/unit/textfile-t \
 	t/unit/time-t \
@@ -119,6 +121,8 @@ t_unit_udev_disk_t_SOURCES = t/unit/udev_disk-t.c
 t_unit_udev_disk_t_LDADD = $(VT_TEST_LIBS)
 t_unit_sys_class_net_t_SOURCES = t/unit/sys_class_net-t.c
 t_unit_sys_class_net_t_LDADD = $(VT_TEST_LIBS)
+t_unit_link_watch_t_SOURCES = t/unit/link_watch-t.c
+t_unit_link_watch_t_LDADD = $(VT_TEST_LIBS)
 t_unit_uname_t_SOURCES = t/unit/uname-t.c
 t_unit_uname_t_LDADD = $(VT_TEST_LIBS)
 t_unit_textfile_t_SOURCES = t/unit/textfile-t.c

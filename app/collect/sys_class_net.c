@@ -41,6 +41,8 @@ const struct vt_nc_attr_def vt_nc_attrs[VT_NC_NATTR] = {
 };
 
 static int	nc_name_cmp(const void *a, const void *b);
+static int	nc_read_attr(const char *root, struct vt_netclass_iface *ifc,
+		    const char *file, char *err, size_t errlen);
 static int	nc_read_iface(const char *root, struct vt_netclass_iface *ifc,
 		    char *err, size_t errlen);
 
@@ -120,6 +122,28 @@ nc_name_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/*
+ * One file of an interface (ifc->name is set): VT_OK whether or not the
+ * driver answers (EINVAL is a down link's carrier; ENOENT, EPERM: the
+ * attribute stays unset), VT_ERR when the answer is malformed.
+ */
+static int
+nc_read_attr(const char *root, struct vt_netclass_iface *ifc,
+    const char *file, char *err, size_t errlen)
+{
+	char		rel[VT_PATH_LEN], buf[512];
+	size_t		len;
+	int		rc;
+
+	snprintf(rel, sizeof(rel), "sys/class/net/%s/%s", ifc->name, file);
+	rc = vt_procfile_read(root, rel, buf, sizeof(buf), &len, err, errlen);
+	if (rc == VT_ERR)
+		return VT_OK;
+	if (rc == VT_PF_TRUNCATED)
+		return vt_pf_err(err, errlen, "%s: too long", rel);
+	return vt_netclass_attr_parse(file, buf, len, ifc, err, errlen);
+}
+
 /* One interface's files; ifc->name is set. */
 static int
 nc_read_iface(const char *root, struct vt_netclass_iface *ifc, char *err,
@@ -127,27 +151,34 @@ nc_read_iface(const char *root, struct vt_netclass_iface *ifc, char *err,
 {
 	static const char *const strs[] = { "address", "broadcast", "duplex",
 	    "operstate", "ifalias" };
-	char		rel[VT_PATH_LEN], buf[512];
 	const char     *file;
-	size_t		i, len;
-	int		rc;
+	size_t		i;
 
 	for (i = 0; i < VT_ARRAY_LEN(strs) + VT_NC_NATTR; i++) {
 		file = i < VT_ARRAY_LEN(strs) ? strs[i] :
 		    vt_nc_attrs[i - VT_ARRAY_LEN(strs)].file;
-		snprintf(rel, sizeof(rel), "sys/class/net/%s/%s", ifc->name,
-		    file);
-		rc = vt_procfile_read(root, rel, buf, sizeof(buf), &len, err,
-		    errlen);
-		/* EINVAL (a down link's carrier), ENOENT, EPERM: unset. */
-		if (rc == VT_ERR)
-			continue;
-		if (rc == VT_PF_TRUNCATED)
-			return vt_pf_err(err, errlen, "%s: too long", rel);
-		if (vt_netclass_attr_parse(file, buf, len, ifc, err, errlen) ==
-		    VT_ERR)
+		if (nc_read_attr(root, ifc, file, err, errlen) == VT_ERR)
 			return VT_ERR;
 	}
+	return VT_OK;
+}
+
+int
+vt_netclass_counters_read(const char *root, struct vt_netclass *nc,
+    char *err, size_t errlen)
+{
+	size_t	i, a;
+
+	for (i = 0; i < nc->n; i++)
+		for (a = 0; a < VT_NC_NATTR; a++) {
+			if (!vt_nc_attrs[a].counter)
+				continue;
+			nc->i[i].have &= ~(1u << a);
+			nc->i[i].v[a] = 0;
+			if (nc_read_attr(root, &nc->i[i], vt_nc_attrs[a].file,
+			    err, errlen) == VT_ERR)
+				return VT_ERR;
+		}
 	return VT_OK;
 }
 
