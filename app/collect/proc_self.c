@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "collect/proc_pid.h"
@@ -13,6 +14,8 @@
 
 static int	self_limit(struct vt_span line, size_t name_len, uint64_t *out);
 static int	self_fds(const char *root, uint64_t *out);
+static int	self_limits(const char *root, struct vt_proc_self *out,
+		    char *buf, size_t cap, char *err, size_t errlen);
 
 /*
  * The soft limit of a limits line whose name takes name_len bytes: the
@@ -104,6 +107,34 @@ self_fds(const char *root, uint64_t *out)
 	return VT_OK;
 }
 
+/*
+ * The soft limits.  The process's own on the real /proc are what
+ * getrlimit(2) answers, the numbers /proc/self/limits writes as text
+ * (1.3 KB of it, generated and parsed every tick, for two numbers); a
+ * fixture root's file is parsed.
+ */
+static int
+self_limits(const char *root, struct vt_proc_self *out, char *buf,
+    size_t cap, char *err, size_t errlen)
+{
+	struct rlimit	nofile, as;
+	size_t		len;
+
+	if (vt_procfile_root_is_real(root) &&
+	    getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    getrlimit(RLIMIT_AS, &as) == 0) {
+		out->max_fds = nofile.rlim_cur == RLIM_INFINITY ?
+		    VT_LIMIT_UNLIMITED : (uint64_t)nofile.rlim_cur;
+		out->max_vsize_bytes = as.rlim_cur == RLIM_INFINITY ?
+		    VT_LIMIT_UNLIMITED : (uint64_t)as.rlim_cur;
+		return VT_OK;
+	}
+	if (vt_procfile_read(root, "proc/self/limits", buf, cap, &len, err,
+	    errlen) != VT_OK)
+		return VT_ERR;
+	return vt_proc_limits_parse(buf, len, out, err, errlen);
+}
+
 int
 vt_proc_self_read(const char *root, long pagesize, struct vt_proc_self *out,
     char *err, size_t errlen)
@@ -120,9 +151,7 @@ vt_proc_self_read(const char *root, long pagesize, struct vt_proc_self *out,
 	    err, errlen) != VT_OK ||
 	    vt_proc_pid_statm_vm_parse(buf, len, pagesize, &out->vsize_bytes,
 	    &out->rss_bytes, err, errlen) != VT_OK ||
-	    vt_procfile_read(root, "proc/self/limits", buf, sizeof(buf),
-	    &len, err, errlen) != VT_OK ||
-	    vt_proc_limits_parse(buf, len, out, err, errlen) != VT_OK)
+	    self_limits(root, out, buf, sizeof(buf), err, errlen) != VT_OK)
 		goto fail;
 	out->cpu_ticks = ps.ticks;
 	out->start_ticks = ps.starttime;

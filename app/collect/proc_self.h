@@ -39,7 +39,8 @@ int	vt_proc_limits_parse(const char *buf, size_t len,
 	    struct vt_proc_self *out, char *err, size_t errlen);
 
 /*
- * Read <root>/proc/self/{stat,statm,limits} and count <root>/proc/self/fd
+ * Read <root>/proc/self/{stat,statm,limits} (on the real /proc the limits
+ * from getrlimit(2)) and count <root>/proc/self/fd
  * (the count includes the descriptor that lists them, as client_golang's
  * does).  Returns VT_OK, or VT_ERR with a reason in err; *out is zeroed
  * on error.

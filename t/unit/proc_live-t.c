@@ -28,6 +28,7 @@
 #include "collect/proc_self.h"
 #include "collect/proc_stat.h"
 #include "collect/proc_uptime.h"
+#include "collect/procfile.h"
 #include "sampler.h"
 
 /* Big structs live here, not on the stack. */
@@ -177,6 +178,24 @@ main(void)
 		is_int((long long)ps.open_fds, listed - 1,
 		    "self: %lld open descriptors, as /proc/self/fd lists "
 		    "(less the listing's own)", listed - 1);
+		/* The limits come from getrlimit(2): the file's numbers. */
+		{
+			struct vt_proc_self	pl;
+			char			buf[4096];
+			size_t			len;
+
+			memset(&pl, 0, sizeof(pl));
+			ok(vt_procfile_read("/", "proc/self/limits", buf,
+			    sizeof(buf), &len, err, sizeof(err)) == VT_OK &&
+			    vt_proc_limits_parse(buf, len, &pl, err,
+			    sizeof(err)) == VT_OK &&
+			    pl.max_fds == ps.max_fds &&
+			    pl.max_vsize_bytes == ps.max_vsize_bytes,
+			    "self: the limits are /proc/self/limits' (open "
+			    "files %llu, address space %llu)",
+			    (unsigned long long)ps.max_fds,
+			    (unsigned long long)ps.max_vsize_bytes);
+		}
 	}
 
 	/* The cost of the readers, each alone and all together. */
