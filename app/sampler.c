@@ -379,8 +379,8 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
  * The interfaces' attributes on a scan tick: read whole when a link
  * changed (link_watch.h), when the last read failed, on a fixture root
  * (no notifications of its own), and every SAMPLER_NC_FULL_EVERY scan
- * ticks whatever the watch says; otherwise the last read's, with the
- * counters read again.  Reading them whole was some 8 % of an idle
+ * ticks whatever the watch says; otherwise the last read's, with
+ * rx_nohandler read again (vt_netclass_nohandler_read()).  Reading them whole was some 8 % of an idle
  * master's CPU: about twenty sysfs files an interface, every fifth tick.
  */
 static int
@@ -402,7 +402,7 @@ sampler_netclass(struct vt_sampler *s, struct vt_host *h,
 		return vt_netclass_read(s->root, &h->netclass, err, errlen);
 	}
 	h->netclass = p->netclass;
-	return vt_netclass_counters_read(s->root, &h->netclass, err, errlen);
+	return vt_netclass_nohandler_read(s->root, &h->netclass, err, errlen);
 }
 
 /*

@@ -164,21 +164,19 @@ nc_read_iface(const char *root, struct vt_netclass_iface *ifc, char *err,
 }
 
 int
-vt_netclass_counters_read(const char *root, struct vt_netclass *nc,
+vt_netclass_nohandler_read(const char *root, struct vt_netclass *nc,
     char *err, size_t errlen)
 {
-	size_t	i, a;
+	size_t	i;
 
-	for (i = 0; i < nc->n; i++)
-		for (a = 0; a < VT_NC_NATTR; a++) {
-			if (!vt_nc_attrs[a].counter)
-				continue;
-			nc->i[i].have &= ~(1u << a);
-			nc->i[i].v[a] = 0;
-			if (nc_read_attr(root, &nc->i[i], vt_nc_attrs[a].file,
-			    err, errlen) == VT_ERR)
-				return VT_ERR;
-		}
+	for (i = 0; i < nc->n; i++) {
+		nc->i[i].have &= ~(1u << VT_NC_RX_NOHANDLER);
+		nc->i[i].v[VT_NC_RX_NOHANDLER] = 0;
+		if (nc_read_attr(root, &nc->i[i],
+		    vt_nc_attrs[VT_NC_RX_NOHANDLER].file, err, errlen) ==
+		    VT_ERR)
+			return VT_ERR;
+	}
 	return VT_OK;
 }
 

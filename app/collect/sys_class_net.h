@@ -4,7 +4,7 @@
  * carrier, MTU, speed, addresses, duplex, alias, flags and the other
  * one-value files.  They change when a link does, so the sampler reads
  * them on the process-scan ticks after a link notification
- * (link_watch.h), and the counters alone on the others; a host without /sys/class/net (a
+ * (link_watch.h), and rx_nohandler alone on the others; a host without /sys/class/net (a
  * container without sysfs) has no interfaces here, which is no error.
  */
 #ifndef VT_COLLECT_SYS_CLASS_NET_H
@@ -96,12 +96,13 @@ int	vt_netclass_read(const char *root, struct vt_netclass *out, char *err,
 	    size_t errlen);
 
 /*
- * Read again only the counters (vt_nc_attrs[].counter) of the interfaces
- * in *nc, which a full read filled: the attributes that change without a
- * link notification (link_watch.h), rx_nohandler on every packet that no
- * protocol took.  VT_OK, or VT_ERR as vt_netclass_read().
+ * Read again only statistics/rx_nohandler of the interfaces in *nc, which
+ * a full read filled: the one attribute that changes without a link
+ * notification (link_watch.h), on every packet no protocol took; the
+ * carrier counters move with the carrier, which is notified.  VT_OK, or
+ * VT_ERR as vt_netclass_read().
  */
-int	vt_netclass_counters_read(const char *root, struct vt_netclass *nc,
+int	vt_netclass_nohandler_read(const char *root, struct vt_netclass *nc,
 	    char *err, size_t errlen);
 
 /* The interface named name in nc (sorted by name), or NULL. */

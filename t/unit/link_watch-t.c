@@ -108,11 +108,13 @@ test_sampler(void)
 	for (i = 0; i < 3; i++) {
 		h = vt_sampler_collect(&s, 2000 + i * 1000,
 		    2000000 + i * 1000000);
-		carried &= sample_mtu(h) == 1500;
+		carried &= sample_mtu(h) == 1500 &&
+		    (vt_netclass_find(&h->netclass, "lo")->have &
+		    (1u << VT_NC_RX_NOHANDLER)) != 0;
 	}
 	ok(s.nc_full == full && carried,
 	    "three scan ticks without a notification: no whole read (%llu), "
-	    "lo carried with its MTU", (unsigned long long)s.nc_full);
+	    "lo carried with its MTU, its rx_nohandler read", (unsigned long long)s.nc_full);
 	lo_set(0, 9000);
 	h = vt_sampler_collect(&s, 5000, 5000000);
 	ok(s.nc_full == full + 1 && sample_mtu(h) == 9000,
