@@ -4,8 +4,9 @@
  * carrier, MTU, speed, addresses, duplex, alias, flags and the other
  * one-value files.  They change when a link does, so the sampler reads
  * them on the process-scan ticks after a link notification
- * (link_watch.h), and rx_nohandler alone on the others; a host without /sys/class/net (a
- * container without sysfs) has no interfaces here, which is no error.
+ * (link_watch.h), and rx_nohandler alone on the others; a host without
+ * /sys/class/net (a container without sysfs) has no interfaces here,
+ * which is no error.
  */
 #ifndef VT_COLLECT_SYS_CLASS_NET_H
 #define VT_COLLECT_SYS_CLASS_NET_H
