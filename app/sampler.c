@@ -380,8 +380,9 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
  * changed (link_watch.h), when the last read failed, on a fixture root
  * (no notifications of its own), and every SAMPLER_NC_FULL_EVERY scan
  * ticks whatever the watch says; otherwise the last read's, with
- * rx_nohandler read again (vt_netclass_nohandler_read()).  Reading them whole was some 8 % of an idle
- * master's CPU: about twenty sysfs files an interface, every fifth tick.
+ * rx_nohandler read again (vt_netclass_nohandler_read()).  Reading them
+ * whole was some 8 % of an idle master's CPU: about twenty sysfs files an
+ * interface, every fifth tick.
  */
 static int
 sampler_netclass(struct vt_sampler *s, struct vt_host *h,
