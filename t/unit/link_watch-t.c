@@ -114,7 +114,8 @@ test_sampler(void)
 	}
 	ok(s.nc_full == full && carried,
 	    "three scan ticks without a notification: no whole read (%llu), "
-	    "lo carried with its MTU, its rx_nohandler read", (unsigned long long)s.nc_full);
+	    "lo carried with its MTU, its rx_nohandler read",
+	    (unsigned long long)s.nc_full);
 	lo_set(0, 9000);
 	h = vt_sampler_collect(&s, 5000, 5000000);
 	ok(s.nc_full == full + 1 && sample_mtu(h) == 9000,
