@@ -155,14 +155,7 @@ struct vt_host {
 	struct vt_proc_diskstats disk;
 	struct vt_proc_mounts	mounts;
 	struct vt_tcp_states	tcp;
-	/* Slow-changing: read on the process-scan ticks, carried between. */
-	struct vt_netclass	netclass;
-	struct vt_uname		uname;
-	struct vt_os_release	os;
-	struct vt_time_info	time;		/* zone, clocksources */
 	struct vt_timex		timex;		/* every tick */
-	struct vt_hwmon		hwmon;
-	struct vt_thermal	thermal;
 	struct vt_proc_self	self;		/* every tick */
 	struct vt_proc_net_netstat netstat;
 	struct vt_proc_pressure	pressure;
@@ -172,12 +165,25 @@ struct vt_host {
 	struct vt_proc_net_snmp	snmp;
 	struct vt_proc_net_sockstat sockstat;
 	struct vt_proc_net_softnet softnet;
-	struct vt_entropy	entropy;	/* slow */
-	struct vt_proc_net_udp	udp;		/* slow */
-	struct vt_proc_net_arp	arp;		/* slow */
 	struct vt_conntrack	conntrack;
-	struct vt_selinux	selinux;	/* slow */
-	struct vt_disk_info	disk_info;	/* slow; the disk rows */
+	/*
+	 * Slow-changing: read on the process-scan ticks, carried between.
+	 * They stay together, from netclass to disk_info, in this order:
+	 * the sampler zeroes and carries them as one range, and copies it
+	 * only when the buffer it fills holds an older scan's (sampler.c,
+	 * SAMPLER_SLOW_*, which checks at compile time that they are in).
+	 */
+	struct vt_netclass	netclass;
+	struct vt_uname		uname;
+	struct vt_os_release	os;
+	struct vt_time_info	time;		/* zone, clocksources */
+	struct vt_hwmon		hwmon;
+	struct vt_thermal	thermal;
+	struct vt_entropy	entropy;
+	struct vt_proc_net_udp	udp;
+	struct vt_proc_net_arp	arp;
+	struct vt_selinux	selinux;
+	struct vt_disk_info	disk_info;	/* the disk rows */
 
 	/*
 	 * Every listening socket's queue, and who holds the CLOSE_WAIT

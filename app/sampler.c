@@ -27,6 +27,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,11 +343,53 @@ sampler_fs_carry(struct vt_host *h, const struct vt_host *p)
 }
 
 /*
- * Between the process-scan ticks, the slow collectors' last result
- * (and its success bit) carries forward.
+ * The slow collectors' members of struct vt_host, from netclass to
+ * disk_info (host.h): one range, zeroed on a scan tick and carried as a
+ * whole between.  Zeroing and copying the whole host every tick (424 KiB,
+ * 200 of them the slow members: the disks' udev rows, hwmon, netclass)
+ * was a tenth of an idle master's CPU (issue 14).
+ */
+#define SAMPLER_SLOW_FIRST	offsetof(struct vt_host, netclass)
+#define SAMPLER_SLOW_END	(offsetof(struct vt_host, disk_info) +	\
+	    sizeof(((struct vt_host *)0)->disk_info))
+#define SAMPLER_SLOW_IN(m)						\
+	_Static_assert(offsetof(struct vt_host, m) >= SAMPLER_SLOW_FIRST && \
+	    offsetof(struct vt_host, m) < SAMPLER_SLOW_END,		\
+	    "struct vt_host: " #m " is out of the slow range")
+SAMPLER_SLOW_IN(uname);
+SAMPLER_SLOW_IN(os);
+SAMPLER_SLOW_IN(time);
+SAMPLER_SLOW_IN(hwmon);
+SAMPLER_SLOW_IN(thermal);
+SAMPLER_SLOW_IN(entropy);
+SAMPLER_SLOW_IN(udp);
+SAMPLER_SLOW_IN(arp);
+SAMPLER_SLOW_IN(selinux);
+
+/*
+ * Start h, the buffer this tick fills (p: the last tick's): zeroed but
+ * for the slow range, which a scan tick zeroes (scan) and another keeps.
  */
 static void
-sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
+sampler_clear(struct vt_host *h, int scan)
+{
+	memset(h, 0, SAMPLER_SLOW_FIRST);
+	memset((char *)h + SAMPLER_SLOW_END, 0,
+	    sizeof(*h) - SAMPLER_SLOW_END);
+	if (scan)
+		memset((char *)h + SAMPLER_SLOW_FIRST, 0,
+		    SAMPLER_SLOW_END - SAMPLER_SLOW_FIRST);
+}
+
+/*
+ * Between the process-scan ticks, the slow collectors' last result
+ * (and its success bit) carries forward.  The range is copied only when
+ * h holds an older scan's than p: once after each scan tick, as the two
+ * buffers alternate (s->slow_scan, which scan each holds).
+ */
+static void
+sampler_slow_carry(struct vt_sampler *s, struct vt_host *h,
+    const struct vt_host *p)
 {
 	static const enum vt_collector	slow[] = { VT_COL_NETCLASS,
 	    VT_COL_UNAME, VT_COL_OS, VT_COL_TEXTFILE, VT_COL_TIME,
@@ -358,17 +401,12 @@ sampler_slow_carry(struct vt_host *h, const struct vt_host *p)
 
 	memcpy(h->hostname, p->hostname, sizeof(h->hostname));
 	memcpy(h->kernel, p->kernel, sizeof(h->kernel));
-	h->netclass = p->netclass;
-	h->uname = p->uname;
-	h->os = p->os;
-	h->time = p->time;
-	h->hwmon = p->hwmon;
-	h->thermal = p->thermal;
-	h->entropy = p->entropy;
-	h->udp = p->udp;
-	h->arp = p->arp;
-	h->selinux = p->selinux;
-	h->disk_info = p->disk_info;
+	if (s->slow_scan[s->cur ^ 1] != s->slow_scan[s->cur]) {
+		memcpy((char *)h + SAMPLER_SLOW_FIRST,
+		    (const char *)p + SAMPLER_SLOW_FIRST,
+		    SAMPLER_SLOW_END - SAMPLER_SLOW_FIRST);
+		s->slow_scan[s->cur ^ 1] = s->slow_scan[s->cur];
+	}
 	for (i = 0; i < VT_ARRAY_LEN(slow); i++) {
 		h->have |= p->have & VT_HAVE(slow[i]);
 		h->st.col_duration_s[slow[i]] = p->st.col_duration_s[slow[i]];
@@ -745,7 +783,11 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	int			rc, scan, pscan;
 	size_t			i;
 
-	memset(h, 0, sizeof(*h));
+	/* The same ticks as sampler_top()'s scans. */
+	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
+	sampler_clear(h, scan);
+	if (scan)
+		s->slow_scan[s->cur ^ 1] = ++s->scans;
 	h->ts_ms = ts_ms;
 	h->hz = sysconf(_SC_CLK_TCK);
 	if (h->hz <= 0)
@@ -774,8 +816,6 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 	    &h->disk, err, sizeof(err)));
 	COLLECT(VT_COL_MOUNTS, vt_proc_mounts_watched(s->mounts, s->root,
 	    &s->filter, &h->mounts, err, sizeof(err)));
-	/* The same ticks as sampler_top()'s scans. */
-	scan = !s->have_pids || s->samples % (uint64_t)s->opt.top_every == 0;
 	if (s->opt.statvfs && (h->have & VT_HAVE(VT_COL_MOUNTS)) &&
 	    (scan || !sampler_fs_carry(h, p))) {
 		deaths = s->fs.deaths;
@@ -826,7 +866,7 @@ vt_sampler_collect(struct vt_sampler *s, int64_t ts_ms, int64_t mono_us)
 			COLLECT(VT_COL_UDEV, vt_disk_info_read(s->root,
 			    &h->disk, &h->disk_info, err, sizeof(err)));
 	} else
-		sampler_slow_carry(h, p);
+		sampler_slow_carry(s, h, p);
 	COLLECT(VT_COL_TIMEX, vt_timex_read(&h->timex, err, sizeof(err)));
 	COLLECT(VT_COL_SELF, vt_proc_self_read(s->root, sysconf(_SC_PAGESIZE),
 	    &h->self,

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <linux/magic.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct pf_kept {
 	uint32_t	hash;		/* of path */
 	int		fd;		/* -1: a free slot */
 	pid_t		owner;
+	size_t		whole_below;	/* pf_whole_below(path) */
 };
 
 static struct pf_kept	pf_kept[PF_KEEP_MAX];
@@ -55,8 +57,9 @@ static int	pf_keepable(const char *path, int fd);
 static uint32_t	pf_hash(const char *path);
 static pid_t	pf_self(void);
 static struct pf_kept *pf_slot(const char *path, uint32_t hash, pid_t self);
-static int	pf_read_fd(int fd, int positional, char *buf, size_t cap,
-		    size_t *got, int *more);
+static int	pf_read_fd(int fd, size_t whole_below, char *buf,
+		    size_t cap, size_t *got, int *more);
+static size_t	pf_whole_below(const char *path);
 
 static int
 pf_blank(char c)
@@ -216,23 +219,53 @@ pf_slot(const char *path, uint32_t hash, pid_t self)
  * answer whole in one read, a single_open() file is one record returned
  * whole, and an iterated seq_file stops short only when its buffer (a
  * page at least) cannot take the next record, which leaves it more than
- * a page less one record: a record of 3 KB or more, which no file read
- * here has, would be needed to stop under this.
+ * a page less one record: a record of 2 KB or more, which no file read
+ * here has (vmstat's, diskstats' and net/dev's are a line each), would
+ * be needed to stop under this.  2 KiB, not less: meminfo, stat and snmp
+ * (1.2 to 1.5 KB here) are then one read each.
  */
-#define PF_WHOLE_BELOW	1024
+#define PF_WHOLE_BELOW	2048
 
 /*
- * Read fd whole into buf (at most cap bytes), with pread from offset 0
- * when positional (a kept file: see PF_WHOLE_BELOW), else read from the
- * file offset.  *more is set when the file holds more than cap bytes.
- * Returns VT_OK or VT_ERR (errno set).
+ * The files /proc generates with one show() of the whole file (single_open
+ * in the kernel: proc_create_single, proc_create_net_single,
+ * single_open_size): a read as large as the file returns all of it,
+ * whatever its size, so a first read shorter than the buffer is the
+ * whole file.  netstat (4 KB) and snmp6 (3 KB) are past PF_WHOLE_BELOW.
+ */
+static const char *const pf_single[] = {
+	"/proc/meminfo", "/proc/stat", "/proc/net/netstat", "/proc/net/snmp",
+	"/proc/net/snmp6", "/proc/net/sockstat", "/proc/net/sockstat6",
+};
+
+/* How short a kept file's first read must be to be the whole file. */
+static size_t
+pf_whole_below(const char *path)
+{
+	size_t	i, n, len = strlen(path);
+
+	for (i = 0; i < VT_ARRAY_LEN(pf_single); i++) {
+		n = strlen(pf_single[i]);
+		if (len >= n && strcmp(path + len - n, pf_single[i]) == 0)
+			return SIZE_MAX;
+	}
+	return PF_WHOLE_BELOW;
+}
+
+/*
+ * Read fd whole into buf (at most cap bytes): a kept file (whole_below
+ * not 0) with pread from offset 0, and a first read shorter than
+ * whole_below and than cap taken as the whole file (PF_WHOLE_BELOW); else
+ * with read from the file offset.  *more is set when the file holds more
+ * than cap bytes.  Returns VT_OK or VT_ERR (errno set).
  */
 static int
-pf_read_fd(int fd, int positional, char *buf, size_t cap, size_t *got,
+pf_read_fd(int fd, size_t whole_below, char *buf, size_t cap, size_t *got,
     int *more)
 {
 	ssize_t	n;
 	char	extra;
+	int	positional = whole_below > 0;
 
 	*got = 0;
 	*more = 0;
@@ -249,7 +282,7 @@ pf_read_fd(int fd, int positional, char *buf, size_t cap, size_t *got,
 			return VT_OK;
 		*got += (size_t)n;
 		if (positional && *got == (size_t)n && *got < cap &&
-		    *got < PF_WHOLE_BELOW)
+		    *got < whole_below)
 			return VT_OK;
 	}
 	/* Full: one more byte tells a file of exactly cap bytes. */
@@ -269,7 +302,7 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 {
 	char		 path[VT_PATH_LEN * 2];
 	struct pf_kept	*k;
-	size_t		 got;
+	size_t		 got, whole_below;
 	pid_t		 self = pf_self();
 	uint32_t	 hash;
 	int		 fd, saved, more, i, rc;
@@ -281,7 +314,8 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 	}
 	hash = pf_hash(path);
 	if ((k = pf_slot(path, hash, self)) != NULL) {
-		if (pf_read_fd(k->fd, 1, buf, cap, &got, &more) == VT_OK)
+		if (pf_read_fd(k->fd, k->whole_below, buf, cap, &got,
+		    &more) == VT_OK)
 			goto done;
 		if (pf_answer(errno))
 			goto fail;
@@ -302,13 +336,15 @@ vt_procfile_read(const char *root, const char *rel, char *buf, size_t cap,
 		for (i = 0; i < PF_KEEP_MAX && k == NULL; i++)
 			if (pf_kept[i].fd == -1)
 				k = &pf_kept[i];
-	rc = pf_read_fd(fd, k != NULL, buf, cap, &got, &more);
+	whole_below = k != NULL ? pf_whole_below(path) : 0;
+	rc = pf_read_fd(fd, whole_below, buf, cap, &got, &more);
 	saved = errno;
 	if (k != NULL && (rc == VT_OK || pf_answer(saved))) {
 		memcpy(k->path, path, sizeof(k->path));
 		k->hash = hash;
 		k->fd = fd;
 		k->owner = self;
+		k->whole_below = whole_below;
 	} else
 		close(fd);
 	errno = saved;

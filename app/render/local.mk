@@ -33,3 +33,9 @@ check_PROGRAMS += t/unit/derive-t
 t_unit_derive_t_SOURCES = t/unit/derive-t.c
 t_unit_derive_t_LDADD = $(VT_TEST_LIBS)
 TESTS += t/unit/derive-t
+
+# The slow collectors' results carried between scan ticks (sampler.c).
+check_PROGRAMS += t/unit/sampler_carry-t
+t_unit_sampler_carry_t_SOURCES = t/unit/sampler_carry-t.c
+t_unit_sampler_carry_t_LDADD = $(VT_TEST_LIBS)
+TESTS += t/unit/sampler_carry-t

@@ -208,6 +208,71 @@ kept_many(void)
 	vt_procfile_forget();
 }
 
+/*
+ * The first word of every line of buf[0..len), joined: what a read that
+ * stopped short of the end would lose, while the numbers move between
+ * two reads.
+ */
+static void
+line_keys(const char *buf, size_t len, char *out, size_t cap)
+{
+	size_t	i = 0, o = 0;
+
+	while (i < len && o + 2 < cap) {
+		while (i < len && buf[i] != ' ' && buf[i] != '\t' &&
+		    buf[i] != '\n' && o + 2 < cap)
+			out[o++] = buf[i++];
+		out[o++] = '|';
+		while (i < len && buf[i] != '\n')
+			i++;
+		i++;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * Kept files read without the read that returns 0 (PF_WHOLE_BELOW, and
+ * the single_open files past it): each read again, kept, has every line
+ * a fresh read through stdio has, for the files the sampler reads every
+ * tick.
+ */
+static void
+kept_whole(void)
+{
+	static const char *const files[] = { "proc/meminfo", "proc/stat",
+	    "proc/vmstat", "proc/net/snmp", "proc/net/snmp6",
+	    "proc/net/netstat", "proc/net/dev", "proc/diskstats",
+	    "proc/net/sockstat", "proc/loadavg" };
+	static char	buf[65536], ref[65536], ka[16384], kb[16384];
+	char		err[VT_ERRLEN], path[64];
+	size_t		i, len, rlen;
+	FILE	       *f;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "/%s", files[i]);
+		if ((f = fopen(path, "r")) == NULL) {
+			skip(1, "%s: not readable here", path);
+			continue;
+		}
+		rlen = fread(ref, 1, sizeof(ref), f);
+		fclose(f);
+		/* Twice: the first opens and keeps, the second preads. */
+		if (vt_procfile_read("/", files[i], buf, sizeof(buf), &len, err,
+		    sizeof(err)) == VT_ERR ||
+		    vt_procfile_read("/", files[i], buf, sizeof(buf), &len,
+		    err, sizeof(err)) == VT_ERR) {
+			ok(0, "%s: read (%s)", path, err);
+			continue;
+		}
+		line_keys(ref, rlen, ka, sizeof(ka));
+		line_keys(buf, len, kb, sizeof(kb));
+		ok(strcmp(ka, kb) == 0 && len > 0 && buf[len - 1] == '\n',
+		    "%s read kept: every line (%zu bytes; stdio %zu)", path,
+		    len, rlen);
+	}
+	vt_procfile_forget();
+}
+
 int
 main(void)
 {
@@ -267,6 +332,7 @@ main(void)
 
 	kept_reads();
 	kept_many();
+	kept_whole();
 
 	/* Streaming: whole lines through a small buffer. */
 	memset(&seen, 0, sizeof(seen));
