@@ -272,7 +272,7 @@ vt_listeners_paced(struct vt_diag_reader *r, const char *root,
     struct vt_listeners *out, int timeout_ms, char *err, size_t errlen)
 {
 	pace->calls++;
-	if (pace->have && vt_tcp_activity_same(act, &pace->act) &&
+	if (pace->have && vt_tcp_activity_listen_same(act, &pace->act) &&
 	    pace->calls - pace->dumped < VT_TCP_EVERY_MAX &&
 	    listeners_empty(&pace->last) && vt_procfile_root_is_real(root)) {
 		*out = pace->last;

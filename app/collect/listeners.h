@@ -107,15 +107,21 @@ int	vt_listeners_read(struct vt_diag_reader *r, const char *root,
 
 /*
  * The dump of the listeners is skipped while it cannot tell anything new:
- * every queue of the last one was empty and nothing TCP did shows since
- * (struct vt_tcp_activity, tcp_diag.h).  A connection joins an accept
- * queue on a segment received (InSegs), a listener comes or goes with
- * the sockets in use (sockstat's TCP and TCP6 inuse), and an empty queue
- * cannot shrink.  What shows in none of these (listen(2) called again
- * with another backlog) waits at most VT_TCP_EVERY_MAX ticks.  The dump
- * walks the kernel's listening hash whatever the number of listeners
- * (16 384 buckets a family on a 24 GiB host): about 90 us of the idle
- * master's tick (listeners.t's figure), for queues that were empty.
+ * every queue of the last one was empty, and neither a passive open nor a
+ * change of the sockets in use shows since (vt_tcp_activity_listen_same,
+ * tcp_diag.h).  A connection joins an accept queue only when its
+ * handshake completes, and the kernel counts a passive open then
+ * (tcp_create_openreq_child(), syncookies and Fast Open too); a listener
+ * comes or goes with the sockets in use (sockstat's TCP and TCP6 inuse);
+ * an empty queue cannot shrink.  What shows in none of these (listen(2)
+ * called again with another backlog; a listener opened as another socket
+ * closed in the same second) waits at most VT_TCP_EVERY_MAX ticks, and a
+ * connection to it is a passive open.  The other TCP counters (segments,
+ * active opens) do not move a queue: keyed on them, a keep-alive scraper
+ * such as Prometheus made the dump run every tick.  The dump walks the
+ * kernel's listening hash whatever the number of listeners (16 384
+ * buckets a family on a 24 GiB host): about 90 us of the idle master's
+ * tick (listeners.t's figure), for queues that were empty.
  */
 struct vt_listeners_pace {
 	uint64_t		calls;		/* ticks seen */

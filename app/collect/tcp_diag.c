@@ -132,6 +132,22 @@ vt_tcp_activity_same(const struct vt_tcp_activity *a,
 	    memcmp(a->v, b->v, sizeof(a->v)) == 0;
 }
 
+int
+vt_tcp_activity_listen_same(const struct vt_tcp_activity *a,
+    const struct vt_tcp_activity *b)
+{
+	static const int	i[] = { VT_TCP_ACT_PASSIVE_OPENS,
+	    VT_TCP_ACT_INUSE, VT_TCP_ACT_INUSE6 };
+	size_t			k;
+
+	if (a == NULL || !a->ok || !b->ok)
+		return 0;
+	for (k = 0; k < VT_ARRAY_LEN(i); k++)
+		if (a->v[i[k]] != b->v[i[k]])
+			return 0;
+	return 1;
+}
+
 void
 vt_tcp_activity_keep(struct vt_tcp_activity *to,
     const struct vt_tcp_activity *a)

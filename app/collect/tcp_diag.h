@@ -58,7 +58,11 @@ int	vt_tcp_diag_count_lean(struct vt_diag_reader *r, uint64_t curr_estab,
  * was more than the idle master's whole budget (issue 14: 1 ms a tick).
  * After a dump that took C us of CPU, the next is ceil(C / budget) ticks
  * later, at most VT_TCP_EVERY_MAX, so a CLOSE_WAIT pile-up shows within
- * 10 s on any host (about every 6th tick with the walk above).  The
+ * 10 s on any host (every 10th tick with the walk above).  The budget is
+ * a tenth of the idle master's whole target (1 ms a tick): at 250 us it
+ * was a quarter of it, and the count ran every 6th tick under any
+ * traffic (the walk alone then cost 0.22 ms a tick, bench --scale's
+ * idle point, scraped once a second).  The
  * totals that matter every second are read every tick by their own
  * collectors (connections established and in CLOSE_WAIT from
  * /proc/net/snmp's CurrEstab, TIME_WAIT and in use from sockstat).
@@ -80,7 +84,7 @@ int	vt_tcp_diag_count_lean(struct vt_diag_reader *r, uint64_t curr_estab,
  * slow leak or a load that lasts, which a count 30 s old still shows.
  * The sample says how old (tcp.states_age_ms).
  */
-#define VT_TCP_BUDGET_US	250
+#define VT_TCP_BUDGET_US	100
 #define VT_TCP_EVERY_MAX	10
 #define VT_TCP_BUSY_SOCKETS	5000
 #define VT_TCP_EVERY_MAX_BUSY	30
@@ -99,6 +103,9 @@ int	vt_tcp_diag_count_lean(struct vt_diag_reader *r, uint64_t curr_estab,
  */
 #define VT_TCP_ACT_N	13
 #define VT_TCP_ACT_CURR_ESTAB	2	/* v[] of snmp's CurrEstab */
+#define VT_TCP_ACT_PASSIVE_OPENS 1	/* ... PassiveOpens */
+#define VT_TCP_ACT_INUSE	8	/* sockstat's TCP inuse */
+#define VT_TCP_ACT_INUSE6	12	/* sockstat6's TCP6 inuse */
 
 struct vt_tcp_activity {
 	uint64_t		v[VT_TCP_ACT_N];
@@ -117,6 +124,15 @@ void	vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
  * nothing TCP did shows between them.
  */
 int	vt_tcp_activity_same(const struct vt_tcp_activity *a,
+	    const struct vt_tcp_activity *b);
+
+/*
+ * As vt_tcp_activity_same(), for what can change a listener: the passive
+ * opens (a connection joins an accept queue only when its handshake
+ * completes, which counts one) and the sockets in use, both families (a
+ * listener that comes or goes).  listeners.h says why that is enough.
+ */
+int	vt_tcp_activity_listen_same(const struct vt_tcp_activity *a,
 	    const struct vt_tcp_activity *b);
 
 /* The activity a (may be NULL: none) kept in *to, as a pace's. */

@@ -10,8 +10,10 @@
  * namespace of its own (root only: no other test's listener there): the
  * dump is skipped while the TCP activity given is the same and every
  * queue was empty (a backlog changed by a second listen(2) is not seen),
- * and made again after VT_TCP_EVERY_MAX ticks, on other activity, after
- * a queue that was not empty, and without a full activity.
+ * and while only segments or active opens moved; made again after
+ * VT_TCP_EVERY_MAX ticks, on a passive open or a change of the sockets in
+ * use, for a connection waiting (with the namespace's own counters),
+ * after a queue that was not empty, and without a full activity.
  */
 #include "config.h"
 
@@ -33,6 +35,8 @@
 
 #include "../tap.h"
 #include "collect/listeners.h"
+#include "collect/proc_net_snmp.h"
+#include "collect/proc_net_sockstat.h"
 
 #define SEQ	7
 
@@ -402,6 +406,23 @@ paced(struct vt_diag_reader *r, struct vt_listeners_pace *pace,
 	return 1;
 }
 
+/* This namespace's TCP activity now, from its snmp and sockstat. */
+static void
+real_activity(struct vt_tcp_activity *a)
+{
+	static struct vt_proc_net_snmp		snmp;
+	static struct vt_proc_net_sockstat	ss;
+	char					err[VT_ERRLEN];
+
+	if (vt_proc_net_snmp_read("/", &snmp, err, sizeof(err)) == VT_ERR ||
+	    vt_proc_net_sockstat_read("/", (uint64_t)sysconf(_SC_PAGESIZE),
+	    &ss, err, sizeof(err)) == VT_ERR)
+		bail("activity: %s", err);
+	vt_tcp_activity_of(&snmp, &ss, a);
+	if (!a->ok)
+		bail("activity: not every figure read");
+}
+
 static void
 test_paced(void)
 {
@@ -415,7 +436,7 @@ test_paced(void)
 	int				 lfd, c, s, fd, i, got, skipped = 1;
 
 	if (unshare(CLONE_NEWNET) == -1) {
-		skip(9, "paced: no network namespace of its own (%s)",
+		skip(12, "paced: no network namespace of its own (%s)",
 		    strerror(errno));
 		return;
 	}
@@ -456,17 +477,38 @@ test_paced(void)
 	    bl);
 	if (listen(lfd, 6) == -1)
 		bail("listen 6: %s", strerror(errno));
+	/* Segments, opens of this host's own: no queue moves. */
+	b.v[3]++;
+	b.v[0]++;
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && bl == 8,
+	    "paced: segments and an active open alone (a keep-alive "
+	    "scraper): skipped, backlog 8 (%u)", bl);
+	b.v[VT_TCP_ACT_PASSIVE_OPENS]++;
 	got = paced(&r, &pace, &b, port, &bl, &q);
 	ok(got && bl == 6,
-	    "paced: other activity: dumped, backlog 6 (%u)", bl);
-	/* A connection waiting: the next read dumps whatever the activity. */
+	    "paced: a passive open: dumped, backlog 6 (%u)", bl);
+	if (listen(lfd, 9) == -1)
+		bail("listen 9: %s", strerror(errno));
+	b.v[VT_TCP_ACT_INUSE6]++;
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && bl == 9,
+	    "paced: the sockets in use changed: dumped, backlog 9 (%u)", bl);
+	/*
+	 * A connection waiting, with this namespace's own counters: its
+	 * handshake is a passive open, so the dump is made.
+	 */
+	real_activity(&b);
+	got = paced(&r, &pace, &b, port, &bl, &q);
+	ok(got && q == 0, "paced: the real activity: queue 0 (%u)", q);
 	if ((c = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 	    connect(c, (struct sockaddr *)&sa, sizeof(sa)) == -1)
 		bail("client: %s", strerror(errno));
-	b.v[3]++;
+	real_activity(&b);
 	got = paced(&r, &pace, &b, port, &bl, &q);
 	ok(got && q == 1,
-	    "paced: a connection waiting: queue 1 (%u)", q);
+	    "paced: a connection waiting, the real counters: queue 1 (%u)",
+	    q);
 	if ((s = accept(lfd, NULL, NULL)) == -1)
 		bail("accept: %s", strerror(errno));
 	got = paced(&r, &pace, &b, port, &bl, &q);
@@ -476,8 +518,8 @@ test_paced(void)
 	if (listen(lfd, 5) == -1)
 		bail("listen 5: %s", strerror(errno));
 	got = paced(&r, &pace, &b, port, &bl, &q);
-	ok(got && bl == 6,
-	    "paced: and now skipped again (backlog 6, %u)", bl);
+	ok(got && bl == 9,
+	    "paced: and now skipped again (backlog 9, %u)", bl);
 	b.ok = 0;
 	got = paced(&r, &pace, &b, port, &bl, &q);
 	ok(got && bl == 5,
