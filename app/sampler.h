@@ -78,7 +78,7 @@ struct vt_sampler {
 	struct vt_host	       *h[2];		/* current and previous */
 	int			cur;
 	uint64_t		scans;		/* scan ticks so far */
-	uint64_t		slow_scan[2];	/* the one h[i]'s slow hold */
+	uint64_t		slow_scan[2];	/* the scan h[i] holds */
 	struct vt_pid_table    *pids[2];
 	struct vt_pid_fds      *pid_fds;	/* their stat files, kept */
 	int			pcur;

@@ -93,14 +93,22 @@ vt_tcp_activity_of(const struct vt_proc_net_snmp *snmp,
     const struct vt_proc_net_sockstat *ss, struct vt_tcp_activity *a)
 {
 	/*
-	 * Those of node_exporter's subset, which proc_net_snmp.c keeps;
-	 * CurrEstab at VT_TCP_ACT_CURR_ESTAB.
+	 * Those of node_exporter's subset, which proc_net_snmp.c keeps, at
+	 * the indexes tcp_diag.h names (two names at one index do not
+	 * compile: -Woverride-init); then sockstat's, in use first, and
+	 * sockstat6's in use last.
 	 */
-	static const char *const tcp[] = { "ActiveOpens", "PassiveOpens",
-	    "CurrEstab", "InSegs", "OutSegs", "RetransSegs", "InErrs",
-	    "OutRsts" };
+	static const char *const tcp[] = { "ActiveOpens",
+	    [VT_TCP_ACT_PASSIVE_OPENS] = "PassiveOpens",
+	    [VT_TCP_ACT_CURR_ESTAB] = "CurrEstab", "InSegs", "OutSegs",
+	    "RetransSegs", "InErrs", "OutRsts" };
 	static const enum vt_sockstat_field f4[] = { VT_SS_INUSE,
 	    VT_SS_ORPHAN, VT_SS_TW, VT_SS_ALLOC };
+	_Static_assert(VT_TCP_ACT_INUSE == VT_ARRAY_LEN(tcp),
+	    "VT_TCP_ACT_INUSE: sockstat's in use follows snmp's counters");
+	_Static_assert(VT_TCP_ACT_INUSE6 == VT_ARRAY_LEN(tcp) +
+	    VT_ARRAY_LEN(f4) && VT_TCP_ACT_INUSE6 == VT_TCP_ACT_N - 1,
+	    "VT_TCP_ACT_INUSE6: sockstat6's in use is last");
 	const struct vt_sockstat_proto	*p;
 	size_t				 i, n = 0;
 
