@@ -250,29 +250,34 @@ pub_send(struct vt_publish *p, int *err)
 	return 1;
 }
 
-/* Read what has come: 1 at the end of the stream, 0 not, -1 *err. */
+/*
+ * Read what has come, in one receive: 1 at the end of the stream, 0 not,
+ * -1 *err.  One: nginx's answer comes whole in one (a few hundred bytes
+ * on a Unix socket), and a second receive to find the socket empty would
+ * be a system call a sample for nothing; a part that comes later polls
+ * readable again.
+ */
 static int
 pub_recv(struct vt_publish *p, int *err)
 {
 	ssize_t	n;
 
-	while (p->inlen < sizeof(p->in) - 1) {
+	if (p->inlen >= sizeof(p->in) - 1)
+		return 0;
+	do {
 		n = recv(p->fd, p->in + p->inlen, sizeof(p->in) - 1 - p->inlen,
 		    MSG_DONTWAIT);
-		if (n > 0) {
-			p->inlen += (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return 1;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		*err = errno;
-		return -1;
+	} while (n == -1 && errno == EINTR);
+	if (n > 0) {
+		p->inlen += (size_t)n;
+		return 0;
 	}
-	return 0;
+	if (n == 0)
+		return 1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	*err = errno;
+	return -1;
 }
 
 /* The value of header name (with its colon) in the head, or NULL. */
@@ -382,8 +387,14 @@ vt_publish_step(struct vt_publish *p, int64_t now_ms)
 			pub_finish(p, VT_LIVE_IO, err, 0, now_ms);
 			return;
 		}
-		if (rc == 1)
+		/*
+		 * All sent: the answer is not there yet (nginx has not run
+		 * since); the loop polls for it.
+		 */
+		if (rc == 1) {
 			p->phase = VT_PUB_READING;
+			goto deadline;
+		}
 	}
 	if (p->phase == VT_PUB_READING) {
 		if ((eof = pub_recv(p, &err)) == -1) {
@@ -403,6 +414,7 @@ vt_publish_step(struct vt_publish *p, int64_t now_ms)
 			return;
 		}
 	}
+deadline:
 	if ((p->phase == VT_PUB_CONNECTING || p->phase == VT_PUB_SENDING ||
 	    p->phase == VT_PUB_READING) && now_ms >= p->deadline_ms)
 		pub_finish(p, VT_LIVE_TIMEOUT, 0, 0, now_ms);

@@ -1085,18 +1085,20 @@ sampler_members(struct vt_sampler *s, struct vt_shm *shm,
  * in the kernel's dump already.
  */
 static void
-sampler_pool_listener(const struct vt_sampler *s, struct vt_host *h)
+sampler_pool_listener(struct vt_sampler *s, struct vt_host *h)
 {
 	struct vt_listen_entry	e;
 
 	if (!s->pool.queue_known || s->listen_path[0] == '\0')
 		return;
+	if (s->pid == 0)
+		s->pid = (int32_t)getpid();	/* the master's: it ticks */
 	memset(&e, 0, sizeof(e));
 	e.family = AF_UNIX;
 	snprintf(e.address, sizeof(e.address), "%s", s->listen_path);
 	e.queue = (uint32_t)s->pool.listen_queue;
 	e.backlog = (uint32_t)s->pool.listen_backlog;
-	e.pid = (int32_t)getpid();
+	e.pid = s->pid;
 	snprintf(e.comm, sizeof(e.comm), "vitals");
 	vt_listeners_add(&h->listeners, &e);
 	vt_listeners_sort(&h->listeners);

@@ -110,6 +110,7 @@ struct vt_sampler {
 
 	/* Listeners and socket owners (listeners.h, sockowner.h). */
 	char			listen_path[VT_LISTENER_ADDRLEN];
+	int32_t			pid;		/* getpid(), first tick */
 	struct vt_diag_reader	lr;
 	struct vt_tcp_pace	tcp_pace;	/* the TCP states' cadence */
 	struct vt_tcp_activity	tcp_act;	/* this tick's */
