@@ -388,8 +388,9 @@ vt_publish_step(struct vt_publish *p, int64_t now_ms)
 			return;
 		}
 		/*
-		 * All sent: the answer is not there yet (nginx has not run
-		 * since); the loop polls for it.
+		 * All sent: the answer is hardly ever there yet, so the loop
+		 * polls for it rather than a receive finding nothing (when it
+		 * is there, the poll returns at once).
 		 */
 		if (rc == 1) {
 			p->phase = VT_PUB_READING;
